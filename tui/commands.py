@@ -1,0 +1,239 @@
+"""What each ``readtui`` command does, with rich output. The UI is only in ``run_app``."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from argparse import Namespace
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn, MofNCompleteColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn,
+    TimeElapsedColumn, TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from .ingest import ImportProblem, Record, read_paths
+from .model import DEFAULT_LABELS
+from .store import Workspace, WorkspaceError, write_atomic
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+BATCH = 64  # articles parsed and written together
+
+
+class RateColumn(ProgressColumn):
+    """Articles per second, over the whole run so far."""
+
+    def render(self, task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.1f} articles/s" if speed else "– articles/s", style="progress.data.speed")
+
+
+def progress_bar(console: Console = err) -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                    MofNCompleteColumn(), RateColumn(), TimeElapsedColumn(),
+                    TextColumn("eta"), TimeRemainingColumn(), console=console)
+
+
+def _labels(arg: str | None) -> tuple[str, ...]:
+    from .__main__ import _labels as parse
+
+    return parse(arg)
+
+
+def _jobs(requested: int, n: int) -> int:
+    if requested > 0:
+        return requested
+    # Worker processes each load the model (~2 s): worth it for large imports only.
+    return min(os.cpu_count() or 1, 4) if n >= 200 else 1
+
+
+def _open(args: Namespace, *, readonly: bool = False, labels: Sequence[str] | None = None) -> Workspace:
+    try:
+        return Workspace.open(args.db, readonly=readonly, labels=labels)
+    except WorkspaceError as exc:
+        err.print(f"[bold red]readtui:[/] {exc}")
+        raise SystemExit(1) from None
+
+
+def _suggester(args: Namespace, labels: Sequence[str]):
+    from .suggest import ModelMissing, Suggester
+
+    try:
+        return Suggester(labels=labels, model=getattr(args, "model", None))
+    except ModelMissing as exc:
+        err.print(f"[bold red]readtui:[/] {exc}")
+        raise SystemExit(1) from None
+
+
+# --- import ------------------------------------------------------------------
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    duplicates: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+
+
+def _batches(items: Sequence[Record], size: int) -> Iterable[Sequence[Record]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def import_records(ws: Workspace, stream: Iterable[Record | ImportProblem], *, suggester=None,
+                   jobs: int = 1, on_start: Callable[[int], None] = lambda n: None,
+                   on_progress: Callable[[int], None] = lambda n: None) -> ImportReport:
+    """Store new articles (with suggestions when a suggester is given); duplicates once."""
+    report = ImportReport()
+    fresh: list[Record] = []
+    seen: dict[str, str] = {}  # hash -> id, within this import
+    ids: dict[str, str] = {}  # id -> hash, within this import
+    for item in stream:
+        if isinstance(item, ImportProblem):
+            report.problems.append(item)
+            continue
+        art = item.article
+        if ws.find_hash(art.hash) or art.hash in seen:
+            report.duplicates += 1
+            continue
+        if art.id in ws or art.id in ids:
+            report.problems.append(ImportProblem(item.where, f"duplicate id {art.id!r}: the workspace "
+                                                 "already holds a different text under it"))
+            continue
+        seen[art.hash] = art.id
+        ids[art.id] = art.hash
+        fresh.append(item)
+    on_start(len(fresh))
+    # Records that arrive annotated keep their annotations; the rest get suggestions.
+    need = [r for r in fresh if not r.annotations]
+    suggestions = iter(())
+    if suggester is not None and need:
+        suggestions = suggester.suggest_many((r.article.text for r in need), jobs=jobs)
+    for batch in _batches(fresh, BATCH):
+        annotated = [(r.article, r.annotations) for r in batch if r.annotations]
+        plain = [(r.article, [s.to_annotation(r.article.id) for s in next(suggestions)]
+                  if suggester is not None else []) for r in batch if not r.annotations]
+        ws.add_articles(annotated, suggested=True)
+        ws.add_articles(plain, suggested=suggester is not None)
+        report.imported += len(batch)
+        on_progress(len(batch))
+    return report
+
+
+def import_paths(args: Namespace) -> int:
+    labels = _labels(args.labels) if args.labels else None
+    ws = _open(args, labels=labels)
+    try:
+        stream = list(read_paths(args.paths))
+        suggester = None if args.no_suggest else _suggester(args, ws.labels)
+        with progress_bar() as bar:
+            task = bar.add_task("importing", total=None)
+            report = import_records(
+                ws, stream, suggester=suggester,
+                jobs=_jobs(args.jobs, sum(isinstance(r, Record) for r in stream)),
+                on_start=lambda n: bar.update(task, total=n),
+                on_progress=lambda n: bar.advance(task, n))
+    finally:
+        ws.close()
+    print_report(report)
+    return 1 if report.problems else 0
+
+
+def print_report(report: ImportReport) -> None:
+    err.print(f"imported [bold]{report.imported}[/], duplicates {report.duplicates} "
+              f"(already in the workspace, stored once), failed {len(report.problems)}")
+    for p in report.problems[:200]:
+        err.print(Text(f"  failed {p}", style="red"))
+    if len(report.problems) > 200:
+        err.print(f"  … and {len(report.problems) - 200} more")
+
+
+# --- suggest -------------------------------------------------------------------
+
+def suggest_paths(args: Namespace) -> int:
+    from .export import jsonl_record
+    from .model import Article
+
+    labels = _labels(args.labels)
+    problems: list[ImportProblem] = []
+    records: list[Record] = []
+    for item in read_paths(args.paths):
+        (problems if isinstance(item, ImportProblem) else records).append(item)
+    suggester = _suggester(args, labels)
+    lines: list[str] = []
+    with progress_bar() as bar:
+        task = bar.add_task("suggesting", total=len(records))
+        sugg = suggester.suggest_many((r.article.text for r in records), jobs=_jobs(args.jobs, len(records)))
+        for rec, found in zip(records, sugg):
+            anns = [s.to_annotation(rec.article.id) for s in found]
+            from .model import check_annotation
+
+            anns = [check_annotation(a, rec.article.text) for a in anns]
+            lines.append(json.dumps(jsonl_record(rec.article, anns), ensure_ascii=False))
+            bar.advance(task)
+    data = "".join(line + "\n" for line in lines)
+    if str(args.output) == "-":
+        sys.stdout.write(data)
+    else:
+        write_atomic(Path(args.output), data)
+    err.print(f"suggested for {len(records)} articles -> {args.output}; failed {len(problems)}")
+    for p in problems:
+        err.print(Text(f"  failed {p}", style="red"))
+    return 1 if problems else 0
+
+
+# --- stats ---------------------------------------------------------------------
+
+def stats(args: Namespace) -> int:
+    ws = _open(args, readonly=True)
+    try:
+        s = ws.stats()
+    finally:
+        ws.close()
+    out.print(f"[bold]{ws.path}[/]  {s['articles']} articles: "
+              + ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in s["by_state"].items()))
+    out.print(f"{s['annotations']} annotations, {s['reviewed']} reviewed")
+    table = Table("label", "pending", "accepted", "rejected", "total", title="annotations by label and status")
+    order = list(ws.labels) + sorted(set(s["by_label"]) - set(ws.labels))
+    for label in order:
+        c = s["by_label"].get(label)
+        if not c:
+            continue
+        table.add_row(label, *(str(c.get(k, 0)) for k in ("pending", "accepted", "rejected")),
+                      str(sum(c.values())))
+    out.print(table)
+    return 0
+
+
+# --- the app -------------------------------------------------------------------
+
+def seed_paths() -> list[Path]:
+    """The bundled demo articles (package data, so an installed readtui finds them)."""
+    root = resources.files("tui.seeds")
+    return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".txt"))
+
+
+def run_app(args: Namespace) -> int:
+    from .__main__ import _annotator
+
+    labels = _labels(args.labels) if args.labels else None
+    ws = _open(args, labels=labels)
+    try:
+        if len(ws) == 0:
+            # First run: open on the bundled seeds; suggestions come from the app's worker.
+            import_records(ws, read_paths(seed_paths()))
+        from .app import make_app
+
+        app = make_app(ws, model=args.model, annotator=args.annotator or _annotator())
+        app.run()
+    finally:
+        ws.close()
+    return 0

@@ -1,0 +1,383 @@
+"""Files and JSONL records -> ``Article`` (plus the annotations a record already has).
+
+News pages are messy: a headline, an ``Update:`` line, photo credits, a dateline,
+a ``--IANS`` signature, tag clouds. ``parse_news`` reads the metadata out of them
+and keeps the body as the article text; the file as read stays in ``original``.
+JSONL text is kept exactly as given: offsets in the record point into it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from .model import (
+    KINDS, QUOTE_LABEL, REVIEW_STATES, Annotation, AnnotationError, Article, Speaker,
+    check_annotation, content_hash, new_id,
+)
+
+TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+MAX_TITLE_CHARS = 200
+MAX_TITLE_WORDS = 30
+
+
+class ImportProblem(Exception):
+    """One file or line that could not be imported: ``path:line: reason``."""
+
+    def __init__(self, path: str | Path, reason: str, line: int | None = None):
+        self.path, self.reason, self.line = str(path), reason, line
+        where = f"{path}:{line}" if line is not None else str(path)
+        super().__init__(f"{where}: {reason}")
+
+
+@dataclass
+class Record:
+    """An article read from a file, with the annotations it arrived with."""
+
+    article: Article
+    annotations: list[Annotation] = field(default_factory=list)
+    where: str = ""  # path, or path:line
+
+
+# --- decoding ----------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def decode(raw: bytes, path: str | Path) -> str:
+    """Bytes -> text when the encoding can be known; otherwise refuse, never guess wildly."""
+    for bom, enc in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(enc)
+            except UnicodeDecodeError as exc:
+                raise ImportProblem(path, f"starts with a {enc} byte-order mark but is not valid {enc} ({exc.reason})")
+    if b"\x00" in raw[:8192]:
+        raise ImportProblem(path, "binary file (contains NUL bytes), not text")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    # Trust a guess only when the decoded text reads as language; otherwise refuse.
+    if best is not None and best.chaos < 0.2 and not _CONTROL.search(str(best)):
+        return str(best)
+    raise ImportProblem(
+        path, f"not UTF-8 (byte {raw[utf8_error.start]:#04x} at offset {utf8_error.start}) "
+        "and the encoding could not be recognised; convert it to UTF-8 first")
+
+
+# --- news pages --------------------------------------------------------------
+
+_MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+_UPDATE = re.compile(
+    r"^\s*(?:Update[d]?|Published|Posted|First published|Last updated)\s*(?:on|at)?\s*:?\s*(?P<when>.+?)\s*$",
+    re.I)
+_BOILERPLATE = re.compile(
+    r"^\s*(?:(?:Photo|Image|Picture|File photo|Representative image|Photo credit|Credit|Video)\s*:.*"
+    r"|Tags\s*:.*|Similar News|Related News|Related Stories|Also Read\b.*|Read More\b.*|Read also\b.*"
+    r"|Advertisement|ADVERTISEMENT|Share this( article)?|Follow us on\b.*|Click here\b.*)\s*$",
+    re.I)
+_SIGNATURE = re.compile(r"^\s*(?:-{1,3}|—|–)\s*(?P<source>[A-Za-z][\w&.' ]{1,40}?)\s*$")
+_SOURCE_LINE = re.compile(r"^\s*Source\s*:\s*(?P<source>.{2,60}?)\s*$", re.I)
+_DATELINE = re.compile(
+    rf"^(?P<place>[A-Z][\w.'’\-]*(?:[ \-][A-Z][\w.'’\-]*){{0,3}}(?:,\s*[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){{0,2}})?)"
+    rf"(?:,\s*(?:{_MONTHS})[a-z]*\.?\s+\d{{1,2}}(?:,\s*\d{{4}})?)?"
+    rf"\s*(?:\((?P<agency>[A-Za-z .]{{2,20}})\))?\s*(?::|—|–|\s-)\s+")
+_UPPER_PLACE = re.compile(r"^[A-Z][A-Z .'\-]{2,}(?:,\s*[A-Z][\w .'\-]+)?$")
+_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_TZ = {"GMT": 0, "UTC": 0, "Z": 0, "IST": 330, "EST": -300, "EDT": -240, "CET": 60,
+       "CEST": 120, "BST": 60, "PST": -480, "PDT": -420}
+
+
+def parse_when(raw: str) -> str:
+    """A news page's date-time as ISO 8601, or "" when it cannot be read."""
+    s = raw.strip().rstrip(".")
+    tz = timezone.utc
+    m = re.search(r"\s*\b(GMT|UTC|Z|IST|EST|EDT|CET|CEST|BST|PST|PDT)\b\s*([+-]\d{1,2}(?::?\d{2})?)?$", s)
+    has_tz = bool(m)
+    if m:
+        minutes = _TZ[m.group(1)]
+        if m.group(2):
+            sign = -1 if m.group(2)[0] == "-" else 1
+            digits = m.group(2)[1:].replace(":", "")
+            minutes += sign * (int(digits[:2]) * 60 + (int(digits[2:]) if len(digits) > 2 else 0))
+        tz = timezone(timedelta(minutes=minutes))
+        s = s[: m.start()].strip()
+    s = re.sub(r"\s+", " ", s.replace(",", ", ")).replace(" ,", ",")
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
+                "%Y-%m-%d", "%d %B %Y %H:%M", "%d %b %Y %H:%M", "%B %d, %Y %H:%M", "%b %d, %Y %H:%M",
+                "%B %d, %Y %I:%M %p", "%b %d, %Y %I:%M %p", "%d %B %Y", "%d %b %Y", "%B %d, %Y",
+                "%b %d, %Y", "%d/%m/%Y %H:%M", "%d/%m/%Y"):
+        try:
+            dt = datetime.strptime(s, fmt)
+        except ValueError:
+            continue
+        if has_tz or fmt.count("%H") or fmt.count("%I"):
+            return dt.replace(tzinfo=tz).isoformat()
+        return dt.date().isoformat()
+    try:
+        dt = datetime.fromisoformat(raw.strip())
+        return dt.isoformat()
+    except ValueError:
+        return ""
+
+
+def first_sentence(text: str) -> str:
+    para = text.strip().split("\n", 1)[0]
+    m = _SENTENCE_END.search(para)
+    sent = para[: m.start() + 1] if m else para
+    return sent.strip()[:MAX_TITLE_CHARS]
+
+
+def _is_title(line: str) -> bool:
+    line = line.strip()
+    return (0 < len(line) <= MAX_TITLE_CHARS and len(line.split()) <= MAX_TITLE_WORDS
+            and not _SENTENCE_END.search(line))
+
+
+def parse_news(content: str, path: str = "") -> Article:
+    """A news page as text -> Article with title, published time, dateline, source."""
+    text = content.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    meta: dict[str, Any] = {}
+    title = published = source = dateline = ""
+    kept: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            kept.append("")
+            continue
+        if not title and not any(k.strip() for k in kept) and _is_title(stripped):
+            title = stripped.lstrip("#").strip()
+            continue
+        m = _UPDATE.match(stripped)
+        if m and not published and len(stripped) < 80:
+            when = parse_when(m.group("when"))
+            if when:
+                published = when
+                continue
+        if _BOILERPLATE.match(stripped):
+            continue
+        m = _SIGNATURE.match(stripped) or _SOURCE_LINE.match(stripped)
+        if m and not source:
+            source = m.group("source").strip()
+            continue
+        kept.append(line.rstrip())
+    # The dateline opens the first paragraph of the body.
+    for i, line in enumerate(kept):
+        if not line.strip():
+            continue
+        m = _DATELINE.match(line.lstrip())
+        if m and len(m.group(0)) < 80 and len(line) > len(m.group(0)) + 20:
+            dateline = m.group("place").strip()
+            if m.group("agency") and not source:
+                source = m.group("agency").strip()
+            kept[i] = line.lstrip()[m.end():]
+        break
+    body = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+    if not body and title:  # a one-line file: the line is the article
+        body, title = title, ""
+    if not title:
+        title = first_sentence(body)
+    if not body:
+        raise ImportProblem(path or "<text>", "empty article (no text after removing boilerplate)")
+    return Article(id=content_hash(body)[:16], text=body, title=title, source=source,
+                   published=published, dateline=dateline, path=str(path), original=content,
+                   meta=meta)
+
+
+# --- JSONL records -----------------------------------------------------------
+
+def _span_annotations(rec: dict, article: Article, where: str) -> list[Annotation]:
+    """Annotations a record brings: Prodigy/readtui ``spans`` and ``quotes``, doccano ``label``/``entities``."""
+    text = article.text
+    annotator = str(rec.get("_annotator_id") or "")
+    status_default = "accepted"
+    out: list[Annotation] = []
+
+    def add(kind: str, start: Any, end: Any, label: Any, *, speaker: Speaker | None = None,
+            seen_text: Any = None, status: str = status_default, origin: str = "manual",
+            original: Any = None) -> None:
+        if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
+            raise ImportProblem(where, f"span offsets must be integers, got {start!r}-{end!r}")
+        if not isinstance(label, str) or not label:
+            raise ImportProblem(where, f"span {start}-{end} has no label")
+        ann = Annotation(id=new_id(), article_id=article.id, kind=kind, start=start, end=end,
+                         label=label, text=seen_text if isinstance(seen_text, str) else "",
+                         speaker=speaker, origin=origin, status=status,
+                         original=original if isinstance(original, dict) else {},
+                         annotator=annotator)
+        try:
+            out.append(check_annotation(ann, text))
+        except AnnotationError as exc:
+            msg = str(exc).split(": ", 1)[-1]
+            raise ImportProblem(where, f"span {start}-{end} {label}: {msg}") from None
+
+    for s in rec.get("spans") or []:
+        if not isinstance(s, dict):
+            raise ImportProblem(where, "a span is not an object")
+        kind = s.get("kind") if s.get("kind") in KINDS else "entity"
+        add(kind, s.get("start"), s.get("end"), s.get("label"), seen_text=s.get("text"),
+            status=s.get("status") if s.get("status") in ("accepted", "pending", "rejected") else status_default,
+            origin=s.get("origin") if s.get("origin") in ("model", "rules", "manual") else "manual",
+            original=s.get("original"))
+    labels = rec.get("label")
+    if isinstance(labels, list):
+        for item in labels:
+            if not (isinstance(item, (list, tuple)) and len(item) == 3):
+                raise ImportProblem(where, f"doccano label {item!r} is not [start, end, label]")
+            add("entity", item[0], item[1], item[2])
+    ents = rec.get("entities")
+    if isinstance(ents, list) and "quotes" not in rec:
+        for e in ents:
+            if not isinstance(e, dict):
+                raise ImportProblem(where, "an entity is not an object")
+            label = e.get("label")
+            if label in (QUOTE_LABEL, "SPEAKER"):
+                continue  # rebuilt from the relations below
+            add("entity", e.get("start_offset"), e.get("end_offset"), label)
+        _doccano_quotes(rec, add)
+    for q in rec.get("quotes") or []:
+        if not isinstance(q, dict):
+            raise ImportProblem(where, "a quote is not an object")
+        sp = q.get("speaker")
+        speaker = None
+        if isinstance(sp, dict) or q.get("speaker_name"):
+            sp = sp if isinstance(sp, dict) else {}
+            speaker = Speaker(sp.get("start"), sp.get("end"), sp.get("text") or "",
+                              q.get("speaker_name") or "")
+            if speaker.has_mention and not (isinstance(speaker.start, int) and isinstance(speaker.end, int)):
+                raise ImportProblem(where, "speaker offsets must be integers")
+        add("quote", q.get("start"), q.get("end"), q.get("label") or QUOTE_LABEL, speaker=speaker,
+            seen_text=q.get("text"),
+            status=q.get("status") if q.get("status") in ("accepted", "pending", "rejected") else status_default,
+            origin=q.get("origin") if q.get("origin") in ("model", "rules", "manual") else "manual",
+            original=q.get("original"))
+    return out
+
+
+def _doccano_quotes(rec: dict, add: Any) -> None:
+    """doccano's relation shape: QUOTE entities linked to their speaker by SPEAKER relations."""
+    ents = {e.get("id"): e for e in rec.get("entities") or [] if isinstance(e, dict)}
+    speakers = {}
+    for r in rec.get("relations") or []:
+        if isinstance(r, dict) and r.get("type") == "SPEAKER":
+            speakers[r.get("from_id")] = ents.get(r.get("to_id"))
+    for eid, e in ents.items():
+        if e.get("label") != QUOTE_LABEL:
+            continue
+        sp = speakers.get(eid)
+        speaker = Speaker(sp.get("start_offset"), sp.get("end_offset")) if sp else None
+        add("quote", e.get("start_offset"), e.get("end_offset"), QUOTE_LABEL, speaker=speaker)
+
+
+def record_to_article(rec: Any, path: str, line: int) -> Record:
+    where = f"{path}:{line}"
+    if not isinstance(rec, dict):
+        raise ImportProblem(path, f"the line is a JSON {type(rec).__name__}, not an object", line)
+    text = rec.get("text")
+    if text is None:
+        raise ImportProblem(path, "no \"text\" field", line)
+    if not isinstance(text, str):
+        raise ImportProblem(path, f"\"text\" is a {type(text).__name__}, not a string", line)
+    if not text.strip():
+        raise ImportProblem(path, "\"text\" is empty", line)
+    meta = rec.get("meta") if isinstance(rec.get("meta"), dict) else {}
+    rid = rec.get("id", meta.get("id"))
+    aid = str(rid) if rid is not None and str(rid).strip() else content_hash(text)[:16]
+    state = meta.get("state") if meta.get("state") in REVIEW_STATES else "new"
+    title = rec.get("title") or meta.get("title") or first_sentence(text)
+    article = Article(
+        id=aid, text=text, title=str(title), source=str(meta.get("source") or ""),
+        published=str(meta.get("published") or ""), dateline=str(meta.get("dateline") or ""),
+        path=str(meta.get("path") or f"{path}:{line}"), original="",
+        meta={k: v for k, v in meta.items()
+              if k not in ("id", "title", "source", "published", "dateline", "path", "state")},
+        state=state)
+    try:
+        anns = _span_annotations(rec, article, where)
+    except ImportProblem as exc:
+        raise ImportProblem(path, exc.reason, line) from None
+    return Record(article, anns, where)
+
+
+def read_jsonl(path: Path, raw: bytes | None = None) -> Iterator[Record | ImportProblem]:
+    """Each line of a JSONL file as a Record, or the problem with that line."""
+    if raw is None:
+        raw = path.read_bytes()
+    text = decode(raw, path)
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except ValueError as exc:
+            yield ImportProblem(path, f"not valid JSON ({exc.msg} at column {exc.colno})", n)
+            continue
+        try:
+            yield record_to_article(rec, str(path), n)
+        except ImportProblem as exc:
+            yield exc
+
+
+def read_text_file(path: Path, raw: bytes | None = None) -> Record:
+    if raw is None:
+        raw = path.read_bytes()
+    if not raw.strip():
+        raise ImportProblem(path, "empty file")
+    content = decode(raw, path)
+    if not content.strip():
+        raise ImportProblem(path, "the file holds only white space")
+    return Record(parse_news(content, str(path)), [], str(path))
+
+
+def expand(paths: Iterable[str | Path]) -> Iterator[Path | ImportProblem]:
+    """Files to import: the paths given, folders walked recursively in name order."""
+    for p in map(Path, paths):
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES \
+                        and not any(part.startswith(".") for part in f.relative_to(p).parts):
+                    yield f
+        elif p.is_file():
+            yield p
+        elif p.exists():
+            yield ImportProblem(p, "not a regular file")
+        else:
+            yield ImportProblem(p, "no such file or folder")
+
+
+def read_paths(paths: Iterable[str | Path]) -> Iterator[Record | ImportProblem]:
+    """Every article under ``paths``; problems come back in the stream, never raised."""
+    for f in expand(paths):
+        if isinstance(f, ImportProblem):
+            yield f
+            continue
+        try:
+            raw = f.read_bytes()
+        except OSError as exc:
+            yield ImportProblem(f, f"cannot read ({exc.strerror or exc})")
+            continue
+        suffix = f.suffix.lower()
+        try:
+            if suffix in JSONL_SUFFIXES:
+                yield from read_jsonl(f, raw)
+            elif suffix in TEXT_SUFFIXES or not f.suffix:
+                yield read_text_file(f, raw)
+            else:
+                yield ImportProblem(f, f"unsupported file type {f.suffix!r} (use .txt, .md or .jsonl)")
+        except ImportProblem as exc:
+            yield exc

@@ -1,0 +1,202 @@
+"""What an analyst works with: articles and the annotations on them.
+
+Plain frozen dataclasses, no I/O. Every offset is a Python string index into
+``Article.text`` (end exclusive); ``check_annotation`` is the one place that
+enforces it, and the store calls it on every write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timezone
+from typing import Any, Literal, Mapping
+
+# The default label set, in the order the number keys 1-9 use.
+DEFAULT_LABELS: tuple[str, ...] = (
+    "PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "DATE",
+)
+QUOTE_LABEL = "QUOTE"
+
+Kind = Literal["entity", "quote"]
+Origin = Literal["model", "rules", "manual"]
+Status = Literal["pending", "accepted", "rejected"]
+ReviewState = Literal["new", "in_progress", "done"]
+
+KINDS = ("entity", "quote")
+ORIGINS = ("model", "rules", "manual")
+STATUSES = ("pending", "accepted", "rejected")
+REVIEW_STATES = ("new", "in_progress", "done")
+
+
+class AnnotationError(ValueError):
+    """An annotation that does not fit its article's text or the schema."""
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def content_hash(text: str) -> str:
+    """The identity of an article's text, used to store the same text once."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    text: str
+    title: str = ""
+    source: str = ""  # the publisher, e.g. "IANS"
+    published: str = ""  # ISO 8601 date-time, "" when unknown
+    dateline: str = ""  # the place of the dateline, e.g. "New Delhi"
+    path: str = ""  # where it was imported from
+    original: str = ""  # the file content as read, before parsing
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    state: ReviewState = "new"
+    hash: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.text, str):
+            raise AnnotationError("article text must be a string")
+        if self.state not in REVIEW_STATES:
+            raise AnnotationError(f"unknown review state {self.state!r}")
+        if not self.hash:
+            object.__setattr__(self, "hash", content_hash(self.text))
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["meta"] = dict(self.meta)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "Article":
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who said a quote: the mention in the text, and the resolved name."""
+
+    start: int | None = None
+    end: int | None = None
+    text: str = ""
+    name: str = ""  # "Carter" -> "Sara Carter"; "" when not resolved
+
+    @property
+    def has_mention(self) -> bool:
+        return self.start is not None and self.end is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any] | None) -> "Speaker | None":
+        if not d:
+            return None
+        return cls(d.get("start"), d.get("end"), d.get("text", "") or "", d.get("name", "") or "")
+
+
+@dataclass(frozen=True)
+class Annotation:
+    id: str
+    article_id: str
+    kind: Kind
+    start: int
+    end: int
+    label: str
+    text: str = ""  # text[start:end], kept so a stored annotation can be checked
+    speaker: Speaker | None = None  # quotes only
+    origin: Origin = "model"
+    status: Status = "pending"
+    # What the suggestion said before the analyst changed it (label, start, end,
+    # speaker); empty for untouched suggestions and manual annotations.
+    original: Mapping[str, Any] = field(default_factory=dict)
+    annotator: str = ""
+    time: str = ""
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (self.start, self.end)
+
+    def overlaps(self, other: "Annotation") -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def changed(self, annotator: str = "", **changes: Any) -> "Annotation":
+        """A copy with ``changes``, remembering what a model suggestion first said."""
+        original = dict(self.original)
+        if self.origin != "manual" and not original:
+            watched = ("label", "start", "end", "speaker")
+            if any(k in changes and changes[k] != getattr(self, k) for k in watched):
+                original = {
+                    "label": self.label, "start": self.start, "end": self.end,
+                    "speaker": self.speaker.to_dict() if self.speaker else None,
+                }
+        return replace(self, original=original, annotator=annotator or self.annotator,
+                       time=now_iso(), **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["speaker"] = self.speaker.to_dict() if self.speaker else None
+        d["original"] = dict(self.original)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "Annotation":
+        known = {f for f in cls.__dataclass_fields__}
+        kw = {k: v for k, v in d.items() if k in known}
+        kw["speaker"] = Speaker.from_dict(d.get("speaker"))
+        kw["original"] = dict(d.get("original") or {})
+        return cls(**kw)
+
+
+def check_annotation(ann: Annotation, text: str) -> Annotation:
+    """Refuse an annotation whose offsets do not point at its text.
+
+    Returns the annotation with ``text`` filled in from the article when it was
+    left empty, so callers can build annotations from offsets alone.
+    """
+    where = f"annotation {ann.id} on article {ann.article_id}"
+    if ann.kind not in KINDS:
+        raise AnnotationError(f"{where}: unknown kind {ann.kind!r}")
+    if ann.status not in STATUSES:
+        raise AnnotationError(f"{where}: unknown status {ann.status!r}")
+    if ann.origin not in ORIGINS:
+        raise AnnotationError(f"{where}: unknown origin {ann.origin!r}")
+    if not ann.label:
+        raise AnnotationError(f"{where}: empty label")
+    if not (isinstance(ann.start, int) and isinstance(ann.end, int)):
+        raise AnnotationError(f"{where}: offsets must be integers, got {ann.start!r}, {ann.end!r}")
+    if not 0 <= ann.start < ann.end <= len(text):
+        raise AnnotationError(
+            f"{where}: span {ann.start}-{ann.end} is outside the text (length {len(text)})")
+    actual = text[ann.start:ann.end]
+    if ann.text and ann.text != actual:
+        raise AnnotationError(
+            f"{where}: text[{ann.start}:{ann.end}] is {actual!r}, not {ann.text!r}")
+    sp = ann.speaker
+    if sp is not None:
+        if ann.kind != "quote":
+            raise AnnotationError(f"{where}: only quotes have speakers")
+        if sp.has_mention:
+            if not 0 <= sp.start < sp.end <= len(text):  # type: ignore[operator]
+                raise AnnotationError(f"{where}: speaker span {sp.start}-{sp.end} is outside the text")
+            said = text[sp.start:sp.end]
+            if sp.text and sp.text != said:
+                raise AnnotationError(
+                    f"{where}: speaker text[{sp.start}:{sp.end}] is {said!r}, not {sp.text!r}")
+            if not sp.text:
+                sp = replace(sp, text=said)
+    if not ann.text or sp is not ann.speaker:
+        ann = replace(ann, text=actual, speaker=sp)
+    return ann
+
+
+def is_reviewed(ann: Annotation) -> bool:
+    return ann.status != "pending"
