@@ -160,6 +160,8 @@ def parse_news(content: str, path: str = "") -> Article:
         if not stripped:
             kept.append("")
             continue
+        if _BOILERPLATE.match(stripped):
+            continue
         if not title and not any(k.strip() for k in kept) and _is_title(stripped):
             title = stripped.lstrip("#").strip()
             continue
@@ -169,8 +171,6 @@ def parse_news(content: str, path: str = "") -> Article:
             if when:
                 published = when
                 continue
-        if _BOILERPLATE.match(stripped):
-            continue
         m = _SIGNATURE.match(stripped) or _SOURCE_LINE.match(stripped)
         if m and not source:
             source = m.group("source").strip()

@@ -1,0 +1,60 @@
+"""The offset invariant: text[start:end] is the annotated text, or the write is refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.model import Annotation, AnnotationError, Article, Speaker, check_annotation
+
+TEXT = "Sara Carter said \"we act now\" in Washington."
+
+
+def ann(**kw):
+    base = dict(id="a1", article_id="art", kind="entity", start=0, end=11, label="PERSON")
+    base.update(kw)
+    return Annotation(**base)
+
+
+def test_text_filled_from_offsets():
+    assert check_annotation(ann(), TEXT).text == "Sara Carter"
+
+
+@pytest.mark.parametrize("bad, message", [
+    (dict(start=5, end=5), "outside the text"),
+    (dict(start=-1, end=4), "outside the text"),
+    (dict(start=30, end=999), "outside the text"),
+    (dict(text="Sarah Carter"), "not 'Sarah Carter'"),
+    (dict(label=""), "empty label"),
+    (dict(kind="thing"), "unknown kind"),
+    (dict(status="maybe"), "unknown status"),
+    (dict(start=0.0), "integers"),
+    (dict(speaker=Speaker(0, 4)), "only quotes have speakers"),
+    (dict(kind="quote", start=17, end=29, label="QUOTE", speaker=Speaker(0, 99)), "speaker span"),
+    (dict(kind="quote", start=17, end=29, label="QUOTE", speaker=Speaker(0, 4, "Bob")), "speaker text"),
+])
+def test_refused(bad, message):
+    with pytest.raises(AnnotationError, match=message):
+        check_annotation(ann(**bad), TEXT)
+
+
+def test_quote_with_speaker():
+    q = check_annotation(ann(kind="quote", start=17, end=29, label="QUOTE",
+                             speaker=Speaker(0, 11, name="Sara Carter")), TEXT)
+    assert q.text == '"we act now"' and q.speaker.text == "Sara Carter"
+
+
+def test_changed_remembers_the_suggestion():
+    a = check_annotation(ann(), TEXT)
+    b = a.changed("ana", label="ORG", status="accepted")
+    assert b.original == {"label": "PERSON", "start": 0, "end": 11, "speaker": None}
+    assert b.annotator == "ana" and b.time
+    c = b.changed("ana", label="GPE")
+    assert c.original == b.original  # the first suggestion is what is remembered
+    assert ann(origin="manual").changed(label="ORG").original == {}
+
+
+def test_dict_round_trip():
+    q = ann(kind="quote", start=17, end=29, label="QUOTE", speaker=Speaker(0, 11, "Sara Carter", "Sara Carter"))
+    assert Annotation.from_dict(q.to_dict()) == q
+    art = Article(id="x", text="Body.", meta={"k": 1})
+    assert Article.from_dict(art.to_dict()) == art

@@ -1,0 +1,186 @@
+"""The workspace: durable writes, journal replay, checkpoints, the lock, TinyDB readability."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from tinydb import Query, TinyDB
+
+from tui.model import Annotation, AnnotationError, Article, Speaker
+from tui.store import (
+    AtomicJSONStorage, SaveFailed, Workspace, WorkspaceCorrupt, WorkspaceLocked, WorkspaceStorage,
+    WorkspaceTooNew, shard_name,
+)
+
+TEXT = "Sara Carter said \"we act now\" in Washington on Monday."
+
+
+def article(aid="a1", text=TEXT, **kw):
+    return Article(id=aid, text=text, title=f"Title {aid}", **kw)
+
+
+def entity(aid="a1", ann_id="e1", start=0, end=11, label="PERSON", **kw):
+    return Annotation(id=ann_id, article_id=aid, kind="entity", start=start, end=end, label=label, **kw)
+
+
+def test_add_save_reopen(ws_path):
+    with Workspace.open(ws_path) as ws:
+        ws.add_articles([(article(), [entity(), entity(ann_id="e2", start=33, end=43, label="GPE")])])
+        e1 = ws.annotation("a1", "e1")
+        ws.save([e1.changed("ana", status="accepted")])
+        assert ws.row("a1")["reviewed"] == 1 and ws.row("a1")["state"] == "in_progress"
+    with Workspace.open(ws_path) as ws:
+        anns = {a.id: a for a in ws.annotations("a1")}
+        assert anns["e1"].status == "accepted" and anns["e1"].annotator == "ana"
+        assert anns["e2"].status == "pending"
+        assert ws.stats()["by_label"]["PERSON"]["accepted"] == 1
+
+
+def test_every_action_is_in_the_journal_before_close(ws_path):
+    ws = Workspace.open(ws_path)
+    ws.add_articles([(article(), [entity()])])
+    ws.save([ws.annotation("a1", "e1").changed(status="rejected")])
+    ws.set_state("a1", "done")
+    # No close(): another process reading now sees everything (as after kill -9).
+    out = subprocess.run([sys.executable, "-c", (
+        "import sys; from tui.store import Workspace\n"
+        f"ws = Workspace.open({str(ws_path)!r}, readonly=True)\n"
+        "print(ws.annotation('a1','e1').status, ws.row('a1')['state'], ws.article('a1').state)")],
+        capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["rejected", "done", "done"]
+    ws.close()
+
+
+def test_invariant_refuses_and_writes_nothing(workspace):
+    workspace.add_articles([(article(), [entity()])])
+    size = workspace.journal.size
+    with pytest.raises(AnnotationError):
+        workspace.save([entity(ann_id="e9", start=3, end=200)])
+    with pytest.raises(AnnotationError):
+        workspace.add_articles([(article("a2"), [entity("a2", text="Not this")])])
+    assert workspace.journal.size == size and "a2" not in workspace
+
+
+def test_removed_and_speaker(workspace):
+    workspace.add_articles([(article(), [entity()])])
+    q = Annotation(id="q1", article_id="a1", kind="quote", start=17, end=29, label="QUOTE",
+                   speaker=Speaker(0, 11, name="Sara Carter"), origin="manual", status="accepted")
+    workspace.save([q])
+    assert workspace.annotation("a1", "q1").speaker.text == "Sara Carter"
+    workspace.save([], article_id="a1", removed=["q1"])
+    assert workspace.annotation("a1", "q1") is None
+
+
+def test_second_writer_is_refused_naming_the_first(ws_path):
+    ws = Workspace.open(ws_path)
+    script = ("from tui.store import Workspace, WorkspaceLocked\n"
+              f"try:\n    Workspace.open({str(ws_path)!r})\nexcept WorkspaceLocked as e:\n    print(e)")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    import os
+    assert f"pid {os.getpid()}" in out.stdout and "another readtui" in out.stdout
+    with pytest.raises(WorkspaceLocked):
+        Workspace.open(ws_path)
+    ro = Workspace.open(ws_path, readonly=True)  # reading alongside is fine
+    ro.close()
+    ws.close()
+    Workspace.open(ws_path).close()  # released on close
+
+
+def test_checkpoint_folds_journal_into_tinydb_files(ws_path):
+    with Workspace.open(ws_path) as ws:
+        ws.add_articles([(article(), [entity()]), (article("a2", "Other text here."), [])])
+        ws.save([ws.annotation("a1", "e1").changed(status="accepted")])
+    assert ws_path.with_name("workspace.json.journal").stat().st_size == 0
+    db = TinyDB(ws_path, storage=WorkspaceStorage)
+    rows = db.table("articles").search(Query().id == "a1")
+    assert rows[0]["reviewed"] == 1
+    shard = TinyDB(ws_path.with_name("workspace.json.d") / shard_name("a1"), storage=AtomicJSONStorage)
+    assert shard.table("annotations").all()[0]["status"] == "accepted"
+    assert shard.table("article").all()[0]["text"] == TEXT
+    # Plain TinyDB reads the same files too.
+    assert len(TinyDB(ws_path).table("articles")) == 2
+
+
+def test_workspace_storage_sees_the_journal(ws_path):
+    ws = Workspace.open(ws_path)
+    ws.add_articles([(article(), [entity()])])
+    ws.set_state("a1", "done")
+    db = TinyDB(ws_path, storage=WorkspaceStorage)
+    assert db.table("articles").all()[0]["state"] == "done"
+    ws.close()
+
+
+def test_torn_last_journal_line_is_dropped(ws_path):
+    with Workspace.open(ws_path) as ws:
+        ws.add_articles([(article(), [entity()])])
+        ws.CHECKPOINT_BYTES = 10**9
+    ws = Workspace.open(ws_path)
+    ws.save([ws.annotation("a1", "e1").changed(status="accepted")])
+    ws.journal.close()
+    ws._lock.release()
+    journal = ws_path.with_name("workspace.json.journal")
+    good = journal.read_bytes()
+    journal.write_bytes(good + b'{"ops": [["ann", "a1", "e1", {"id": "e1", "sta')  # died mid-append
+    with Workspace.open(ws_path) as ws2:
+        assert ws2.annotation("a1", "e1").status == "accepted"
+        assert journal.read_bytes() == good  # the fragment is cut on open
+        ws2.save([ws2.annotation("a1", "e1").changed(status="rejected")])
+    with Workspace.open(ws_path) as ws3:
+        assert ws3.annotation("a1", "e1").status == "rejected"
+
+
+def test_corrupt_files_are_refused_and_untouched(ws_path):
+    with Workspace.open(ws_path) as ws:
+        ws.add_articles([(article(), [])])
+    with Workspace.open(ws_path) as ws:  # a second checkpoint leaves a backup
+        ws.set_state("a1", "done")
+    ws_path.write_text('{"_meta": {"1": {"schema": 1}}, "articles": {"1": {"id": "a1", "tit')
+    before = ws_path.read_bytes()
+    with pytest.raises(WorkspaceCorrupt) as exc:
+        Workspace.open(ws_path)
+    assert str(ws_path) in str(exc.value) and "backup" in str(exc.value)
+    assert exc.value.backup == ws_path.with_name("workspace.json.bak")
+    assert ws_path.read_bytes() == before
+    json.loads(exc.value.backup.read_text())  # the backup is a good file
+
+
+def test_corrupt_journal_middle_line(ws_path):
+    with Workspace.open(ws_path) as ws:
+        ws.add_articles([(article(), [])])
+    journal = ws_path.with_name("workspace.json.journal")
+    journal.write_bytes(b'garbage\n{"ops": []}\n')
+    with pytest.raises(WorkspaceCorrupt, match="line 1 of the journal"):
+        Workspace.open(ws_path)
+    assert journal.read_bytes() == b'garbage\n{"ops": []}\n'
+
+
+def test_newer_schema_is_refused(ws_path):
+    ws_path.write_text(json.dumps({"_meta": {"1": {"schema": 99, "labels": ["X"]}}, "articles": {}}))
+    with pytest.raises(WorkspaceTooNew, match="newer readtui"):
+        Workspace.open(ws_path)
+
+
+def test_save_failure_changes_nothing(workspace, monkeypatch):
+    workspace.add_articles([(article(), [entity()])])
+
+    def full(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("os.fsync", full)
+    with pytest.raises(SaveFailed, match="No space left"):
+        workspace.save([workspace.annotation("a1", "e1").changed(status="accepted")])
+    monkeypatch.undo()
+    assert workspace.annotation("a1", "e1").status == "pending"
+    assert workspace.row("a1")["reviewed"] == 0
+    workspace.save([workspace.annotation("a1", "e1").changed(status="accepted")])
+    assert workspace.annotation("a1", "e1").status == "accepted"
+
+
+def test_labels_for_a_new_workspace(ws_path):
+    with Workspace.open(ws_path, labels=["PERSON", "ORG"]) as ws:
+        assert ws.labels == ("PERSON", "ORG")
+    with Workspace.open(ws_path, labels=["GPE"]) as ws:  # only when created
+        assert ws.labels == ("PERSON", "ORG")
