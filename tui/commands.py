@@ -26,7 +26,9 @@ from .store import Workspace, WorkspaceError, write_atomic
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 
-BATCH = 64  # articles parsed and written together
+# Articles written together (one sync each batch): small while the model runs so the
+# progress bar moves, larger when only files are written.
+BATCH, BATCH_NO_MODEL = 64, 1024
 
 
 class RateColumn(ProgressColumn):
@@ -117,7 +119,7 @@ def import_records(ws: Workspace, stream: Iterable[Record | ImportProblem], *, s
     suggestions = iter(())
     if suggester is not None and need:
         suggestions = suggester.suggest_many((r.article.text for r in need), jobs=jobs)
-    for batch in _batches(fresh, BATCH):
+    for batch in _batches(fresh, BATCH if suggester is not None else BATCH_NO_MODEL):
         annotated = [(r.article, r.annotations) for r in batch if r.annotations]
         plain = [(r.article, [s.to_annotation(r.article.id) for s in next(suggestions)]
                   if suggester is not None else []) for r in batch if not r.annotations]
