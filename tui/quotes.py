@@ -245,46 +245,37 @@ def _subject(v):
     return None
 
 
-def _mention(tok, quote_lo: int, quote_hi: int) -> tuple[int, int] | None:
-    """Character span of the noun phrase headed by ``tok``, kept short.
-
-    The whole phrase when it is short (``Gov. Mike Pence (R-IN)``), else without its
-    relative clauses, appositions and prepositional phrases, else the name alone.
-    """
+def _mention(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> tuple[int, int]:
+    """Character span of the noun phrase headed by ``tok``: the whole phrase with its
+    titles and appositions (``Scott Pruitt, the attorney general of Oklahoma``), as news
+    annotators mark a source, kept inside its paragraph and out of the quote.
+    Pronouns stay pronouns."""
     if tok.pos_ == "PRON" or tok.lower_ in PRONOUNS:
         return tok.idx, tok.idx + len(tok.text)
-    sub = list(tok.subtree)
-    lo, hi = sub[0], sub[-1]
-    # never reach into the quote
-    if not (hi.idx + len(hi.text) <= quote_lo or lo.idx >= quote_hi):
-        lo = hi = tok
-    while lo.i < tok.i and (lo.is_punct or lo.dep_ == "cc"):
-        lo = lo.nbor(1)
-    while hi.i > tok.i and (hi.is_punct and hi.text not in ")"):
-        hi = hi.nbor(-1)
-    start, end = lo.idx, hi.idx + len(hi.text)
-    if end - start <= 40:
-        return start, end
-    # trim clauses and attachments
-    keep_lo, keep_hi = tok.i, tok.i
-    for c in tok.lefts:
-        if c.dep_ not in _CUT_DEPS:
-            keep_lo = min(keep_lo, c.left_edge.i)
-    for c in tok.rights:
-        if c.dep_ in ("case",) or (c.dep_ not in _CUT_DEPS and c.i == keep_hi + 1):
-            keep_hi = max(keep_hi, c.right_edge.i)
     doc = tok.doc
-    lo, hi = doc[keep_lo], doc[keep_hi]
-    while lo.i < tok.i and lo.is_punct:
-        lo = lo.nbor(1)
-    start, end = lo.idx, hi.idx + len(hi.text)
-    if end - start <= 40:
+    lo, hi = tok.left_edge.i, tok.right_edge.i
+    p_lo, p_hi = para
+    # never reach into the quote nor out of the paragraph
+    while lo < tok.i and (doc[lo].idx < p_lo or quote_lo <= doc[lo].idx < quote_hi):
+        lo += 1
+    while hi > tok.i and (doc[hi].idx > p_hi or quote_lo <= doc[hi].idx < quote_hi):
+        hi -= 1
+    if lo < tok.i and any(quote_lo <= doc[k].idx < quote_hi for k in range(lo, tok.i)):
+        lo = tok.i
+    if hi > tok.i and any(quote_lo <= doc[k].idx < quote_hi for k in range(tok.i, hi + 1)):
+        hi = tok.i
+    while lo < tok.i and (doc[lo].is_punct or doc[lo].is_space or doc[lo].dep_ == "cc"):
+        lo += 1
+    while hi > tok.i and ((doc[hi].is_punct and doc[hi].text != ")") or doc[hi].is_space):
+        hi -= 1
+    start, end = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+    if end - start <= 160:
         return start, end
-    # the name alone: compounds and the head
-    lo = tok
-    while lo.i > 0 and lo.nbor(-1).dep_ in ("compound", "amod", "det", "poss", "case") and lo.nbor(-1).head.i >= lo.i:
-        lo = lo.nbor(-1)
-    return lo.idx, tok.idx + len(tok.text)
+    # too long: the name alone, with its titles and compounds
+    lo = tok.i
+    while lo > 0 and doc[lo - 1].dep_ in ("compound", "amod", "det", "poss", "case", "nmod") and doc[lo - 1].head.i >= lo:
+        lo -= 1
+    return doc[lo].idx, tok.idx + len(tok.text)
 
 
 def _is_cue(tok) -> bool:
@@ -547,7 +538,7 @@ def find_quotes(doc) -> list[FoundQuote]:
         if found is not None:
             kind, val = found
             if kind == "tok":
-                spk = _mention(val, qs, qe)
+                spk = _mention(val, qs, qe, ctx.para_of(val.idx))
             else:
                 spk = val
         carried = False
