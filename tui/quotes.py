@@ -231,7 +231,9 @@ def _subject(v):
                         return g
         if tok.dep_ in ("conj", "xcomp", "advcl", "acl", "ccomp", "pcomp") and tok.head is not tok:
             if tok.dep_ == "acl":
-                # "a series of tweets saying ..." -> the clause the noun sits in
+                # "footage of Clinton asking" -> Clinton; "tweets saying" -> the clause
+                if tok.head.pos_ == "PROPN" or tok.head.ent_type_ in ("PERSON", "ORG", "NORP"):
+                    return tok.head
                 tok = tok.head
                 while tok.dep_ not in ("ROOT",) and tok.pos_ in ("NOUN", "PROPN", "ADP") and tok.head is not tok:
                     tok = tok.head
@@ -335,15 +337,15 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
     for t in doc[a:b]:
         h = t.head
         if _outside(h, a, b):
+            # the outermost cue wins: "Trump said Clinton called it “…”" is Trump's
             tok, steps = h, 0
-            while steps < 6:
+            while steps < 12:
                 if tok.idx < p_lo or tok.idx > p_hi:
                     break
                 if _is_cue(tok) or tok.lower_ == "according":
                     spk = _according_to([tok]) if tok.lower_ == "according" else _speaker_of_cue(tok)
-                    if spk is not None and _outside(spk, a, b) and steps < best_dist:
-                        best, best_dist = spk, steps
-                    break
+                    if spk is not None and _outside(spk, a, b):
+                        best, best_dist = spk, 0
                 if tok.head is tok:
                     break
                 tok = tok.head
@@ -381,7 +383,7 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
 
     # 3. a colon introduction: "Carter articulated a stark reality: “…”"
     j = qs - 1
-    while j >= p_lo and text[j] in " \t\u00a0":
+    while j >= 0 and text[j] in " \t\r\n\u00a0":
         j -= 1
     if j >= 0 and text[j] == ":":
         ct = ctx.tok_at(j)
@@ -416,6 +418,9 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
     # 5. a transcript line: "NAME: …"
     m = _TRANSCRIPT.match(text, p_lo, p_hi)
     if m and m.end() <= qs:
+        return "span", (m.start(1), m.end(1))
+    m = _TRANSCRIPT.match(text, qs + 1, p_hi)
+    if m:
         return "span", (m.start(1), m.end(1))
     return None
 
