@@ -137,47 +137,63 @@ _WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*")
 def _quote_spans(text: str) -> list[tuple[int, int]]:
     """Character spans (marks included) of quoted strings, in order, non-overlapping.
 
-    Straight quotes toggle; curly quotes and guillemets open and close.  A quote still
-    open at a paragraph break continues when the next paragraph opens with a mark;
-    otherwise it ends with its paragraph.
+    A quote opened by a straight mark closes at the next straight mark, one opened by
+    a curly mark or guillemet at the next closing one (or at a straight mark that can
+    only close); marks of the other kind in between are nested quotes.  A quote still
+    open at a paragraph break continues when the next paragraph opens with a mark
+    (unless that paragraph is a transcript line ``"NAME: …``); otherwise it ends with
+    its paragraph.
     """
     spans: list[tuple[int, int]] = []
-    open_at: int | None = None
-    skip = -1  # position of an opening mark that continues the quote across paragraphs
+    open_at = -1
+    straight = False  # the open quote began with a straight mark
+    nested = 0  # curly quotes opened inside a straight-quoted string
+    skip = -1  # an opening mark that continues the quote across paragraphs
     n = len(text)
     for m in _MARKS.finditer(text):
         i = m.start()
         ch = text[i]
         if ch == "\n":
-            if open_at is None:
+            if open_at < 0:
                 continue
             j = i
             while j < n and text[j] in " \t\r\n\u00a0":
                 j += 1
-            if j < n and text[j] in '"\u201c\u00ab':
+            if j < n and text[j] in '"\u201c\u00ab' and not _TRANSCRIPT.match(text, j + 1):
                 skip = j
+                nested = 0
                 continue
             end = i
             while end > open_at and text[end - 1] in " \t\r\u00a0":
                 end -= 1
             spans.append((open_at, end))
-            open_at = None
+            open_at = -1
             continue
         if i == skip:
             continue
-        if ch in _OPEN:
-            if open_at is None:
-                open_at = i
-        elif ch in _CLOSE:
-            if open_at is not None:
+        prev = text[i - 1] if i > 0 else " "
+        nxt = text[i + 1] if i + 1 < n else " "
+        if open_at < 0:
+            if ch in _OPEN:
+                open_at, straight, nested = i, False, 0
+            elif ch == '"' and not (nxt.isspace() and not prev.isspace()):
+                open_at, straight, nested = i, True, 0
+            continue
+        if straight:
+            if ch == '"':
                 spans.append((open_at, i + 1))
-                open_at = None
-        elif open_at is None:  # straight quote: toggles
-            open_at = i
-        else:
+                open_at = -1
+            elif ch in _OPEN:
+                nested += 1
+            elif nested:
+                nested -= 1
+            else:  # a curly close with no curly open: mixed marks, take it as the end
+                spans.append((open_at, i + 1))
+                open_at = -1
+        elif ch in _CLOSE or (ch == '"' and not prev.isspace() and (nxt.isspace() or not nxt.isalnum())):
             spans.append((open_at, i + 1))
-            open_at = None
-    if open_at is not None:
+            open_at = -1
+    if open_at >= 0:
         end = n
         while end > open_at and text[end - 1].isspace():
             end -= 1
@@ -289,14 +305,22 @@ def _is_cue(tok) -> bool:
     return False
 
 
-def _speaker_of_cue(cue):
-    """The speaker token of a cue word (verb subject, or the owner of a cue noun)."""
+def _speaker_of_cue(cue, ctx):
+    """The speaker token of a cue word (verb subject, or the owner of a cue noun),
+    looked for in the cue's own paragraph only."""
     if cue.pos_ == "NOUN":
         for c in cue.children:
             if c.dep_ == "poss":
                 return c
         return None
-    return _subject(cue)
+    spk = _subject(cue)
+    if spk is None:
+        return None
+    text = ctx.text
+    lo, hi = (spk.idx, cue.idx) if spk.i < cue.i else (cue.idx, spk.idx)
+    if "\n" in text[lo:hi]:
+        return None
+    return spk
 
 
 def _according_to(tokens):
@@ -343,7 +367,7 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
                 if tok.idx < p_lo or tok.idx > p_hi:
                     break
                 if _is_cue(tok) or tok.lower_ == "according":
-                    spk = _according_to([tok]) if tok.lower_ == "according" else _speaker_of_cue(tok)
+                    spk = _according_to([tok]) if tok.lower_ == "according" else _speaker_of_cue(tok, ctx)
                     if spk is not None and _outside(spk, a, b):
                         best, best_dist = spk, 0
                 if tok.head is tok:
@@ -354,7 +378,7 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
             if _outside(c, a, b) and c.dep_ in ("parataxis", "ccomp", "advcl", "conj") and _is_cue(c):
                 if c.idx < p_lo or c.idx > p_hi:
                     continue
-                spk = _speaker_of_cue(c)
+                spk = _speaker_of_cue(c, ctx)
                 if spk is not None and _outside(spk, a, b) and best_dist > 0:
                     best, best_dist = spk, 0
     if best is not None:
@@ -369,7 +393,7 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
         if not _outside(t, a, b) or t.idx < p_lo or t.idx > p_hi:
             continue
         if _is_cue(t) and t.pos_ == "VERB":
-            spk = _speaker_of_cue(t)
+            spk = _speaker_of_cue(t, ctx)
             if spk is None or not _outside(spk, a, b):
                 continue
             d = a - t.i if t.i < a else t.i - b
@@ -392,7 +416,7 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
             if t.i >= a:
                 break
             if _is_cue(t):
-                spk = _speaker_of_cue(t)
+                spk = _speaker_of_cue(t, ctx)
                 if spk is not None and spk.i < a:
                     return "tok", spk
         root = sent.root
