@@ -342,6 +342,39 @@ def _outside(tok, a: int, b: int) -> bool:
     return tok.i < a or tok.i >= b
 
 
+def _after_quote(ctx: _Ctx, b: int, p_hi: int):
+    """A cue right after a quote that the parse missed: ``said X`` or ``X said``."""
+    doc = ctx.doc
+    k = b
+    n = len(doc)
+    while k < n and doc[k].is_punct and doc[k].idx < p_hi:
+        k += 1
+    if k >= n or doc[k].idx >= p_hi:
+        return None
+    if _is_cue(doc[k]) and doc[k].pos_ == "VERB":
+        # "said Caddell", "added Rep. Jim Clyburn, the ..."
+        j = k + 1
+        if j < n and doc[j].idx < p_hi and (doc[j].pos_ in ("PROPN", "PRON", "NOUN", "DET", "ADJ")):
+            t = doc[j]
+            for _ in range(6):
+                if t.head.i > t.i and t.head.i - k < 10 and t.head.pos_ in ("PROPN", "NOUN") and t.dep_ in ("compound", "det", "amod", "poss", "nmod"):
+                    t = t.head
+                else:
+                    break
+            return "tok", t
+        return None
+    # "Chief Chuck Jordan said": a short noun phrase, then the cue
+    for j in range(k, min(n, k + 10)):
+        t = doc[j]
+        if t.idx >= p_hi or (t.is_punct and t.text not in ".-()\u2019'") or t.is_space:
+            return None
+        if t.pos_ in ("VERB", "AUX"):
+            if _is_cue(t) and j > k:
+                return "span", (doc[k].idx, doc[j - 1].idx + len(doc[j - 1].text))
+            return None
+    return None
+
+
 def _attribute(ctx: _Ctx, qs: int, qe: int):
     """Speaker token (or a transcript/dash span) for the quote at chars [qs, qe).
 
@@ -383,6 +416,11 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
                     best, best_dist = spk, 0
     if best is not None:
         return "tok", best
+
+    # 1b. next to the closing mark: "“…,” said Caddell" / "“…,” Chief Chuck Jordan said"
+    spk = _after_quote(ctx, b, p_hi)
+    if spk is not None:
+        return spk
 
     # 2. the sentences the quote sits in: the nearest cue outside the quote
     s_lo = doc[a].sent.start
