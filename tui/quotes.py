@@ -61,7 +61,7 @@ SPEECH_VERBS = frozenset(
     call describe label brand dub term quip joke recall acknowledge admit concede assert
     contend maintain predict promise vow pledge urge testify confirm deny shout chant sing
     yell scream whisper complain boast brag muse observe remark comment emphasize emphasise
-    stress charge accuse praise criticize criticise lament decry proclaim rule rate read
+    stress exhort charge accuse praise criticize criticise lament decry proclaim rule rate read
     text email recount reiterate retort counter caution advise add demand plead blast
     slam condemn denounce dismiss mock tout hail cite quote characterize characterise
     summarize summarise opine surmise reason allege affirm swear repeat echo thank
@@ -282,6 +282,10 @@ def _mention(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> tuple[
         lo = tok.i
     if hi > tok.i and any(quote_lo <= doc[k].idx < quote_hi for k in range(tok.i, hi + 1)):
         hi = tok.i
+    for k in range(tok.i - 1, lo - 1, -1):
+        if doc[k].text in _DASHES or doc[k].text in (":", ";", "--"):
+            lo = k + 1
+            break
     while lo < tok.i and (doc[lo].is_punct or doc[lo].is_space or doc[lo].dep_ == "cc"):
         lo += 1
     while hi > tok.i and ((doc[hi].is_punct and doc[hi].text != ")") or doc[hi].is_space):
@@ -370,7 +374,15 @@ def _after_quote(ctx: _Ctx, b: int, p_hi: int):
             return None
         if t.pos_ in ("VERB", "AUX"):
             if _is_cue(t) and j > k:
-                return "span", (doc[k].idx, doc[j - 1].idx + len(doc[j - 1].text))
+                lo = k
+                while lo < j and doc[lo].pos_ not in ("PROPN", "NOUN", "PRON", "DET", "ADJ", "NUM"):
+                    lo += 1
+                while lo < j and doc[lo].lower_ in ("which", "that", "who", "whom"):
+                    lo += 1
+                if lo < j and any(doc[x].pos_ in ("PROPN", "NOUN", "PRON") for x in range(lo, j)):
+                    if j - lo == 1 and doc[lo].pos_ == "PRON":
+                        return "tok", doc[lo]
+                    return "span", (doc[lo].idx, doc[j - 1].idx + len(doc[j - 1].text))
             return None
     return None
 
@@ -403,7 +415,7 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
                     spk = _according_to([tok]) if tok.lower_ == "according" else _speaker_of_cue(tok, ctx)
                     if spk is not None and _outside(spk, a, b):
                         best, best_dist = spk, 0
-                if tok.head is tok:
+                if tok.head is tok or (best is not None and tok.dep_ == "conj"):
                     break
                 tok = tok.head
                 steps += 1
@@ -443,6 +455,24 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
     if acc is not None and p_lo <= acc.idx <= p_hi:
         return "tok", acc
 
+    # 2b. the sentence just before, in the same paragraph, is an attribution:
+    # "…, Schiff said. “…”"
+    first = doc[a]
+    if first.sent.start == a or doc[a - 1].is_punct and first.sent.start >= a - 1:
+        ps = first.sent.start - 1
+        if ps > 0 and doc[ps].idx >= p_lo:
+            prev_sent = doc[ps].sent
+            if prev_sent.start >= 0 and doc[prev_sent.start].idx >= p_lo:
+                root = prev_sent.root
+                cands = [root] + [c for c in root.children if c.dep_ in ("ccomp", "conj", "parataxis")]
+                for cue in cands:
+                    if _is_cue(cue) and cue.pos_ == "VERB" and not any(
+                        ch in _OPEN or ch == '"' for ch in text[prev_sent.start_char:prev_sent.end_char]
+                    ):
+                        spk = _speaker_of_cue(cue, ctx)
+                        if spk is not None:
+                            return "tok", spk
+
     # 3. a colon introduction: "Carter articulated a stark reality: “…”"
     j = qs - 1
     while j >= 0 and text[j] in " \t\r\n\u00a0":
@@ -457,6 +487,8 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
                 spk = _speaker_of_cue(t, ctx)
                 if spk is not None and spk.i < a:
                     return "tok", spk
+                if t.pos_ == "VERB" and t.i + 1 < a and t.nbor(1).pos_ in ("PROPN", "PRON"):
+                    return "tok", t.nbor(1)
         root = sent.root
         if root.i < a:
             spk = _subject(root)
