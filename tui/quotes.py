@@ -617,6 +617,52 @@ def _resolve_name(ctx: _Ctx, names: _Names, start: int, end: int) -> str | None:
 # the finder
 
 
+MIN_WORDS = 4
+_SMALL = frozenset("of the a an and in on for to at by with or from vs vs. de la".split())
+
+
+def _looks_like_title(inner: str) -> bool:
+    """A short quoted string in Title Case ("Face the Nation", "Morning Joe"): a show,
+    a book or a nickname rather than speech."""
+    words = _WORD.findall(inner)
+    caps = [w for w in words if w.lower() not in _SMALL]
+    if not caps or not all(w[0].isupper() or w[0].isdigit() for w in caps):
+        return False
+    body = inner.strip('"\u201c\u201d\u00ab\u00bb ,.')
+    return not body.endswith(("!", "?"))
+
+
+_TITLE_CUES = frozenset(
+    "titled entitled nickname episode documentary show program programme film movie book column segment series".split()
+)
+
+
+def _is_name_or_title(ctx: _Ctx, qs: int, qe: int, inner: str) -> bool:
+    """Markup, a nickname inside a name (Robert "Bobby" Scott) or a show or book title
+    (MSNBC's "Morning Joe", a documentary titled "13th")."""
+    text = ctx.text
+    j = qs - 1
+    while j >= 0 and text[j] == " ":
+        j -= 1
+    if j >= 0 and text[j] == "=":
+        return True
+    doc = ctx.doc
+    a = bisect_left(ctx.starts, qs)
+    b = bisect_left(ctx.starts, qe)
+    before = doc[a - 1] if a > 0 else None
+    after = doc[b] if b < len(doc) else None
+    if before is not None and after is not None and before.pos_ == "PROPN" and after.pos_ == "PROPN" \
+            and before.idx + len(before.text) < qs and text[qe:qe + 1] == " ":
+        return True
+    if not _looks_like_title(inner) or before is None:
+        return False
+    if before.lower_ in _TITLE_CUES:
+        return True
+    if before.lower_ in ("'s", "\u2019s") and a > 1 and doc[a - 2].ent_type_ in ("ORG", "NORP", "FAC", "WORK_OF_ART"):
+        return True
+    return False
+
+
 def find_quotes(doc) -> list[FoundQuote]:
     """The direct quotes of a parsed ``Doc`` with their speakers, sorted by start."""
     text = doc.text
@@ -652,7 +698,9 @@ def find_quotes(doc) -> list[FoundQuote]:
                 if not before or before[-1] in ".!?\u201d\"":
                     spk = (prev[0], prev[1])
                     carried = True
-        if spk is None and n_words < 4:
+        if spk is None and (n_words < MIN_WORDS):
+            continue
+        if not any(c.isalpha() for c in inner) or (n_words <= 6 and _is_name_or_title(ctx, qs, qe, inner)):
             continue
         if spk is not None:
             name = prev[2] if carried else _resolve_name(ctx, names, spk[0], spk[1])
