@@ -510,6 +510,36 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
             return "span", (k, e)
 
     # 5. a transcript line: "NAME: …"
+    found = _transcript(ctx, qs, p_lo, p_hi)
+    if found is not None:
+        return found
+
+    # 6. no speech verb: the one whose words are quoted is the subject of the verb the
+    # quote hangs from ("Reid has gone after Trump as a “con artist”")
+    for t in doc[a:b]:
+        h = t.head
+        if not _outside(h, a, b):
+            continue
+        tok = h
+        for _ in range(4):
+            if tok.idx < p_lo or tok.idx > p_hi:
+                break
+            if tok.pos_ in ("VERB", "AUX"):
+                spk = _speaker_of_cue(tok, ctx)
+                if spk is not None and _outside(spk, a, b) and (
+                    spk.pos_ == "PROPN" or spk.lower_ in PRONOUNS or spk.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+                ):
+                    return "tok", spk
+                break
+            if tok.head is tok:
+                break
+            tok = tok.head
+        break
+    return None
+
+
+def _transcript(ctx: _Ctx, qs: int, p_lo: int, p_hi: int):
+    text = ctx.text
     m = _TRANSCRIPT.match(text, p_lo, p_hi)
     if m and m.end() <= qs:
         return "span", (m.start(1), m.end(1))
