@@ -71,6 +71,24 @@ SPEECH_VERBS = frozenset(
     headline title caption sign tweet retweet blog publish print broadcast air
     """.split()
 )
+
+
+def _inflections(verbs) -> frozenset:
+    """Regular inflected forms of each verb, so that a wrong lemma ("rated" -> "rat")
+    does not hide a cue."""
+    out = set()
+    for v in verbs:
+        stem = v[:-1] if v.endswith("e") else v
+        out.update((v, v + "s", v + "es", v + "ed", stem + "ed", stem + "ing", v + "ing"))
+        if v.endswith("y") and len(v) > 2 and v[-2] not in "aeiou":
+            out.update((v[:-1] + "ies", v[:-1] + "ied"))
+        if len(v) > 2 and v[-1] in "tpgnm" and v[-2] in "aeiou" and v[-3] not in "aeiou":
+            out.update((v + v[-1] + "ed", v + v[-1] + "ing"))
+    out.update("said says told tells wrote written sang sung spoke spoken thought".split())
+    return frozenset(out)
+
+
+SPEECH_FORMS = _inflections(SPEECH_VERBS)
 # verbs that take a quote as object/complement only when clearly about words
 WEAK_CUES = frozenset("call describe label brand dub term rate rule characterize characterise".split())
 CUE_NOUNS = frozenset(
@@ -303,7 +321,7 @@ def _mention(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> tuple[
 def _is_cue(tok) -> bool:
     lem = tok.lemma_.lower()
     if tok.pos_ in ("VERB", "AUX"):
-        return lem in SPEECH_VERBS
+        return lem in SPEECH_VERBS or tok.lower_ in SPEECH_FORMS
     if tok.pos_ in ("NOUN",):
         return lem in CUE_NOUNS
     return False
