@@ -301,7 +301,9 @@ def _mention(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> tuple[
     if hi > tok.i and any(quote_lo <= doc[k].idx < quote_hi for k in range(tok.i, hi + 1)):
         hi = tok.i
     for k in range(tok.i - 1, lo - 1, -1):
-        if doc[k].text in _DASHES or doc[k].text in (":", ";", "--"):
+        if doc[k].text in ("\u2015", "\u2014", "\u2013", ":", ";", "--") or (
+            doc[k].text == "-" and doc[k].whitespace_ and doc[k - 1].whitespace_
+        ):
             lo = k + 1
             break
     while lo < tok.i and (doc[lo].is_punct or doc[lo].is_space or doc[lo].dep_ == "cc"):
