@@ -21,7 +21,7 @@ The finder works in three passes, each linear in the length of the text:
 3. ``_resolve_name`` maps a mention to a full name within the article: a surname to the
    longest PERSON entity that contains it, a pronoun to the nearest earlier person.
 
-Quoted strings of one to three words with no speech cue are dropped: in news they are
+Quoted strings of one or two words with no speech cue are dropped: in news they are
 scare quotes, titles and nicknames far more often than speech.
 """
 from __future__ import annotations
@@ -667,7 +667,7 @@ def _resolve_name(ctx: _Ctx, names: _Names, start: int, end: int) -> str | None:
 # the finder
 
 
-MIN_WORDS = 4
+MIN_WORDS = 3  # speakerless quoted strings shorter than this are dropped
 _SMALL = frozenset("of the a an and in on for to at by with or from vs vs. de la".split())
 
 
