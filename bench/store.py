@@ -86,7 +86,10 @@ def readtui(*args: str, env: dict | None = None) -> tuple[float, int, subprocess
 
 
 def ms(values: list[float]) -> str:
-    return f"median {statistics.median(values) * 1000:7.2f} ms, worst {max(values) * 1000:8.2f} ms"
+    p99 = sorted(values)[int(len(values) * 0.99) - 1] if len(values) >= 100 else max(values)
+    slow = sum(v > 0.020 for v in values)
+    return (f"median {statistics.median(values) * 1000:7.2f} ms, p99 {p99 * 1000:7.2f} ms, "
+            f"worst {max(values) * 1000:8.2f} ms, over 20 ms: {slow}")
 
 
 def bench_actions(db: Path, n_actions: int, seed: int = 1) -> list[float]:
