@@ -83,6 +83,53 @@ def suggestions_for_doc(doc, labels: Sequence[str]) -> list[Suggestion]:
     return out
 
 
+# spaCy needs about 1 GB per 100,000 characters to parse; longer texts are parsed in
+# pieces cut at paragraph (else line, else space) boundaries.
+PIECE_CHARS = 50_000
+
+
+def pieces(text: str, limit: int | None = None) -> list[tuple[int, str]]:
+    """``text`` as (offset, piece) pairs of at most ``limit`` characters each."""
+    limit = limit or PIECE_CHARS
+    out: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = max(window.rfind("\n\n"), window.rfind("\n"))
+        if cut < limit // 4:
+            cut = window.rfind(" ")
+        cut = cut + 1 if cut >= limit // 4 else limit
+        out.append((start, text[start:start + cut]))
+        start += cut
+    out.append((start, text[start:]))
+    return out
+
+
+def shift(s: Suggestion, offset: int) -> Suggestion:
+    if not offset:
+        return s
+    return Suggestion(s.kind, s.start + offset, s.end + offset, s.label,
+                      None if s.speaker_start is None else s.speaker_start + offset,
+                      None if s.speaker_end is None else s.speaker_end + offset, s.speaker_name)
+
+
+def pipe_suggestions(nlp, texts: Iterable[str], labels: Sequence[str],
+                     batch_size: int = 32) -> Iterator[list[Suggestion]]:
+    """Suggestions for each text in order, long texts parsed piece by piece."""
+    def stream():
+        for i, text in enumerate(texts):
+            parts = pieces(text)
+            for j, (offset, piece) in enumerate(parts):
+                yield piece, (i, offset, j == len(parts) - 1)
+
+    found: list[Suggestion] = []
+    for doc, (i, offset, last) in nlp.pipe(stream(), as_tuples=True, batch_size=batch_size):
+        found.extend(shift(s, offset) for s in suggestions_for_doc(doc, labels))
+        if last:
+            yield found
+            found = []
+
+
 # Worker processes keep their own pipeline, loaded once.
 _worker: dict[str, Any] = {}
 
@@ -92,8 +139,7 @@ def _worker_init(model: str | None) -> None:
 
 
 def _worker_run(texts: list[str], labels: Sequence[str]) -> list[list[Suggestion]]:
-    nlp = _worker["nlp"]
-    return [suggestions_for_doc(d, labels) for d in nlp.pipe(texts, batch_size=16)]
+    return list(pipe_suggestions(_worker["nlp"], texts, labels, batch_size=16))
 
 
 class Suggester:
@@ -110,7 +156,7 @@ class Suggester:
         return f"{meta.get('lang', '?')}_{meta.get('name', '?')}-{meta.get('version', '?')}"
 
     def suggest(self, text: str) -> list[Suggestion]:
-        return suggestions_for_doc(self.nlp(text), self.labels)
+        return next(pipe_suggestions(self.nlp, [text], self.labels))
 
     def for_article(self, article: Article) -> list[Annotation]:
         return [s.to_annotation(article.id) for s in self.suggest(article.text)]
@@ -119,8 +165,7 @@ class Suggester:
                      batch_size: int = 32) -> Iterator[list[Suggestion]]:
         """Suggestions for each text, in order; ``jobs`` > 1 parses in worker processes."""
         if jobs <= 1:
-            for doc in self.nlp.pipe(texts, batch_size=batch_size):
-                yield suggestions_for_doc(doc, self.labels)
+            yield from pipe_suggestions(self.nlp, texts, self.labels, batch_size)
             return
         yield from self._parallel(texts, jobs, batch_size)
 
