@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("stats", parents=[common], help="articles by review state, annotations by label and status",
                    description="Show articles by review state and annotations by label and status.")
+    sub.add_parser("restore-backup", parents=[common], help="put the last good backup of a damaged workspace back",
+                   description="Replace a damaged workspace.json with workspace.json.bak; the damaged file is kept beside it.")
     return p
 
 
@@ -82,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return commands.suggest_paths(args)
         if args.command == "stats":
             return commands.stats(args)
+        if args.command == "restore-backup":
+            return commands.restore_backup(args)
         return commands.run_app(args)
     except KeyboardInterrupt:
         print("readtui: interrupted; everything saved before this point is kept.", file=sys.stderr)

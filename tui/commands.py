@@ -21,7 +21,7 @@ from rich.text import Text
 
 from .ingest import ImportProblem, Record, read_paths
 from .model import DEFAULT_LABELS
-from .store import Workspace, WorkspaceError, write_atomic
+from .store import Workspace, WorkspaceCorrupt, WorkspaceError, write_atomic
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
@@ -58,12 +58,39 @@ def _jobs(requested: int, n: int) -> int:
     return min(os.cpu_count() or 1, 4) if n >= 200 else 1
 
 
-def _open(args: Namespace, *, readonly: bool = False, labels: Sequence[str] | None = None) -> Workspace:
+def _open(args: Namespace, *, readonly: bool = False, labels: Sequence[str] | None = None,
+          offer_backup: bool = False) -> Workspace:
     try:
         return Workspace.open(args.db, readonly=readonly, labels=labels)
-    except WorkspaceError as exc:
-        err.print(f"[bold red]readtui:[/] {exc}")
+    except WorkspaceCorrupt as exc:
+        err.print(Text(f"readtui: {exc}", style="bold red"))
+        if exc.backup is None:
+            raise SystemExit(1) from None
+        db = f" --db {args.db}" if args.db else ""
+        if offer_backup and sys.stdin.isatty():
+            answer = err.input(f"Restore the last good backup ({exc.backup}) and keep the damaged file beside it? [y/N] ")
+            if answer.strip().lower() in ("y", "yes"):
+                kept = Workspace.restore_backup(exc.path)
+                err.print(f"restored {exc.path} from its backup; the damaged file is kept as {kept}")
+                return _open(args, readonly=readonly, labels=labels)
+        err.print(f"To restore the last good backup: readtui restore-backup{db}")
         raise SystemExit(1) from None
+    except WorkspaceError as exc:
+        err.print(Text(f"readtui: {exc}", style="bold red"))
+        raise SystemExit(1) from None
+
+
+def restore_backup(args: Namespace) -> int:
+    from .store import default_path
+
+    path = Path(args.db) if args.db else default_path()
+    try:
+        kept = Workspace.restore_backup(path)
+    except WorkspaceError as exc:
+        err.print(Text(f"readtui: {exc}", style="bold red"))
+        return 1
+    err.print(f"restored {path} from {path}.bak; the damaged file is kept as {kept}")
+    return 0
 
 
 def _suggester(args: Namespace, labels: Sequence[str]):
@@ -227,7 +254,7 @@ def run_app(args: Namespace) -> int:
     from .__main__ import _annotator
 
     labels = _labels(args.labels) if args.labels else None
-    ws = _open(args, labels=labels)
+    ws = _open(args, labels=labels, offer_backup=True)
     try:
         if len(ws) == 0:
             # First run: open on the bundled seeds; suggestions come from the app's worker.

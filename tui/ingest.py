@@ -51,7 +51,23 @@ _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
 )
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _as_western(raw: bytes) -> str | None:
+    """Windows-1252 (a superset of Latin-1 for text) when the result reads as a
+    Western European language: mostly ASCII letters with some accented ones.
+    Cyrillic or Greek bytes read this way give words of accented letters only."""
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    letters = [c for c in text if c.isalpha()]
+    accented = sum(ord(c) > 127 for c in letters)
+    if not letters or accented > 0.3 * len(letters) or _CONTROL.search(text):
+        return None
+    return text
 
 
 def decode(raw: bytes, path: str | Path) -> str:
@@ -68,11 +84,21 @@ def decode(raw: bytes, path: str | Path) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    if _UTF8_MULTIBYTE.search(raw):
+        # Valid UTF-8 sequences next to invalid bytes: two encodings in one file.
+        # Any single guess would turn one half into mojibake.
+        raise ImportProblem(
+            path, f"mixes UTF-8 with another encoding (invalid byte {raw[utf8_error.start]:#04x} at "
+            f"offset {utf8_error.start}); convert it to UTF-8 first")
+    western = _as_western(raw)
+    if western is not None:
+        return western
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw).best()
-    # Trust a guess only when the decoded text reads as language; otherwise refuse.
-    if best is not None and best.chaos < 0.2 and not _CONTROL.search(str(best)):
+    # Trust another guess only when the detector sees no noise at all: a wrong
+    # guess (Greek read as Korean) shows as noise, and refusing beats mojibake.
+    if best is not None and best.chaos == 0.0 and not _CONTROL.search(str(best)):
         return str(best)
     raise ImportProblem(
         path, f"not UTF-8 (byte {raw[utf8_error.start]:#04x} at offset {utf8_error.start}) "

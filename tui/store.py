@@ -458,6 +458,29 @@ class Workspace:
                 del self._keys[aid]
                 self._by_hash.pop(row.get("hash"), None)
 
+    @staticmethod
+    def restore_backup(path: Path | str) -> Path:
+        """Put ``workspace.json.bak`` back in place; the damaged file is kept beside it.
+
+        Returns where the damaged file went. Changes still in the journal replay
+        over the backup on the next open.
+        """
+        path = Path(path)
+        backup = path.with_name(path.name + ".bak")
+        if not backup.exists():
+            raise WorkspaceError(f"no backup of {path} to restore ({backup} does not exist)")
+        _read_json(backup)  # refuse a damaged backup too
+        lock = Lock(path.with_name(path.name + ".lock"))
+        lock.acquire()
+        try:
+            kept = path.with_name(f"{path.name}.damaged-{now_iso().replace(':', '')}")
+            if path.exists():
+                os.replace(path, kept)
+            write_atomic(path, backup.read_bytes())
+        finally:
+            lock.release()
+        return kept
+
     def close(self) -> None:
         if self.closed:
             return

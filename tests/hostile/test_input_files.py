@@ -1,0 +1,166 @@
+"""Broken, huge and odd input files: each has a clear outcome, and good input still imports."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from tui.ingest import ImportProblem, decode, read_paths
+from tui.store import Workspace
+
+from .helpers import one_line, readtui
+
+FRENCH = "Le ministre a déclaré à Genève : « Nous agirons vite », avant de quitter l’hôtel."
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (FRENCH.encode("cp1252"), FRENCH),
+    ("Zürich Straße Köln".encode("latin-1"), "Zürich Straße Köln"),
+    (FRENCH.encode("utf-16"), FRENCH),  # with its byte-order mark
+    (FRENCH.encode("utf-8-sig"), FRENCH),
+    ("Привет, как дела? Это тест кодировки.".encode("cp1251"), "Привет, как дела? Это тест кодировки."),
+])
+def test_encodings_that_can_be_known_are_decoded(raw, expected):
+    assert decode(raw, "f.txt") == expected
+
+
+@pytest.mark.parametrize("raw, reason", [
+    ("Café".encode("utf-8") + " et thé glacé".encode("latin-1"), "mixes UTF-8 with another encoding"),
+    ("Καλημέρα, τι κάνεις σήμερα;".encode("cp1253"), "could not be recognised"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file"),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01", "binary file"),
+    (b"\xff\xfe" + b"\x00\xd8", "utf-16"),  # BOM, then a lone surrogate
+])
+def test_unknowable_or_binary_is_refused_never_mojibake(raw, reason):
+    with pytest.raises(ImportProblem, match=reason):
+        decode(raw, "f.txt")
+
+
+def test_empty_and_whitespace_files(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.txt").write_text("   \n\t\n  \r\n")
+    (tmp_path / "empty.jsonl").write_text("")
+    (tmp_path / "blank.jsonl").write_text("\n\n  \n")
+    out = list(read_paths([tmp_path]))
+    assert sorted((p.path.rsplit("/", 1)[-1], p.reason) for p in out) == [
+        ("blank.txt", "empty file"), ("empty.txt", "empty file")]  # JSONL: nothing to import, no error
+
+
+def test_bad_files_reported_and_good_ones_imported(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.txt").write_text("Headline\n\nThe body of a good article.\n")
+    (src / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
+    (src / "mixed.txt").write_bytes("Café ".encode() + "thé".encode("latin-1"))
+    db = tmp_path / "ws.json"
+    r = readtui("import", "--no-suggest", src, "--db", db)
+    err = one_line(r.stderr)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "imported 1" in err and "failed 2" in err
+    assert f"{src / 'image.txt'}: binary file" in err and f"{src / 'mixed.txt'}: mixes UTF-8" in err
+
+
+def test_jsonl_line_problems_each_reported_good_lines_kept(tmp_path):
+    f = tmp_path / "feed.jsonl"
+    lines = [
+        {"id": "a", "text": "First good article."},
+        "{not json",
+        "[1, 2, 3]",
+        {"id": "b"},
+        {"id": "c", "text": ["not", "a", "string"]},
+        {"id": "d", "text": "Short.", "spans": [{"start": 0, "end": 50, "label": "ORG"}]},
+        {"id": "e", "text": "Sara here.", "spans": [{"start": 0, "end": 4, "label": "PERSON", "text": "Bob"}]},
+        {"id": "a", "text": "A different text under a used id."},
+        {"id": "f", "text": "Second good article."},
+        {"id": "g", "text": "First good article."},  # same text again: stored once
+    ]
+    f.write_text("\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines) + "\n")
+    db = tmp_path / "ws.json"
+    r = readtui("import", "--no-suggest", f, "--db", db)
+    err = one_line(r.stderr)
+    assert r.returncode == 1
+    for line, reason in [(2, "not valid JSON"), (3, "the line is a JSON list, not an object"), (4, 'no "text" field'),
+                         (5, "not a string"), (6, "outside the text"), (7, "'Sara'"), (8, "duplicate id 'a'")]:
+        assert f"{f}:{line}: {reason}" in err, (line, err)
+    assert "imported 2, duplicates 1" in err
+    with Workspace.open(db, readonly=True) as ws:
+        assert [r["id"] for r in ws.rows()] == ["a", "f"]
+        assert ws.article("a").text == "First good article."
+
+
+def test_odd_characters_keep_offsets(tmp_path):
+    text = ("Line one\r\nTabs\there \u200bzero\u200dwidth \u202eRTL override\u202c "
+            "emoji 👩‍👩‍👧 e\u0301 שלום עולם Sara")
+    start = text.index("Sara")
+    f = tmp_path / "odd.jsonl"
+    f.write_text(json.dumps({"id": "odd", "text": text, "spans": [
+        {"start": start, "end": start + 4, "label": "PERSON"},
+        {"start": text.index("👩"), "end": text.index("👩") + 5, "label": "ORG"},
+        {"start": text.index("שלום"), "end": text.index("שלום") + 9, "label": "GPE"},
+    ]}) + "\n")
+    db = tmp_path / "ws.json"
+    assert readtui("import", "--no-suggest", f, "--db", db).returncode == 0
+    with Workspace.open(db, readonly=True) as ws:
+        assert ws.article("odd").text == text  # kept exactly, CRLF and all
+        got = {a.label: a.text for a in ws.annotations("odd")}
+        assert got == {"PERSON": "Sara", "ORG": "👩‍👩‍👧", "GPE": "שלום עולם"}
+
+
+def test_text_file_with_crlf_tabs_and_controls(tmp_path):
+    f = tmp_path / "win.txt"
+    f.write_bytes("Title line\r\n\r\nBody\twith tab and \x1b[2J escape.\r\nSecond line.\r\n".encode())
+    [rec] = list(read_paths([f]))
+    assert rec.article.title == "Title line"
+    assert rec.article.text == "Body\twith tab and \x1b[2J escape.\nSecond line."  # data kept; painting strips
+
+
+@pytest.mark.slow
+def test_a_50_mb_article(tmp_path):
+    para = ("Officials in Washington said the talks would continue next week, "
+            "according to a statement from the ministry. ") * 40 + "\n\n"
+    body = para * (50_000_000 // len(para) + 1)
+    f = tmp_path / "huge.txt"
+    f.write_text("A very long report\n\n" + body)
+    db = tmp_path / "ws.json"
+    r = readtui("import", "--no-suggest", f, "--db", db)
+    assert r.returncode == 0, r.stderr
+    with Workspace.open(db, readonly=True) as ws:
+        [row] = ws.rows()
+        assert row["title"] == "A very long report"
+        # Lines lose trailing blanks; nothing else changes.
+        assert ws.article(row["id"]).text == "\n".join(x.rstrip() for x in body.strip().split("\n"))
+
+
+@pytest.mark.slow
+def test_100000_one_line_articles_in_one_jsonl(tmp_path):
+    f = tmp_path / "many.jsonl"
+    with open(f, "w") as fh:
+        for i in range(100_000):
+            fh.write(json.dumps({"id": f"n{i}", "text": f"Short article number {i}."}) + "\n")
+    db = tmp_path / "ws.json"
+    r = readtui("import", "--no-suggest", f, "--db", db)
+    assert r.returncode == 0, r.stderr
+    assert "imported 100000" in one_line(r.stderr)
+    with Workspace.open(db, readonly=True) as ws:
+        assert len(ws) == 100_000
+        assert ws.article("n99999").text == "Short article number 99999."
+    s = readtui("stats", "--db", db)
+    assert "100000 articles" in s.stdout
+
+
+def test_random_files_never_crash_import(tmp_path):
+    """A quick seeded fuzz alongside the hypothesis one: mangled copies of real input."""
+    rng = random.Random(11)
+    base = [b"Headline\n\nBody of the story.\n", json.dumps({"text": "x", "spans": []}).encode(),
+            FRENCH.encode("utf-16"), b'{"text": "ok", "label": [[0, 2, "ORG"]]}\n']
+    for i in range(60):
+        raw = bytearray(rng.choice(base))
+        for _ in range(rng.randint(1, 6)):
+            pos = rng.randrange(len(raw) + 1)
+            raw[pos:pos] = bytes([rng.randrange(256)])
+        suffix = rng.choice([".txt", ".jsonl", ".md"])
+        (tmp_path / f"f{i}{suffix}").write_bytes(bytes(raw))
+    for item in read_paths([tmp_path]):
+        assert isinstance(item, ImportProblem) or item.article.text.strip()
