@@ -370,6 +370,7 @@ class Workspace:
         self._pending_ann: dict[str, dict[str, dict | None]] = {}
         self._cache: OrderedDict[str, tuple[Article, dict[str, Annotation]]] = OrderedDict()
         self.closed = False
+        self.warning = ""  # set when close() could not fold the journal
 
     # opening and closing
 
@@ -486,7 +487,11 @@ class Workspace:
             return
         try:
             if not self.readonly and self.journal.size:
-                self.checkpoint()
+                try:
+                    self.checkpoint()
+                except SaveFailed as exc:
+                    # Everything is still in the journal, which replays on the next open.
+                    self.warning = f"{exc}; your changes are safe in {self.journal.path}"
         finally:
             self.journal.close()
             self._lock.release()
