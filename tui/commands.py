@@ -80,6 +80,12 @@ def _open(args: Namespace, *, readonly: bool = False, labels: Sequence[str] | No
         raise SystemExit(1) from None
 
 
+def _close(ws: Workspace) -> None:
+    ws.close()
+    if ws.warning:
+        err.print(Text(f"readtui: {ws.warning}", style="yellow"))
+
+
 def restore_backup(args: Namespace) -> int:
     from .store import default_path
 
@@ -171,7 +177,7 @@ def import_paths(args: Namespace) -> int:
                 on_start=lambda n: bar.update(task, total=n),
                 on_progress=lambda n: bar.advance(task, n))
     finally:
-        ws.close()
+        _close(ws)
     print_report(report)
     return 1 if report.problems else 0
 
@@ -226,7 +232,7 @@ def stats(args: Namespace) -> int:
     try:
         s = ws.stats()
     finally:
-        ws.close()
+        _close(ws)
     out.print(f"[bold]{ws.path}[/]  {s['articles']} articles: "
               + ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in s["by_state"].items()))
     out.print(f"{s['annotations']} annotations, {s['reviewed']} reviewed")
@@ -264,5 +270,5 @@ def run_app(args: Namespace) -> int:
         app = make_app(ws, model=args.model, annotator=args.annotator or _annotator())
         app.run()
     finally:
-        ws.close()
+        _close(ws)
     return 0
