@@ -261,7 +261,7 @@ class ArticleView(ScrollView, can_focus=False):
         self._invalidate(dirty, layout=True)
         if new is not None:
             if move_caret:
-                self._set_caret(max(0, bisect_right(self._word_starts, new.start) - 1), follow=False)
+                self._set_caret(bisect_left(self._word_starts, new.start), follow=False)
             self.scroll_to_span(new.start, new.end)
 
     def set_show_rejected(self, show: bool) -> None:
