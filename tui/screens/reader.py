@@ -146,7 +146,11 @@ class ReaderScreen(Screen):
         self.query_one(AnnotationPanel).show(
             self.view.current_annotation(),
             selection=self.view.text[sel[0]:sel[1]] if sel else None)
-        self.query_one(Legend).show(self.ws.labels, self.ws.row(self.article_id))
+        row = self.ws.row(self.article_id)
+        key = (self.article_id, row.get("annotations"), repr(row.get("counts")))
+        if key != getattr(self, "_legend_key", None):  # counts change on saves only
+            self._legend_key = key
+            self.query_one(Legend).show(self.ws.labels, row)
 
     # -- taking in changes ------------------------------------------------------------------
 
@@ -183,6 +187,18 @@ class ReaderScreen(Screen):
         return entry
 
     # -- which keys make sense ---------------------------------------------------------------
+
+    def refresh_bindings(self) -> None:
+        """Ask the footer to redraw only when what the keys can do has changed.
+
+        The footer rebuilds its keys on every call, which costs more than the keystroke
+        itself; most keystrokes (moving between two entities) change nothing it shows.
+        """
+        cur = self.view.current_annotation() if self.is_mounted else None
+        state = (cur is not None, cur.kind if cur else None, self.view.selecting)
+        if state != getattr(self, "_bindings_state", None):
+            self._bindings_state = state
+            super().refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         cur = self.view.current_annotation()

@@ -430,6 +430,7 @@ class ArticleView(ScrollView, can_focus=False):
 
     def _invalidate(self, dirty: Iterable[int], *, layout: bool) -> None:
         relayout = False
+        dirty = list(dirty)
         for b in dirty:
             if layout and self._layouts[b] is not None and self._width:
                 old = len(self._layouts[b].lines)  # type: ignore[union-attr]
@@ -438,10 +439,11 @@ class ArticleView(ScrollView, can_focus=False):
             self._strips[b] = None
         if not self.is_mounted:
             return
-        if relayout:
+        if relayout or not self._tops:
             self._recount()
-        else:
-            self.refresh()
+        else:  # repaint only the lines of the blocks that changed
+            for b in dirty:
+                self.refresh_lines(self._tops[b], self._tops[b + 1] - self._tops[b])
 
     def _inserts(self, bi: int) -> list[tuple[int, str, str]]:
         bs, be = self.blocks[bi]

@@ -22,7 +22,7 @@ class AnnotationPanel(Static):
     """What the current annotation is: text, label, origin, status, speaker."""
 
     DEFAULT_CSS = """
-    AnnotationPanel { height: auto; padding: 0 1; margin-bottom: 1; }
+    AnnotationPanel { height: 13; padding: 0 1; margin-bottom: 1; overflow: hidden; }
     """
 
     def show(self, ann: Annotation | None, *, selection: str | None = None) -> None:
@@ -31,12 +31,12 @@ class AnnotationPanel(Static):
             t.append("Selecting\n", style="bold")
             t.append(_clip(selection, 160) or "…", style="italic")
             t.append("\n1–9 entity · \" quote · esc cancel", style="dim")
-            self.update(t)
+            self.update(t, layout=False)
             return
         if ann is None:
             t.append("No annotation selected\n", style="bold")
             t.append("n / p to step through them", style="dim")
-            self.update(t)
+            self.update(t, layout=False)
             return
         colour = LABEL_COLOURS.get(ann.label, OTHER_COLOUR)
         if ann.kind == "quote":
@@ -46,7 +46,7 @@ class AnnotationPanel(Static):
         status_style = {"pending": "yellow", "accepted": "green", "rejected": "red"}[ann.status]
         t.append(f"  {ann.status}", style=f"bold {status_style}")
         t.append(f"  {ann.origin}\n", style="dim")
-        t.append(_clip(ann.text, 240) + "\n", style="italic" if ann.kind == "quote" else "")
+        t.append(_clip(ann.text, 200) + "\n", style="italic" if ann.kind == "quote" else "")
         if ann.kind == "quote":
             sp = ann.speaker
             if sp is None or not (sp.text or sp.name):
@@ -62,7 +62,7 @@ class AnnotationPanel(Static):
             was = ann.original
             t.append(f"was {was.get('label')} {was.get('start')}–{was.get('end')}\n", style="dim")
         t.rstrip()
-        self.update(t)
+        self.update(t, layout=False)  # a fixed height: no layout pass per keystroke
 
 
 class Legend(Static):
@@ -99,4 +99,6 @@ class Legend(Static):
         t.append(f"\n{reviewed}/{total} reviewed\n", style="bold")
         t.append(f"{by_status['accepted']} accepted · {by_status['rejected']} rejected · "
                  f"{by_status['pending']} pending", style="dim")
-        self.update(t)
+        lines = len(t.plain.splitlines())
+        self.update(t, layout=lines != getattr(self, "_lines", None))
+        self._lines = lines
