@@ -1,0 +1,1 @@
+"""The bundled demo articles (package data: ``tui.seeds``)."""

@@ -1,0 +1,106 @@
+"""End to end: the installed ``readtui`` in a real terminal (tmux), checked in the workspace."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tui.store import Workspace
+
+pytestmark = pytest.mark.slow
+
+READTUI = Path(sys.executable).parent / "readtui"
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+
+
+class Terminal:
+    def __init__(self, command: str):
+        self.name = f"readtui-e2e-{uuid.uuid4().hex[:8]}"
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "120", "-y", "36",
+                        command], check=True)
+        # A detached session may follow the server's default size; pin it.
+        tmux("set-option", "-t", self.name, "window-size", "manual")
+        tmux("resize-window", "-t", self.name, "-x", "120", "-y", "36")
+
+    def screen(self) -> str:
+        return tmux("capture-pane", "-p", "-t", self.name)
+
+    def alive(self) -> bool:
+        return subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True).returncode == 0
+
+    def wait(self, check, what: str, timeout: float = 90.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = self.screen()
+            if check(text):
+                return text
+            if not self.alive():
+                raise AssertionError(f"readtui exited while waiting for {what}")
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}; screen:\n{self.screen()}")
+
+    def keys(self, *keys: str) -> None:
+        for k in keys:
+            subprocess.run(["tmux", "send-keys", "-t", self.name, k], check=True)
+
+    def close(self) -> None:
+        if self.alive():
+            tmux("kill-session", "-t", self.name)
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_review_an_article_in_a_real_terminal(tmp_path: Path):
+    db = tmp_path / "e2e.json"
+    # Something in the test process sets COLUMNS/LINES (80x24); the app must see the pane's size.
+    env = f"-u COLUMNS -u LINES TERM=xterm-256color TEXTUAL_ANIMATIONS=none READTUI_DB={db}"
+    term = Terminal(f"env {env} {READTUI} --db {db} --annotator e2e-analyst")
+    try:
+        term.wait(lambda s: "articles 0/2 done" in s, "the articles list")
+        term.wait(lambda s: "loading model" not in s and "reviewed" in s and "/0 reviewed" not in s,
+                  "suggestions from the model", timeout=120)
+        term.keys("Enter")
+        term.wait(lambda s: "Next pending" in s and "words" in s, "the reader")
+        term.keys("a", "n", "x", "n", "9")  # accept, reject, relabel (the third suggestion) as DATE
+        # Caret to the start of the text, then five words on: "inaugural meeting" as EVENT (7).
+        term.keys(*["Left"] * 40, *["Right"] * 5, "v", "Right", "7")
+        term.wait(lambda s: "EVENT" in s and "manual" in s, "the new entity")
+        term.keys("d")
+        term.wait(lambda s: "still pending" in s, "the done question")
+        term.keys("y")
+        term.wait(lambda s: "articles 1/2 done" in s, "the article marked done")
+        term.keys("C-q")
+        deadline = time.monotonic() + 20
+        while term.alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not term.alive(), "readtui did not quit on ctrl+q"
+    finally:
+        term.close()
+
+    ws = Workspace.open(db, readonly=True)
+    try:
+        first, second = ws.rows()
+        anns = ws.annotations(first["id"])
+        assert first["state"] == "done"
+        assert second["state"] != "done"
+        rejected = [a for a in anns if a.status == "rejected"]
+        assert len(rejected) == 1 and rejected[0].origin in ("model", "rules")
+        relabelled = [a for a in anns if a.original and a.original.get("label") != a.label]
+        assert len(relabelled) == 1 and relabelled[0].label == "DATE"
+        manual = [a for a in anns if a.origin == "manual"]
+        assert [(a.text, a.label, a.status) for a in manual] == [("inaugural meeting", "EVENT", "accepted")]
+        assert all(a.status != "pending" for a in anns)  # "y" accepted the rest
+        changed = [a for a in anns if a.annotator]
+        assert changed and all(a.annotator == "e2e-analyst" for a in changed)
+        assert second["annotations"] > 0  # the worker suggested for the other seed too
+    finally:
+        ws.close()

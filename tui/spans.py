@@ -1,0 +1,134 @@
+"""Token boundaries, snapping and safe text for the reader (pure; no UI imports).
+
+The reader moves and selects by "word": a cheap regex tokenizer (runs of word
+characters, abbreviations like ``U.S.``, a possessive ``'s`` on its own, and
+single punctuation marks). Selections snap to these tokens so a span never holds
+half a word, a stray space or a trailing comma.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from typing import Iterable, Sequence
+
+TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|(?<=\w)['’]\w+|\w+|[^\w\s]")
+WORD_RE = re.compile(r"\w")
+
+# C0 controls except \n (tab is made a space), DEL, C1 (includes the CSI introducer),
+# and the invisible characters that reorder or hide text in a terminal.
+CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+PLACEHOLDER = "\ufffd"
+
+Span = tuple[int, int]
+
+
+def sanitize(text: str) -> str:
+    """``text`` safe to paint: same length (offsets map 1:1), no control characters.
+
+    Tabs become one space; other control characters, escape sequences' ESC and
+    bidi/zero-width marks become a visible ``�``.
+    """
+    text = text.replace("\t", " ")
+    return CONTROL_RE.sub(lambda m: PLACEHOLDER * len(m.group()), text)
+
+
+def tokens(text: str) -> list[Span]:
+    return [m.span() for m in TOKEN_RE.finditer(text)]
+
+
+def words(text: str) -> list[Span]:
+    """Tokens that hold a word character: what the caret and ``[ ] { }`` step over."""
+    return [m.span() for m in TOKEN_RE.finditer(text) if WORD_RE.search(m.group())]
+
+
+def is_word(text: str, span: Span) -> bool:
+    return WORD_RE.search(text, span[0], span[1]) is not None
+
+
+QUOTE_TRIM = set(",;:")
+
+
+def snap(text: str, start: int, end: int, kind: str = "entity") -> Span | None:
+    """The token-aligned span covering ``start:end``, trimmed; None if nothing is left.
+
+    Entities lose punctuation at both ends ("Carter," -> "Carter"); quotes keep their
+    quotation marks and full stop but lose stray commas, semicolons and colons.
+    """
+    if start > end:
+        start, end = end, start
+    toks = [m.span() for m in TOKEN_RE.finditer(text, max(0, start - 64), min(len(text), end + 64))
+            if m.start() < end and m.end() > start]
+    if not toks:
+        return None
+
+    def keep(span: Span) -> bool:
+        if kind == "entity":
+            return is_word(text, span)
+        return text[span[0]:span[1]] not in QUOTE_TRIM
+
+    while toks and not keep(toks[0]):
+        toks.pop(0)
+    while toks and not keep(toks[-1]):
+        toks.pop()
+    if not toks:
+        return None
+    return toks[0][0], toks[-1][1]
+
+
+def move_start(word_spans: Sequence[Span], start: int, end: int, step: int) -> Span | None:
+    """Move a span's start one word left (-1) or right (+1); None when it cannot."""
+    starts = [w[0] for w in word_spans]
+    if step < 0:
+        i = bisect_left(starts, start) - 1
+        return (starts[i], end) if i >= 0 else None
+    i = bisect_right(starts, start)
+    if i < len(starts) and starts[i] < end:
+        return starts[i], end
+    return None
+
+
+def move_end(word_spans: Sequence[Span], start: int, end: int, step: int) -> Span | None:
+    """Move a span's end one word left (-1) or right (+1); None when it cannot."""
+    ends = [w[1] for w in word_spans]
+    if step < 0:
+        i = bisect_left(ends, end) - 1
+        return (start, ends[i]) if i >= 0 and ends[i] > start else None
+    i = bisect_right(ends, end)
+    return (start, ends[i]) if i < len(ends) else None
+
+
+def blocks(text: str, max_len: int = 1500) -> list[Span]:
+    """The text cut into drawable blocks: each line, long lines at sentence ends.
+
+    The reader wraps and repaints per block, so a keystroke costs one block, not the
+    article. A paragraph longer than ``max_len`` is cut after a sentence (". ") so
+    even a 20,000-word article without line breaks stays cheap to repaint.
+    """
+    out: list[Span] = []
+    pos = 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        while end - start > max_len:
+            cut = text.rfind(". ", start + max_len // 3, start + max_len)
+            if cut >= 0:
+                cut += 1  # keep the full stop, drop the space
+            else:
+                cut = text.rfind(" ", start + max_len // 3, start + max_len)
+            if cut < 0:
+                out.append((start, start + max_len))
+                start += max_len
+                continue
+            out.append((start, cut))
+            start = cut + 1
+        out.append((start, end))
+        pos = end + 1
+    return out
+
+
+def overlapping(spans: Iterable, start: int, end: int):
+    """The first annotation-like object in ``spans`` that overlaps ``start:end``."""
+    for a in spans:
+        if a.start < end and start < a.end:
+            return a
+    return None

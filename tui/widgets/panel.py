@@ -1,0 +1,104 @@
+"""The reader's side panel: the current annotation, the label legend, the counts."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from rich.style import Style
+from rich.text import Text
+from textual.widgets import Static
+
+from ..model import Annotation
+from ..spans import sanitize
+from .article_view import LABEL_COLOURS, OTHER_COLOUR
+
+
+def _clip(text: str, n: int) -> str:
+    text = " ".join(sanitize(text).split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+class AnnotationPanel(Static):
+    """What the current annotation is: text, label, origin, status, speaker."""
+
+    DEFAULT_CSS = """
+    AnnotationPanel { height: 13; padding: 0 1; margin-bottom: 1; overflow: hidden; }
+    """
+
+    def show(self, ann: Annotation | None, *, selection: str | None = None) -> None:
+        t = Text()
+        if selection is not None:
+            t.append("Selecting\n", style="bold")
+            t.append(_clip(selection, 160) or "…", style="italic")
+            t.append("\n1–9 entity · \" quote · esc cancel", style="dim")
+            self.update(t, layout=False)
+            return
+        if ann is None:
+            t.append("No annotation selected\n", style="bold")
+            t.append("n / p to step through them", style="dim")
+            self.update(t, layout=False)
+            return
+        colour = LABEL_COLOURS.get(ann.label, OTHER_COLOUR)
+        if ann.kind == "quote":
+            t.append(" QUOTE ", style="bold reverse")
+        else:
+            t.append(f" {ann.label} ", style=Style(color="#111111", bgcolor=colour, bold=True))
+        status_style = {"pending": "yellow", "accepted": "green", "rejected": "red"}[ann.status]
+        t.append(f"  {ann.status}", style=f"bold {status_style}")
+        t.append(f"  {ann.origin}\n", style="dim")
+        t.append(_clip(ann.text, 200) + "\n", style="italic" if ann.kind == "quote" else "")
+        if ann.kind == "quote":
+            sp = ann.speaker
+            if sp is None or not (sp.text or sp.name):
+                t.append("speaker: ", style="dim")
+                t.append("none (s to set)\n")
+            else:
+                t.append("speaker: ", style="dim")
+                t.append(_clip(sp.text or sp.name, 60) + "\n", style="bold")
+                if sp.name and sp.name != sp.text:
+                    t.append("name: ", style="dim")
+                    t.append(_clip(sp.name, 60) + "\n")
+        if ann.original:
+            was = ann.original
+            t.append(f"was {was.get('label')} {was.get('start')}–{was.get('end')}\n", style="dim")
+        t.rstrip()
+        self.update(t, layout=False)  # a fixed height: no layout pass per keystroke
+
+
+class Legend(Static):
+    """The labels with their number keys, and this article's progress."""
+
+    DEFAULT_CSS = """
+    Legend { height: auto; padding: 0 1; }
+    """
+
+    def show(self, labels: Sequence[str], row: dict) -> None:
+        """``row`` is the article's summary row from the store (counts by label and status)."""
+        t = Text()
+        counts = row.get("counts") or {}
+        by_status = {"pending": 0, "accepted": 0, "rejected": 0}
+        for c in counts.values():
+            for status, n in c.items():
+                by_status[status] = by_status.get(status, 0) + n
+
+        def live(label: str) -> int:
+            c = counts.get(label) or {}
+            return c.get("pending", 0) + c.get("accepted", 0)
+
+        for i, label in enumerate(labels):
+            key = str(i + 1) if i < 9 else " "
+            colour = LABEL_COLOURS.get(label, OTHER_COLOUR)
+            t.append(f"{key} ", style="bold")
+            t.append(f" {label:<8}", style=Style(color="#111111", bgcolor=colour))
+            t.append(f" {live(label):>4}\n", style="dim")
+        if len(labels) > 9:
+            t.append("l  more labels\n", style="dim")
+        t.append('"  QUOTE     ', style="bold")
+        t.append(f"{live('QUOTE'):>4}\n", style="dim")
+        total, reviewed = row.get("annotations", 0), row.get("reviewed", 0)
+        t.append(f"\n{reviewed}/{total} reviewed\n", style="bold")
+        t.append(f"{by_status['accepted']} accepted · {by_status['rejected']} rejected · "
+                 f"{by_status['pending']} pending", style="dim")
+        lines = len(t.plain.splitlines())
+        self.update(t, layout=lines != getattr(self, "_lines", None))
+        self._lines = lines
