@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import FakeSuggester, make_workspace
+from ..conftest import FakeSuggester, make_workspace
 from tui.app import LOADING, make_app
 from tui.screens.reader import ReaderScreen
 
