@@ -312,6 +312,19 @@ class WorkspaceMachine(RuleBasedStateMachine):
         assert got == {aid: [v[0], v[1]] for aid, v in self.model.items()}
         stats = self.ws.stats()
         assert stats["annotations"] == sum(len(v[1]) for v in self.model.values())
+        # The counts kept up to date change by change equal a full recount.
+        from tui.store import summarize
+
+        by_label: dict = {}
+        for row in self.ws.rows():
+            full = summarize(self.ws.article(row["id"]), self.ws.annotations(row["id"]), suggested=True)
+            assert (row["counts"], row["annotations"], row["reviewed"]) == \
+                (full["counts"], full["annotations"], full["reviewed"])
+            for label, c in full["counts"].items():
+                for status, n in c.items():
+                    by_label.setdefault(label, {}).setdefault(status, 0)
+                    by_label[label][status] += n
+        assert {k: {s: n for s, n in v.items() if n} for k, v in stats["by_label"].items()} == by_label
 
     def teardown(self):
         if self.ws is not None:
