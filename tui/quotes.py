@@ -252,13 +252,40 @@ _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _CUT_DEPS = frozenset(("relcl", "acl", "advcl", "punct", "cc", "conj", "appos", "prep"))
 
 
+def _line_break_between(doc, i: int, j: int) -> bool:
+    lo, hi = (i, j) if i < j else (j, i)
+    for k in range(lo, hi):
+        t = doc[k]
+        if "\n" in t.whitespace_ or (t.is_space and "\n" in t.text):
+            return True
+    return False
+
+
+def _nearest(tok, deps):
+    """The child of ``tok`` with one of ``deps`` nearest to it with no line break in
+    between (a broken parse can hang a heading's "p.m." or a dash on the verb as a
+    second subject), never a punctuation mark."""
+    best = None
+    doc = tok.doc
+    for c in tok.children:
+        if c.dep_ not in deps or c.is_punct or c.is_space:
+            continue
+        if _line_break_between(doc, c.i, tok.i):
+            continue
+        if best is None or abs(c.i - tok.i) < abs(best.i - tok.i):
+            best = c
+    return best
+
+
 def _subject(v):
-    """The subject of verb ``v``, climbing through conjuncts and open complements."""
+    """The subject of verb ``v``, climbing through conjuncts, open complements and
+    prepositions ("began by saying", "after saying")."""
     tok = v
-    for _ in range(4):
+    for step in range(6):
+        c = _nearest(tok, ("nsubj", "csubj") if step == 0 else ("nsubj", "csubj", "nsubjpass"))
+        if c is not None:
+            return c
         for c in tok.children:
-            if c.dep_ in ("nsubj", "csubj"):
-                return c
             if c.dep_ == "agent":  # passive: "was written by X"
                 for g in c.children:
                     if g.dep_ == "pobj":
@@ -272,6 +299,9 @@ def _subject(v):
                 while tok.dep_ not in ("ROOT",) and tok.pos_ in ("NOUN", "PROPN", "ADP") and tok.head is not tok:
                     tok = tok.head
                 continue
+            tok = tok.head
+            continue
+        if tok.pos_ == "ADP" and tok.dep_ in ("prep", "conj") and tok.head is not tok and tok.head.pos_ in ("VERB", "AUX"):
             tok = tok.head
             continue
         break
