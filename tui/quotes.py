@@ -370,9 +370,46 @@ def _speaker_of_cue(cue, ctx):
     spk = _subject(cue)
     if spk is None:
         return None
+    spk = _antecedent(spk)
+    if spk is None:
+        return None
     text = ctx.text
     lo, hi = (spk.idx, cue.idx) if spk.i < cue.i else (cue.idx, spk.idx)
     if "\n" in text[lo:hi]:
+        return None
+    return spk
+
+
+_RELATIVE = frozenset(("who", "that", "which", "whom"))
+
+
+def _antecedent(spk):
+    """Relative pronouns as speakers.  "who" (and "which" after a name) is kept: news
+    annotators mark the relative pronoun itself ("Schiff, who said").  A document that
+    speaks ("a letter that says", "a comment that described") stands for whoever
+    issued it, the subject of the verb it is the object of.  A bare "that" or "this"
+    that is no relative pronoun is no speaker."""
+    low = spk.lower_
+    if low not in _RELATIVE and low != "this":
+        return spk
+    if low in ("who", "whom"):
+        return spk
+    clause = spk.head
+    if low == "this" or clause.head is clause:
+        return None
+    if clause.dep_ != "relcl":  # "the Police Department which reported", misparsed
+        return spk if low == "which" and clause.head.pos_ in ("PROPN", "NOUN", "VERB") else None
+    ante = clause.head
+    if ante.pos_ in ("PROPN", "PRON") or ante.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return spk
+    if ante.pos_ == "NOUN" and ante.dep_ in ("dobj", "pobj", "attr"):
+        gov = ante.head
+        if ante.dep_ == "pobj" and gov.head is not gov:
+            gov = gov.head
+        if gov.pos_ in ("VERB", "AUX"):
+            s = _subject(gov)
+            if s is not None and s.lower_ not in _RELATIVE:
+                return s
         return None
     return spk
 
@@ -453,9 +490,12 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
     # 1. the parse: the verb (or noun) the quote hangs from, or a cue hanging from it
     best = None
     best_dist = 99
+    # the quote's own punctuation hangs wherever the parser left it (a closing period
+    # on the previous sentence's root): follow it only when no word leads out
+    words_out = any(_outside(t.head, a, b) for t in doc[a:b] if not t.is_punct)
     for t in doc[a:b]:
         h = t.head
-        if _outside(h, a, b):
+        if _outside(h, a, b) and not (words_out and t.is_punct):
             # the outermost cue wins: "Trump said Clinton called it “…”" is Trump's
             tok, steps = h, 0
             while steps < 12:
