@@ -281,6 +281,12 @@ def _subject(v):
     """The subject of verb ``v``, climbing through conjuncts, open complements and
     prepositions ("began by saying", "after saying")."""
     tok = v
+    if v.tag_ == "VBG" and v.i > 0 and v.dep_ in ("xcomp", "advcl", "acl", "conj", "dep"):
+        # "footage of Clinton saying", "a video showing Trump saying": the -ing cue
+        # right after a name is that person's, whatever the parser hung it on
+        prev = v.doc[v.i - 1]
+        if prev.pos_ == "PROPN" and prev.dep_ in ("pobj", "dobj") and prev.head is not v:
+            return prev
     for step in range(6):
         c = _nearest(tok, ("nsubj", "csubj") if step == 0 else ("nsubj", "csubj", "nsubjpass"))
         if c is not None:
@@ -429,6 +435,51 @@ def _according_to(tokens):
     return None
 
 
+def _as_put_it(ctx: _Ctx, a: int, b: int, p_lo: int, p_hi: int):
+    """ "…," as a Homeland Security memo put it / As Smith wrote, "…": the subject of
+    the cue verb of an "as" clause right next to the quote."""
+    doc = ctx.doc
+    n = len(doc)
+    starts = []
+    k = b
+    while k < n and doc[k].is_punct and doc[k].idx < p_hi:
+        k += 1
+    starts.append(k)
+    k = a - 1
+    while k >= 0 and doc[k].is_punct and doc[k].idx >= p_lo:
+        k -= 1
+    # "As Smith wrote, “…”": the clause before the quote, opening its sentence
+    for j in range(k, max(-1, k - 12), -1):
+        if doc[j].lower_ == "as" and doc[j].dep_ == "mark" and doc[j].idx >= p_lo:
+            starts.append(j)
+            break
+    for k in starts:
+        if k >= n or doc[k].lower_ != "as" or doc[k].idx > p_hi or doc[k].idx < p_lo:
+            continue
+        v = doc[k].head
+        if v.i <= k or v.i - k > 12 or not _outside(v, a, b):
+            continue
+        lem = v.lemma_.lower()
+        if lem == "put" and any(c.lower_ == "it" for c in v.children) or (_is_cue(v) and v.pos_ == "VERB"):
+            spk = _nearest(v, ("nsubj",))
+            if spk is not None and k < spk.i < v.i:
+                return spk
+    return None
+
+
+def _sentence_according_to(ctx: _Ctx, a: int, b: int, p_lo: int, p_hi: int):
+    """ "According to Yahoo News, X said …" : the source of the report."""
+    doc = ctx.doc
+    s_lo = doc[a].sent.start
+    s_hi = doc[b - 1].sent.end
+    for t in doc[s_lo:s_hi]:
+        if t.lower_ == "according" and _outside(t, a, b) and p_lo <= t.idx <= p_hi:
+            spk = _according_to([t])
+            if spk is not None and _outside(spk, a, b):
+                return spk
+    return None
+
+
 def _outside(tok, a: int, b: int) -> bool:
     return tok.i < a or tok.i >= b
 
@@ -459,7 +510,7 @@ def _after_quote(ctx: _Ctx, b: int, p_hi: int):
         t = doc[j]
         if t.idx >= p_hi or (t.is_punct and t.text not in ".-()\u2019'") or t.is_space:
             return None
-        if t.pos_ in ("VERB", "AUX"):
+        if t.pos_ in ("VERB", "AUX") and not (t.text[:1].isupper() and not _is_cue(t)):
             if _is_cue(t) and j > k:
                 lo = k
                 while lo < j and doc[lo].pos_ not in ("PROPN", "NOUN", "PRON", "DET", "ADJ", "NUM"):
@@ -501,7 +552,11 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
             while steps < 12:
                 if tok.idx < p_lo or tok.idx > p_hi:
                     break
-                if _is_cue(tok) or tok.lower_ == "according":
+                if (_is_cue(tok) or tok.lower_ == "according") and not (
+                    best is not None and tok.lemma_.lower() in WEAK_CUES
+                ):
+                    # a naming verb ("called on Obama to …") never outranks a speech
+                    # verb below it
                     spk = _according_to([tok]) if tok.lower_ == "according" else _speaker_of_cue(tok, ctx)
                     if spk is not None and _outside(spk, a, b):
                         best, best_dist = spk, 0
@@ -516,6 +571,13 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
                 spk = _speaker_of_cue(c, ctx)
                 if spk is not None and _outside(spk, a, b) and best_dist > 0:
                     best, best_dist = spk, 0
+    # an explicit "as X put it" / "according to X" in the quote's sentence names the
+    # source over the subject of the verb the quote hangs from
+    explicit = _as_put_it(ctx, a, b, p_lo, p_hi)
+    if explicit is None and best is not None:
+        explicit = _sentence_according_to(ctx, a, b, p_lo, p_hi)
+    if explicit is not None:
+        return "tok", explicit
     if best is not None:
         return "tok", best
 
