@@ -536,7 +536,8 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
     b = bisect_left(ctx.starts, qe)
     if a >= b:
         return None
-    p_lo, p_hi = ctx.para_of(qs)
+    p_lo, _ = ctx.para_of(qs)
+    p_hi = ctx.para_of(max(qs, qe - 1))[1]  # a quote over paragraphs: up to its last
 
     # 1. the parse: the verb (or noun) the quote hangs from, or a cue hanging from it
     best = None
