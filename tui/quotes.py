@@ -346,10 +346,21 @@ def _mention(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> tuple[
         lo += 1
     while hi > tok.i and ((doc[hi].is_punct and doc[hi].text != ")") or doc[hi].is_space):
         hi -= 1
-    start, end = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+    start = doc[lo].idx
+    # relative clauses stay: news annotators keep them in the source ("Victor Cha,
+    # who served as Asia director …"); cutting them where they dwarf the name lost more
+    # than it won
+    end = doc[hi].idx + len(doc[hi].text)
     if end - start <= 160:
         return start, end
-    # too long: the name alone, with its titles and compounds
+    # too long: up to the last comma that leaves it short enough
+    for k in range(hi, tok.i, -1):
+        if doc[k].text == "," and doc[k - 1].idx + len(doc[k - 1].text) - start <= 160:
+            j = k - 1
+            while j > tok.i and (doc[j].is_punct or doc[j].is_space):
+                j -= 1
+            return start, doc[j].idx + len(doc[j].text)
+    # otherwise the name alone, with its titles and compounds
     lo = tok.i
     while lo > 0 and doc[lo - 1].dep_ in ("compound", "amod", "det", "poss", "case", "nmod") and doc[lo - 1].head.i >= lo:
         lo -= 1
