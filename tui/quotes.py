@@ -491,6 +491,25 @@ def _sentence_according_to(ctx: _Ctx, a: int, b: int, p_lo: int, p_hi: int):
     return None
 
 
+_ADV_MARKS = frozenset("after before when while because since although though until once whereas".split())
+
+
+def _own_clause(tok) -> bool:
+    """``tok`` heads an adverbial clause ("after she …", or a conjunct of one) with a
+    subject of its own."""
+    v = tok
+    while v.dep_ == "conj" and v.head is not v:
+        if v.pos_ in ("VERB", "AUX") and _nearest(v, ("nsubj", "nsubjpass")) is not None:
+            return False
+        v = v.head
+    if v.dep_ != "advcl" or v.pos_ not in ("VERB", "AUX"):
+        return False
+    if not any(c.dep_ == "mark" and c.lower_ in _ADV_MARKS for c in v.children):
+        return False  # "tweeted that Machado was …" misparsed as adverbial
+    s = _nearest(v, ("nsubj", "nsubjpass"))
+    return s is not None and s.lower_ not in _RELATIVE
+
+
 def _outside(tok, a: int, b: int) -> bool:
     return tok.i < a or tok.i >= b
 
@@ -553,6 +572,7 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
     # 1. the parse: the verb (or noun) the quote hangs from, or a cue hanging from it
     best = None
     best_dist = 99
+    clause_verb = None
     # the quote's own punctuation hangs wherever the parser left it (a closing period
     # on the previous sentence's root): follow it only when no word leads out
     words_out = any(_outside(t.head, a, b) for t in doc[a:b] if not t.is_punct)
@@ -573,6 +593,12 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
                     if spk is not None and _outside(spk, a, b):
                         best, best_dist = spk, 0
                 if tok.head is tok or (best is not None and tok.dep_ == "conj"):
+                    break
+                if best is None and _own_clause(tok):
+                    # "X described Clinton as a “disgrace” after she … blamed shootings
+                    # on “implicit bias”": no cue in the adverbial clause, and it has
+                    # its own subject: the words are that subject's
+                    clause_verb = tok
                     break
                 tok = tok.head
                 steps += 1
@@ -597,6 +623,13 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
     spk = _after_quote(ctx, b, p_hi)
     if spk is not None:
         return spk
+
+    if clause_verb is not None:
+        spk = _subject(clause_verb)
+        if spk is not None and _outside(spk, a, b) and (
+            spk.pos_ == "PROPN" or spk.lower_ in PRONOUNS or spk.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+        ):
+            return "tok", spk
 
     # 2. the sentences the quote sits in: the nearest cue outside the quote
     s_lo = doc[a].sent.start
