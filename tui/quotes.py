@@ -510,6 +510,19 @@ def _own_clause(tok) -> bool:
     return s is not None and s.lower_ not in _RELATIVE
 
 
+def _agentive(spk) -> bool:
+    """A subject that can be the author of words: a name, a personal pronoun, an
+    organisation, or a noun phrase that names one ("Another critic, Laurence Tribe",
+    "a Government Accountability Office report")."""
+    if spk.pos_ == "PROPN" or spk.lower_ in PRONOUNS or spk.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return True
+    return any(
+        (c.dep_ == "appos" and (c.pos_ == "PROPN" or c.ent_type_ == "PERSON"))
+        or (c.dep_ in ("compound", "nmod") and c.ent_type_ in ("PERSON", "ORG"))
+        for c in spk.children
+    )
+
+
 def _outside(tok, a: int, b: int) -> bool:
     return tok.i < a or tok.i >= b
 
@@ -626,9 +639,7 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
 
     if clause_verb is not None:
         spk = _subject(clause_verb)
-        if spk is not None and _outside(spk, a, b) and (
-            spk.pos_ == "PROPN" or spk.lower_ in PRONOUNS or spk.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
-        ):
+        if spk is not None and _outside(spk, a, b) and _agentive(spk):
             return "tok", spk
 
     # 2. the sentences the quote sits in: the nearest cue outside the quote
@@ -723,9 +734,7 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
                 break
             if tok.pos_ in ("VERB", "AUX"):
                 spk = _speaker_of_cue(tok, ctx)
-                if spk is not None and _outside(spk, a, b) and (
-                    spk.pos_ == "PROPN" or spk.lower_ in PRONOUNS or spk.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
-                ):
+                if spk is not None and _outside(spk, a, b) and _agentive(spk):
                     return "tok", spk
                 break
             if tok.head is tok:
