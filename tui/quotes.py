@@ -296,6 +296,11 @@ def _subject(v):
                 for g in c.children:
                     if g.dep_ == "pobj":
                         return g
+        if tok.dep_ == "xcomp" and tok.head is not tok and not _is_cue(tok.head):
+            # object control: "led the journalist to fear …" -> the journalist
+            obj = _nearest(tok.head, ("dobj",))
+            if obj is not None and obj.i < tok.i and (obj.pos_ == "PROPN" or obj.ent_type_ == "PERSON" or _agentive(obj)):
+                return obj
         if tok.dep_ in ("conj", "xcomp", "advcl", "acl", "ccomp", "pcomp") and tok.head is not tok:
             if tok.dep_ == "acl":
                 # "footage of Clinton asking" -> Clinton; "tweets saying" -> the clause
