@@ -299,7 +299,9 @@ def _subject(v):
         if tok.dep_ == "xcomp" and tok.head is not tok and not _is_cue(tok.head):
             # object control: "led the journalist to fear …" -> the journalist
             obj = _nearest(tok.head, ("dobj",))
-            if obj is not None and obj.i < tok.i and (obj.pos_ == "PROPN" or obj.ent_type_ == "PERSON" or _agentive(obj)):
+            if obj is not None and obj.i < tok.i and obj.lower_ not in PRONOUNS and (
+                _agentive(obj) or any(c.dep_ == "conj" and _agentive(c) for c in obj.children)
+            ):
                 return obj
         if tok.dep_ in ("conj", "xcomp", "advcl", "acl", "ccomp", "pcomp") and tok.head is not tok:
             if tok.dep_ == "acl":
