@@ -576,6 +576,39 @@ def _after_quote(ctx: _Ctx, b: int, p_hi: int):
 
 
 def _attribute(ctx: _Ctx, qs: int, qe: int):
+    """Speaker of the quote at chars [qs, qe) and the mention a quote that goes on from
+    it carries: (kind, value, carried value) or None; see ``_attribute1``."""
+    found = _attribute1(ctx, qs, qe)
+    if found is None:
+        return None
+    if found[0] == "tok" and found[1].lower_ in ("he", "she", "they"):
+        named = _named_cue_before(ctx, qs, qe, found[1])
+        if named is not None:
+            return "tok", named, found[1]
+    return found[0], found[1], found[1]
+
+
+def _named_cue_before(ctx: _Ctx, qs: int, qe: int, pron):
+    """ "DuVernay said she felt … because “…,” she said." / "Sen. X scolded him: “…,”
+    she said.": a pronoun cue after the quote repeats a named speaker introduced
+    earlier in the same sentence; news annotators mark the name."""
+    doc = ctx.doc
+    a = bisect_left(ctx.starts, qs)
+    if pron.i < a:
+        return None
+    p_lo, _ = ctx.para_of(qs)
+    k = a - 1
+    while k >= 0 and doc[k].idx >= p_lo and not (doc[k].text in (".", "!", "?") or doc[k].is_space):
+        k -= 1
+    for t in doc[k + 1:a]:
+        if t.pos_ == "VERB" and (_is_cue(t) or (t.dep_ in ("ROOT", "ccomp") and ctx.text[max(0, qs - 3):qs].strip().endswith(":"))):
+            spk = _nearest(t, ("nsubj",))
+            if spk is not None and spk.i < t.i and spk.pos_ == "PROPN" and spk.ent_type_ in ("PERSON", "ORG", "NORP", ""):
+                return spk
+    return None
+
+
+def _attribute1(ctx: _Ctx, qs: int, qe: int):
     """Speaker token (or a transcript/dash span) for the quote at chars [qs, qe).
 
     Returns (kind, value): kind "tok" with a Token, "span" with (start, end), or None.
@@ -922,13 +955,14 @@ def find_quotes(doc) -> list[FoundQuote]:
         if n_words == 0:
             continue
         found = _attribute(ctx, qs, qe)
-        spk = None
+        spk = carry = None
         if found is not None:
-            kind, val = found
+            kind, val, cval = found
             if kind == "tok":
                 spk = _mention(val, qs, qe, ctx.para_of(val.idx))
+                carry = spk if cval is val else _mention(cval, qs, qe, ctx.para_of(cval.idx))
             else:
-                spk = val
+                spk = carry = val
         carried = False
         p_lo, _ = ctx.para_of(qs)
         if spk is None and prev is not None and n_words >= 4:
@@ -939,7 +973,7 @@ def find_quotes(doc) -> list[FoundQuote]:
             same_para = prev_p_lo == p_lo
             if same_para or (prev[3] >= ctx.para_of(max(0, p_lo - 2))[0]):
                 if not before or before[-1] in ".!?\u201d\"":
-                    spk = (prev[0], prev[1])
+                    spk = carry = (prev[0], prev[1])
                     carried = True
         if spk is None and (n_words < MIN_WORDS):
             continue
@@ -948,7 +982,7 @@ def find_quotes(doc) -> list[FoundQuote]:
         if spk is not None:
             name = prev[2] if carried else _resolve_name(ctx, names, spk[0], spk[1])
             out.append(FoundQuote(qs, qe, spk[0], spk[1], name))
-            prev = (spk[0], spk[1], name, qe, p_lo)
+            prev = (carry[0], carry[1], name, qe, p_lo)
         else:
             out.append(FoundQuote(qs, qe, None, None, None))
     return out
