@@ -582,10 +582,51 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
     if found is None:
         return None
     if found[0] == "tok" and found[1].lower_ in ("he", "she", "they"):
-        named = _named_cue_before(ctx, qs, qe, found[1])
+        named = _named_cue_before(ctx, qs, qe, found[1]) or _namer_above(found[1])
         if named is not None:
             return "tok", named, found[1]
     return found[0], found[1], found[1]
+
+
+def _gender(tok) -> str | None:
+    for t in tok.subtree:
+        low = t.lower_
+        if t.i > tok.i:
+            break
+        if low in FEMALE_TITLES or low in FEMALE_NAMES:
+            return "f"
+        if low in MALE_TITLES or low in MALE_NAMES:
+            return "m"
+    return PERSON_PRONOUNS.get(tok.lower_)
+
+
+def _namer_above(pron):
+    """ "Trump … encouraged Americans to check out what he called Machado's “sex
+    tape”", "Clinton's campaign is seeking to contrast her approach with what they call
+    …": the pronoun subject of a naming verb (call, describe) inside a complement or
+    relative clause stands for the subject of the clause above it, which news
+    annotators mark as the source."""
+    verb = pron.head
+    if pron.dep_ != "nsubj" or verb.lemma_.lower() not in WEAK_CUES:
+        return None
+    if verb.dep_ not in ("ccomp", "pcomp", "relcl"):
+        return None
+    tok = verb.head
+    for _ in range(8):
+        subj = _nearest(tok, ("nsubj",)) if tok.pos_ in ("VERB", "AUX") else None
+        if subj is not None and subj.i < pron.i and subj is not pron:
+            if pron.lower_ == "they":
+                ok = subj.pos_ in ("NOUN", "PROPN") and subj.lower_ not in _RELATIVE
+            else:
+                ok = subj.pos_ == "PROPN" or subj.lower_ in ("he", "she")
+                g = _gender(subj)
+                if g is not None and g != PERSON_PRONOUNS[pron.lower_]:
+                    ok = False
+            return subj if ok else None
+        if tok.head is tok or tok.dep_ == "advcl" or _line_break_between(tok.doc, tok.i, pron.i):
+            return None
+        tok = tok.head
+    return None
 
 
 def _named_cue_before(ctx: _Ctx, qs: int, qe: int, pron):
