@@ -16,8 +16,12 @@ The finder works in three passes, each linear in the length of the text:
    in the parse (``said``, ``told``, ``called`` …), ``according to X``, a colon
    introduction (``X said: “…”``), a transcript line (``NAME: …``), a dash byline
    (``“…” ― Name``), and otherwise the speaker of the previous quote when the quote
-   continues it.  The speaker mention is the cue's subject as a noun phrase (pronouns
-   stay pronouns).
+   continues it.  An explicit ``as X put it`` or ``according to X`` in the quote's
+   sentence outranks the verb's subject.  The speaker mention is the cue's subject as a
+   noun phrase (pronouns and ``who`` stay as they are, as news annotators mark them;
+   ``a letter that says`` stands for whoever issued the letter); a pronoun yields to a
+   name that is the same speaker higher in the same sentence (``X said … “…,” she
+   said``; ``X … what he called “…”``).
 3. ``_resolve_name`` maps a mention to a full name within the article: a surname to the
    longest PERSON entity that contains it, a pronoun to the nearest earlier person.
 
