@@ -16,8 +16,12 @@ The finder works in three passes, each linear in the length of the text:
    in the parse (``said``, ``told``, ``called`` …), ``according to X``, a colon
    introduction (``X said: “…”``), a transcript line (``NAME: …``), a dash byline
    (``“…” ― Name``), and otherwise the speaker of the previous quote when the quote
-   continues it.  The speaker mention is the cue's subject as a noun phrase (pronouns
-   stay pronouns).
+   continues it.  An explicit ``as X put it`` or ``according to X`` in the quote's
+   sentence outranks the verb's subject.  The speaker mention is the cue's subject as a
+   noun phrase (pronouns and ``who`` stay as they are, as news annotators mark them;
+   ``a letter that says`` stands for whoever issued the letter); a pronoun yields to a
+   name that is the same speaker higher in the same sentence (``X said … “…,” she
+   said``; ``X … what he called “…”``).
 3. ``_resolve_name`` maps a mention to a full name within the article: a surname to the
    longest PERSON entity that contains it, a pronoun to the nearest earlier person.
 
@@ -252,17 +256,57 @@ _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _CUT_DEPS = frozenset(("relcl", "acl", "advcl", "punct", "cc", "conj", "appos", "prep"))
 
 
+def _line_break_between(doc, i: int, j: int) -> bool:
+    lo, hi = (i, j) if i < j else (j, i)
+    for k in range(lo, hi):
+        t = doc[k]
+        if "\n" in t.whitespace_ or (t.is_space and "\n" in t.text):
+            return True
+    return False
+
+
+def _nearest(tok, deps):
+    """The child of ``tok`` with one of ``deps`` nearest to it with no line break in
+    between (a broken parse can hang a heading's "p.m." or a dash on the verb as a
+    second subject), never a punctuation mark."""
+    best = None
+    doc = tok.doc
+    for c in tok.children:
+        if c.dep_ not in deps or c.is_punct or c.is_space:
+            continue
+        if _line_break_between(doc, c.i, tok.i):
+            continue
+        if best is None or abs(c.i - tok.i) < abs(best.i - tok.i):
+            best = c
+    return best
+
+
 def _subject(v):
-    """The subject of verb ``v``, climbing through conjuncts and open complements."""
+    """The subject of verb ``v``, climbing through conjuncts, open complements and
+    prepositions ("began by saying", "after saying")."""
     tok = v
-    for _ in range(4):
+    if v.tag_ == "VBG" and v.i > 0 and v.dep_ in ("xcomp", "advcl", "acl", "conj", "dep"):
+        # "footage of Clinton saying", "a video showing Trump saying": the -ing cue
+        # right after a name is that person's, whatever the parser hung it on
+        prev = v.doc[v.i - 1]
+        if prev.pos_ == "PROPN" and prev.dep_ in ("pobj", "dobj") and prev.head is not v:
+            return prev
+    for step in range(6):
+        c = _nearest(tok, ("nsubj", "csubj") if step == 0 else ("nsubj", "csubj", "nsubjpass"))
+        if c is not None:
+            return c
         for c in tok.children:
-            if c.dep_ in ("nsubj", "csubj"):
-                return c
             if c.dep_ == "agent":  # passive: "was written by X"
                 for g in c.children:
                     if g.dep_ == "pobj":
                         return g
+        if tok.dep_ == "xcomp" and tok.head is not tok and not _is_cue(tok.head):
+            # object control: "led the journalist to fear …" -> the journalist
+            obj = _nearest(tok.head, ("dobj",))
+            if obj is not None and obj.i < tok.i and obj.lower_ not in PRONOUNS and (
+                _agentive(obj) or any(c.dep_ == "conj" and _agentive(c) for c in obj.children)
+            ):
+                return obj
         if tok.dep_ in ("conj", "xcomp", "advcl", "acl", "ccomp", "pcomp") and tok.head is not tok:
             if tok.dep_ == "acl":
                 # "footage of Clinton asking" -> Clinton; "tweets saying" -> the clause
@@ -272,6 +316,9 @@ def _subject(v):
                 while tok.dep_ not in ("ROOT",) and tok.pos_ in ("NOUN", "PROPN", "ADP") and tok.head is not tok:
                     tok = tok.head
                 continue
+            tok = tok.head
+            continue
+        if tok.pos_ == "ADP" and tok.dep_ in ("prep", "conj") and tok.head is not tok and tok.head.pos_ in ("VERB", "AUX"):
             tok = tok.head
             continue
         break
@@ -310,10 +357,21 @@ def _mention(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> tuple[
         lo += 1
     while hi > tok.i and ((doc[hi].is_punct and doc[hi].text != ")") or doc[hi].is_space):
         hi -= 1
-    start, end = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+    start = doc[lo].idx
+    # relative clauses stay: news annotators keep them in the source ("Victor Cha,
+    # who served as Asia director …"); cutting them where they dwarf the name lost more
+    # than it won
+    end = doc[hi].idx + len(doc[hi].text)
     if end - start <= 160:
         return start, end
-    # too long: the name alone, with its titles and compounds
+    # too long: up to the last comma that leaves it short enough
+    for k in range(hi, tok.i, -1):
+        if doc[k].text == "," and doc[k - 1].idx + len(doc[k - 1].text) - start <= 160:
+            j = k - 1
+            while j > tok.i and (doc[j].is_punct or doc[j].is_space):
+                j -= 1
+            return start, doc[j].idx + len(doc[j].text)
+    # otherwise the name alone, with its titles and compounds
     lo = tok.i
     while lo > 0 and doc[lo - 1].dep_ in ("compound", "amod", "det", "poss", "case", "nmod") and doc[lo - 1].head.i >= lo:
         lo -= 1
@@ -340,9 +398,46 @@ def _speaker_of_cue(cue, ctx):
     spk = _subject(cue)
     if spk is None:
         return None
+    spk = _antecedent(spk)
+    if spk is None:
+        return None
     text = ctx.text
     lo, hi = (spk.idx, cue.idx) if spk.i < cue.i else (cue.idx, spk.idx)
     if "\n" in text[lo:hi]:
+        return None
+    return spk
+
+
+_RELATIVE = frozenset(("who", "that", "which", "whom"))
+
+
+def _antecedent(spk):
+    """Relative pronouns as speakers.  "who" (and "which" after a name) is kept: news
+    annotators mark the relative pronoun itself ("Schiff, who said").  A document that
+    speaks ("a letter that says", "a comment that described") stands for whoever
+    issued it, the subject of the verb it is the object of.  A bare "that" or "this"
+    that is no relative pronoun is no speaker."""
+    low = spk.lower_
+    if low not in _RELATIVE and low != "this":
+        return spk
+    if low in ("who", "whom"):
+        return spk
+    clause = spk.head
+    if low == "this" or clause.head is clause:
+        return None
+    if clause.dep_ != "relcl":  # "the Police Department which reported", misparsed
+        return spk if low == "which" and clause.head.pos_ in ("PROPN", "NOUN", "VERB") else None
+    ante = clause.head
+    if ante.pos_ in ("PROPN", "PRON") or ante.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return spk
+    if ante.pos_ == "NOUN" and ante.dep_ in ("dobj", "pobj", "attr"):
+        gov = ante.head
+        if ante.dep_ == "pobj" and gov.head is not gov:
+            gov = gov.head
+        if gov.pos_ in ("VERB", "AUX"):
+            s = _subject(gov)
+            if s is not None and s.lower_ not in _RELATIVE:
+                return s
         return None
     return spk
 
@@ -360,6 +455,83 @@ def _according_to(tokens):
                     if g.dep_ == "pobj":
                         return g
     return None
+
+
+def _as_put_it(ctx: _Ctx, a: int, b: int, p_lo: int, p_hi: int):
+    """ "…," as a Homeland Security memo put it / As Smith wrote, "…": the subject of
+    the cue verb of an "as" clause right next to the quote."""
+    doc = ctx.doc
+    n = len(doc)
+    starts = []
+    k = b
+    while k < n and doc[k].is_punct and doc[k].idx < p_hi:
+        k += 1
+    starts.append(k)
+    k = a - 1
+    while k >= 0 and doc[k].is_punct and doc[k].idx >= p_lo:
+        k -= 1
+    # "As Smith wrote, “…”": the clause before the quote, opening its sentence
+    for j in range(k, max(-1, k - 12), -1):
+        if doc[j].lower_ == "as" and doc[j].dep_ == "mark" and doc[j].idx >= p_lo:
+            starts.append(j)
+            break
+    for k in starts:
+        if k >= n or doc[k].lower_ != "as" or doc[k].idx > p_hi or doc[k].idx < p_lo:
+            continue
+        v = doc[k].head
+        if v.i <= k or v.i - k > 12 or not _outside(v, a, b):
+            continue
+        lem = v.lemma_.lower()
+        if lem == "put" and any(c.lower_ == "it" for c in v.children) or (_is_cue(v) and v.pos_ == "VERB"):
+            spk = _nearest(v, ("nsubj",))
+            if spk is not None and k < spk.i < v.i:
+                return spk
+    return None
+
+
+def _sentence_according_to(ctx: _Ctx, a: int, b: int, p_lo: int, p_hi: int):
+    """ "According to Yahoo News, X said …" : the source of the report."""
+    doc = ctx.doc
+    s_lo = doc[a].sent.start
+    s_hi = doc[b - 1].sent.end
+    for t in doc[s_lo:s_hi]:
+        if t.lower_ == "according" and _outside(t, a, b) and p_lo <= t.idx <= p_hi:
+            spk = _according_to([t])
+            if spk is not None and _outside(spk, a, b):
+                return spk
+    return None
+
+
+_ADV_MARKS = frozenset("after before when while because since although though until once whereas".split())
+
+
+def _own_clause(tok) -> bool:
+    """``tok`` heads an adverbial clause ("after she …", or a conjunct of one) with a
+    subject of its own."""
+    v = tok
+    while v.dep_ == "conj" and v.head is not v:
+        if v.pos_ in ("VERB", "AUX") and _nearest(v, ("nsubj", "nsubjpass")) is not None:
+            return False
+        v = v.head
+    if v.dep_ != "advcl" or v.pos_ not in ("VERB", "AUX"):
+        return False
+    if not any(c.dep_ == "mark" and c.lower_ in _ADV_MARKS for c in v.children):
+        return False  # "tweeted that Machado was …" misparsed as adverbial
+    s = _nearest(v, ("nsubj", "nsubjpass"))
+    return s is not None and s.lower_ not in _RELATIVE
+
+
+def _agentive(spk) -> bool:
+    """A subject that can be the author of words: a name, a personal pronoun, an
+    organisation, or a noun phrase that names one ("Another critic, Laurence Tribe",
+    "a Government Accountability Office report")."""
+    if spk.pos_ == "PROPN" or spk.lower_ in PRONOUNS or spk.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return True
+    return any(
+        (c.dep_ == "appos" and (c.pos_ == "PROPN" or c.ent_type_ == "PERSON"))
+        or (c.dep_ in ("compound", "nmod") and c.ent_type_ in ("PERSON", "ORG"))
+        for c in spk.children
+    )
 
 
 def _outside(tok, a: int, b: int) -> bool:
@@ -392,7 +564,7 @@ def _after_quote(ctx: _Ctx, b: int, p_hi: int):
         t = doc[j]
         if t.idx >= p_hi or (t.is_punct and t.text not in ".-()\u2019'") or t.is_space:
             return None
-        if t.pos_ in ("VERB", "AUX"):
+        if t.pos_ in ("VERB", "AUX") and not (t.text[:1].isupper() and not _is_cue(t)):
             if _is_cue(t) and j > k:
                 lo = k
                 while lo < j and doc[lo].pos_ not in ("PROPN", "NOUN", "PRON", "DET", "ADJ", "NUM"):
@@ -408,6 +580,80 @@ def _after_quote(ctx: _Ctx, b: int, p_hi: int):
 
 
 def _attribute(ctx: _Ctx, qs: int, qe: int):
+    """Speaker of the quote at chars [qs, qe) and the mention a quote that goes on from
+    it carries: (kind, value, carried value) or None; see ``_attribute1``."""
+    found = _attribute1(ctx, qs, qe)
+    if found is None:
+        return None
+    if found[0] == "tok" and found[1].lower_ in ("he", "she", "they"):
+        named = _named_cue_before(ctx, qs, qe, found[1]) or _namer_above(found[1])
+        if named is not None:
+            return "tok", named, found[1]
+    return found[0], found[1], found[1]
+
+
+def _gender(tok) -> str | None:
+    for t in tok.subtree:
+        low = t.lower_
+        if t.i > tok.i:
+            break
+        if low in FEMALE_TITLES or low in FEMALE_NAMES:
+            return "f"
+        if low in MALE_TITLES or low in MALE_NAMES:
+            return "m"
+    return PERSON_PRONOUNS.get(tok.lower_)
+
+
+def _namer_above(pron):
+    """ "Trump … encouraged Americans to check out what he called Machado's “sex
+    tape”", "Clinton's campaign is seeking to contrast her approach with what they call
+    …": the pronoun subject of a naming verb (call, describe) inside a complement or
+    relative clause stands for the subject of the clause above it, which news
+    annotators mark as the source."""
+    verb = pron.head
+    if pron.dep_ != "nsubj" or verb.lemma_.lower() not in WEAK_CUES:
+        return None
+    if verb.dep_ not in ("ccomp", "pcomp", "relcl"):
+        return None
+    tok = verb.head
+    for _ in range(8):
+        subj = _nearest(tok, ("nsubj",)) if tok.pos_ in ("VERB", "AUX") else None
+        if subj is not None and subj.i < pron.i and subj is not pron:
+            if pron.lower_ == "they":
+                ok = subj.pos_ in ("NOUN", "PROPN") and subj.lower_ not in _RELATIVE
+            else:
+                ok = subj.pos_ == "PROPN" or subj.lower_ in ("he", "she")
+                g = _gender(subj)
+                if g is not None and g != PERSON_PRONOUNS[pron.lower_]:
+                    ok = False
+            return subj if ok else None
+        if tok.head is tok or tok.dep_ == "advcl" or _line_break_between(tok.doc, tok.i, pron.i):
+            return None
+        tok = tok.head
+    return None
+
+
+def _named_cue_before(ctx: _Ctx, qs: int, qe: int, pron):
+    """ "DuVernay said she felt … because “…,” she said." / "Sen. X scolded him: “…,”
+    she said.": a pronoun cue after the quote repeats a named speaker introduced
+    earlier in the same sentence; news annotators mark the name."""
+    doc = ctx.doc
+    a = bisect_left(ctx.starts, qs)
+    if pron.i < a:
+        return None
+    p_lo, _ = ctx.para_of(qs)
+    k = a - 1
+    while k >= 0 and doc[k].idx >= p_lo and not (doc[k].text in (".", "!", "?") or doc[k].is_space):
+        k -= 1
+    for t in doc[k + 1:a]:
+        if t.pos_ == "VERB" and (_is_cue(t) or (t.dep_ in ("ROOT", "ccomp") and ctx.text[max(0, qs - 3):qs].strip().endswith(":"))):
+            spk = _nearest(t, ("nsubj",))
+            if spk is not None and spk.i < t.i and spk.pos_ == "PROPN" and spk.ent_type_ in ("PERSON", "ORG", "NORP", ""):
+                return spk
+    return None
+
+
+def _attribute1(ctx: _Ctx, qs: int, qe: int):
     """Speaker token (or a transcript/dash span) for the quote at chars [qs, qe).
 
     Returns (kind, value): kind "tok" with a Token, "span" with (start, end), or None.
@@ -418,24 +664,39 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
     b = bisect_left(ctx.starts, qe)
     if a >= b:
         return None
-    p_lo, p_hi = ctx.para_of(qs)
+    p_lo, _ = ctx.para_of(qs)
+    p_hi = ctx.para_of(max(qs, qe - 1))[1]  # a quote over paragraphs: up to its last
 
     # 1. the parse: the verb (or noun) the quote hangs from, or a cue hanging from it
     best = None
     best_dist = 99
+    clause_verb = None
+    # the quote's own punctuation hangs wherever the parser left it (a closing period
+    # on the previous sentence's root): follow it only when no word leads out
+    words_out = any(_outside(t.head, a, b) for t in doc[a:b] if not t.is_punct)
     for t in doc[a:b]:
         h = t.head
-        if _outside(h, a, b):
+        if _outside(h, a, b) and not (words_out and t.is_punct):
             # the outermost cue wins: "Trump said Clinton called it “…”" is Trump's
             tok, steps = h, 0
             while steps < 12:
                 if tok.idx < p_lo or tok.idx > p_hi:
                     break
-                if _is_cue(tok) or tok.lower_ == "according":
+                if (_is_cue(tok) or tok.lower_ == "according") and not (
+                    best is not None and tok.lemma_.lower() in WEAK_CUES
+                ):
+                    # a naming verb ("called on Obama to …") never outranks a speech
+                    # verb below it
                     spk = _according_to([tok]) if tok.lower_ == "according" else _speaker_of_cue(tok, ctx)
                     if spk is not None and _outside(spk, a, b):
                         best, best_dist = spk, 0
                 if tok.head is tok or (best is not None and tok.dep_ == "conj"):
+                    break
+                if best is None and _own_clause(tok):
+                    # "X described Clinton as a “disgrace” after she … blamed shootings
+                    # on “implicit bias”": no cue in the adverbial clause, and it has
+                    # its own subject: the words are that subject's
+                    clause_verb = tok
                     break
                 tok = tok.head
                 steps += 1
@@ -446,6 +707,13 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
                 spk = _speaker_of_cue(c, ctx)
                 if spk is not None and _outside(spk, a, b) and best_dist > 0:
                     best, best_dist = spk, 0
+    # an explicit "as X put it" / "according to X" in the quote's sentence names the
+    # source over the subject of the verb the quote hangs from
+    explicit = _as_put_it(ctx, a, b, p_lo, p_hi)
+    if explicit is None and best is not None:
+        explicit = _sentence_according_to(ctx, a, b, p_lo, p_hi)
+    if explicit is not None:
+        return "tok", explicit
     if best is not None:
         return "tok", best
 
@@ -453,6 +721,11 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
     spk = _after_quote(ctx, b, p_hi)
     if spk is not None:
         return spk
+
+    if clause_verb is not None:
+        spk = _subject(clause_verb)
+        if spk is not None and _outside(spk, a, b) and _agentive(spk):
+            return "tok", spk
 
     # 2. the sentences the quote sits in: the nearest cue outside the quote
     s_lo = doc[a].sent.start
@@ -546,9 +819,7 @@ def _attribute(ctx: _Ctx, qs: int, qe: int):
                 break
             if tok.pos_ in ("VERB", "AUX"):
                 spk = _speaker_of_cue(tok, ctx)
-                if spk is not None and _outside(spk, a, b) and (
-                    spk.pos_ == "PROPN" or spk.lower_ in PRONOUNS or spk.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
-                ):
+                if spk is not None and _outside(spk, a, b) and _agentive(spk):
                     return "tok", spk
                 break
             if tok.head is tok:
@@ -729,13 +1000,14 @@ def find_quotes(doc) -> list[FoundQuote]:
         if n_words == 0:
             continue
         found = _attribute(ctx, qs, qe)
-        spk = None
+        spk = carry = None
         if found is not None:
-            kind, val = found
+            kind, val, cval = found
             if kind == "tok":
                 spk = _mention(val, qs, qe, ctx.para_of(val.idx))
+                carry = spk if cval is val else _mention(cval, qs, qe, ctx.para_of(cval.idx))
             else:
-                spk = val
+                spk = carry = val
         carried = False
         p_lo, _ = ctx.para_of(qs)
         if spk is None and prev is not None and n_words >= 4:
@@ -746,7 +1018,7 @@ def find_quotes(doc) -> list[FoundQuote]:
             same_para = prev_p_lo == p_lo
             if same_para or (prev[3] >= ctx.para_of(max(0, p_lo - 2))[0]):
                 if not before or before[-1] in ".!?\u201d\"":
-                    spk = (prev[0], prev[1])
+                    spk = carry = (prev[0], prev[1])
                     carried = True
         if spk is None and (n_words < MIN_WORDS):
             continue
@@ -755,7 +1027,7 @@ def find_quotes(doc) -> list[FoundQuote]:
         if spk is not None:
             name = prev[2] if carried else _resolve_name(ctx, names, spk[0], spk[1])
             out.append(FoundQuote(qs, qe, spk[0], spk[1], name))
-            prev = (spk[0], spk[1], name, qe, p_lo)
+            prev = (carry[0], carry[1], name, qe, p_lo)
         else:
             out.append(FoundQuote(qs, qe, None, None, None))
     return out

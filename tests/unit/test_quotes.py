@@ -217,6 +217,143 @@ def test_no_quotes(nlp):
     assert run(nlp, "Nothing is quoted in this sentence, it's plain.")[1] == []
 
 
+# ---------------------------------------------------------------- speaker phenomena
+# Each text below was written for its test; each names the phenomenon it pins down.
+
+
+def test_heading_time_is_not_the_subject(nlp):
+    # a live-blog time heading parsed as a second subject of the verb
+    text = "___.\n\n5:45 p.m.\n\nLibertarian candidate Dan Miller\u2019s doctor is calling the candidate \u201cextremely healthy.\u201d"
+    text, quotes = run(nlp, text)
+    q = quote_with(text, quotes, "extremely healthy")
+    assert speaker(text, q).endswith("doctor")
+
+
+def test_speaker_through_preposition(nlp):
+    text, quotes = run(nlp, "Lopez, a retired nurse, then appeared on the radio on Monday and began by saying she would \u201cnever\u201d vote for the measure.")
+    assert speaker(text, quote_with(text, quotes, "never")).startswith("Lopez")
+    text, quotes = run(nlp, "After saying the vote was \u201ccompletely rigged from the start,\u201d he was escorted out of the hall.")
+    assert speaker(text, quote_with(text, quotes, "completely rigged")) == "he"
+
+
+def test_closing_period_does_not_lead_to_previous_sentence(nlp):
+    text = (
+        "Maria Gonzalez noted the rule last week. She said workers would not qualify, and when pressed on why, "
+        'the 41-year-old engineer replied, "It is meant to help the families who need it most."'
+    )
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "meant to help")) == "the 41-year-old engineer"
+
+
+def test_document_that_says_is_its_issuer(nlp):
+    text, quotes = run(nlp, "He released a memo from his lawyer on Friday that says he is \u201cfully cleared of any wrongdoing.\u201d")
+    assert speaker(text, quote_with(text, quotes, "fully cleared")) == "He"
+
+
+def test_relative_who_is_kept(nlp):
+    text, quotes = run(nlp, "The deal was attacked by Senator Alan Brooks, who said it was \u201ca gift to the big banks.\u201d")
+    assert speaker(text, quote_with(text, quotes, "gift to the big banks")) == "who"
+
+
+def test_capitalised_word_after_quote_is_no_verb(nlp):
+    # the tagger calls "Tulsa" a verb
+    text = "\u201cWe will find the people who did this and we will bring them to justice,\u201d Tulsa police Chief Chuck Jordan said Monday."
+    text, quotes = run(nlp, text)
+    assert "Chuck Jordan" in speaker(text, quote_with(text, quotes, "bring them to justice"))
+
+
+def test_naming_verb_does_not_outrank_speech_verb(nlp):
+    text = (
+        "Senator Ellen Park, the top Democrat on the Armed Services Committee, called on the president to retaliate "
+        "against Russia for interference in the election -- meddling the Ohio senator said is designed to "
+        '"sow discord" in American politics.'
+    )
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "sow discord")) == "the Ohio senator"
+
+
+def test_as_x_put_it(nlp):
+    text = (
+        "Many lawmakers share her worries, in part because the main test for the program is a "
+        "\u201cclean source of investment money,\u201d as an internal Treasury memo put it."
+    )
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "clean source")) == "an internal Treasury memo"
+
+
+def test_according_to_outranks_the_reported_speaker(nlp):
+    text = (
+        "According to the Daily Ledger, campaign spokesman Tom Reyes said on Friday that the senator "
+        "\u201cwould sign the bill if it reached her desk.\u201d"
+    )
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "would sign the bill")) == "the Daily Ledger"
+
+
+def test_quote_over_paragraphs_attributed_at_its_end(nlp):
+    text = (
+        "\u201cThis is a sad day for the city,\u201d Councilwoman Anne Ross said Friday. \u201cIf the council cannot keep "
+        "its promises, then who will trust it to keep anything at all?\n\n\u201cI have thought about this for a long "
+        "time and I know what we have to do,\u201d added Councilman Joe Brandt, the head of the budget panel."
+    )
+    text, quotes = run(nlp, text)
+    assert "Anne Ross" in speaker(text, quote_with(text, quotes, "sad day"))
+    assert "Joe Brandt" in speaker(text, quote_with(text, quotes, "keep its promises"))
+
+
+def test_long_mention_cut_at_a_comma_not_to_the_bare_name(nlp):
+    text = (
+        '"With the mayor shouting that he will tear up the contract if the unions don\'t give in, there\'s a push to '
+        'show results," said Paul Dorsey, a fellow at the Center for Urban Studies who ran the city transit agency, '
+        "a public body whose plans face strict limits because of the state's reluctance to hand over funding "
+        "powers to the city."
+    )
+    text, quotes = run(nlp, text)
+    spk = speaker(text, quote_with(text, quotes, "push to show results"))
+    assert spk.startswith("Paul Dorsey, a fellow at the Center for Urban Studies") and len(spk) <= 160
+
+
+def test_adverbial_clause_with_its_own_subject(nlp):
+    text = (
+        "Governor Mark Hale described the senator as a \u201cdisgrace\u201d after she attacked the police and "
+        "blamed the shootings on \u201cpoor training\u201d in the force."
+    )
+    text, quotes = run(nlp, text)
+    assert "Mark Hale" in speaker(text, quote_with(text, quotes, "disgrace"))
+    assert speaker(text, quote_with(text, quotes, "poor training")) == "she"
+
+
+def test_subject_named_by_apposition_owns_words(nlp):
+    text, quotes = run(nlp, "Another critic, Professor Laura Chen, likened the new rules to \u201ctearing up the state constitution.\u201d")
+    assert "Laura Chen" in speaker(text, quote_with(text, quotes, "tearing up"))
+
+
+def test_object_control(nlp):
+    text, quotes = run(nlp, "All this has led the Latvian journalist Dainis Ivans to fear a \u201cPutin pact.\u201d")
+    assert "Dainis Ivans" in speaker(text, quote_with(text, quotes, "Putin pact"))
+
+
+def test_pronoun_cue_yields_to_name_earlier_in_sentence(nlp):
+    text = "Ava Morgan said she chose the subject because \u201cmost people never hear about that part of the law,\u201d she said."
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "most people")) == "Ava Morgan"
+
+
+def test_what_they_call_is_the_clause_above(nlp):
+    text = "Clinton\u2019s campaign is seeking to contrast her plan with what they call Donald Trump\u2019s \u201cselfish and divisive message.\u201d"
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "divisive")) == "Clinton\u2019s campaign"
+    text = "He did not address his series of late-night tweets in which he called a former rival \u201cpathetic.\u201d"
+    text, quotes = run(nlp, text)
+    q = quote_with(text, quotes, "pathetic")
+    assert (speaker(text, q), q.speaker_start) == ("He", 0)
+
+
+def test_footage_of_name_saying(nlp):
+    text, quotes = run(nlp, "The ad uses footage of Ruth Baker asking, \u201cWhy am I not fifty points ahead, you might ask?\u201d")
+    assert "Ruth Baker" in speaker(text, quote_with(text, quotes, "fifty points"))
+
+
 # ---------------------------------------------------------------- seed articles
 
 
