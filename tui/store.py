@@ -497,6 +497,17 @@ class Workspace:
     def annotation(self, article_id: str, ann_id: str) -> Annotation | None:
         return self._load_article(article_id)[1].get(ann_id)
 
+    def iter_articles(self, ids: Iterable[str] | None = None) -> Iterator[tuple[Article, list[Annotation]]]:
+        """Each article (in import order, or ``ids``) with its annotations in text order.
+
+        Reads the shards one after the other without filling the cache: for exports
+        and figures over the whole workspace.
+        """
+        for aid in (self._rows if ids is None else ids):
+            hit = self._cache.get(aid)
+            article, anns = hit if hit is not None else self._read_shard(aid)
+            yield article, sorted(anns.values(), key=lambda a: (a.start, -a.end, a.kind, a.id))
+
     def _load_article(self, article_id: str) -> tuple[Article, dict[str, Annotation]]:
         hit = self._cache.get(article_id)
         if hit is not None:
