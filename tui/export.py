@@ -197,13 +197,22 @@ class Tokenizer:
             nlp = spacy.blank("en")
         self.nlp = nlp
 
-    def __call__(self, text: str, cuts: Iterable[int] = ()) -> list[tuple[int, int, bool]]:
-        """``(start, end, followed_by_space)`` for each token; every cut is a token boundary."""
+    def __call__(self, text: str, spans: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int, bool]]:
+        """``(start, end, followed_by_space)`` for each token; each span starts and ends on tokens.
+
+        A token is split where a span starts or ends inside it; the space after a token
+        becomes a token of its own when a span starts on it or ends just after it.
+        """
         from spacy.attrs import IDX, LENGTH, SPACY
 
+        starts: set[int] = set()
+        ends: set[int] = set()
+        for s, e in spans:
+            starts.add(s)
+            ends.add(e)
         doc = self.nlp.tokenizer(text)
         rows = doc.to_array([IDX, LENGTH, SPACY]).tolist() if len(doc) else []
-        inner = sorted(c for c in set(cuts) if 0 < c < len(text))
+        inner = sorted(c for c in starts | ends if 0 < c < len(text))
         out: list[tuple[int, int, bool]] = []
         ci, nc = 0, len(inner)
         for start, length, space in rows:
@@ -214,28 +223,31 @@ class Tokenizer:
                 out.append((start, inner[ci], False))
                 start = inner[ci]
                 ci += 1
-            out.append((start, end, bool(space)))
+            if space and (end in starts or end + 1 in ends):
+                out.append((start, end, False))
+                out.append((end, end + 1, False))  # the space, as a token
+            else:
+                out.append((start, end, bool(space)))
         return out
 
-    def doc(self, text: str, cuts: Iterable[int] = ()):
-        """A spaCy Doc of ``text`` whose tokens respect every cut."""
+    def doc(self, text: str, spans: Iterable[tuple[int, int]] = ()):
+        """A spaCy Doc of ``text`` on which every span starts and ends on tokens."""
         from spacy.tokens import Doc
 
-        toks = self(text, cuts)
+        toks = self(text, spans)
         doc = Doc(self.nlp.vocab, words=[text[s:e] for s, e, _ in toks], spaces=[w for _, _, w in toks])
         return doc
 
 
-def _cuts(annotations: Iterable[Annotation]) -> set[int]:
-    cuts: set[int] = set()
+def _spans(annotations: Iterable[Annotation]) -> list[tuple[int, int]]:
+    """Every span the annotations mark: themselves and their speakers' mentions."""
+    out = []
     for a in annotations:
-        cuts.add(a.start)
-        cuts.add(a.end)
+        out.append((a.start, a.end))
         sp = a.speaker
         if sp is not None and sp.has_mention:
-            cuts.add(sp.start)  # type: ignore[arg-type]
-            cuts.add(sp.end)  # type: ignore[arg-type]
-    return cuts
+            out.append((sp.start, sp.end))  # type: ignore[arg-type]
+    return out
 
 
 def _hash32(*parts: str) -> int:
@@ -289,7 +301,7 @@ def jsonl_record(article: Article, annotations: Iterable[Annotation],
     if check:
         check_annotations(article, anns)
     text = article.text
-    toks = (tokenizer or _default_tokenizer())(text, _cuts(anns))
+    toks = (tokenizer or _default_tokenizer())(text, _spans(anns))
     tokens = [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": w} for i, (s, e, w) in enumerate(toks)]
     first = {s: i for i, (s, _, _) in enumerate(toks)}
     last = {e: i for i, (_, e, _) in enumerate(toks)}
@@ -402,7 +414,7 @@ def spacy_doc(article: Article, annotations: Iterable[Annotation], tokenizer: To
     if check:
         check_annotations(article, anns)
     tok = tokenizer or _default_tokenizer()
-    doc = tok.doc(article.text, _cuts(anns))
+    doc = tok.doc(article.text, _spans(anns))
     if doc.text != article.text:
         raise ExportError(article.id, None, None, "the tokens do not reproduce the text")
 
