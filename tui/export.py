@@ -472,10 +472,14 @@ def _default_tokenizer() -> Tokenizer:
     return _TOKENIZER
 
 
+# Line breaks to str.splitlines() (and to many JSONL readers) that JSON leaves unescaped.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def _json_line(rec: dict[str, Any], *, ascii_only: bool) -> bytes:
     if not ascii_only:
         try:
-            return (json.dumps(rec, ensure_ascii=False) + "\n").encode("utf-8")
+            return (json.dumps(rec, ensure_ascii=False).translate(_LINE_BREAKS) + "\n").encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate: escaped, it survives any reader
             pass
     return (json.dumps(rec, ensure_ascii=True) + "\n").encode("ascii")

@@ -358,7 +358,8 @@ def read_jsonl(path: Path, raw: bytes | None = None) -> Iterator[Record | Import
     if raw is None:
         raw = path.read_bytes()
     text = decode(raw, path)
-    for n, line in enumerate(text.splitlines(), 1):
+    # Records end at "\n" only: U+2028, U+0085 … may sit unescaped inside a JSON string.
+    for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:
