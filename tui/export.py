@@ -63,6 +63,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
 from collections import Counter
@@ -73,6 +74,11 @@ from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 
 from .model import QUOTE_LABEL, Annotation, Article
 
+try:
+    from json.encoder import c_encode_basestring as _encode  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - CPython has it
+    from json.encoder import py_encode_basestring as _encode
+
 FORMATS = ("jsonl", "spacy", "doccano")
 SUFFIXES = {"jsonl": ".jsonl", "spacy": ".spacy", "doccano": ".doccano.jsonl"}
 SPEAKER_LABEL = "SPEAKER"  # the relation label, and the label of speaker-only spans
@@ -81,6 +87,7 @@ USER_DATA_KEY = "readtui"
 USER_DATA_VERSION = 1
 
 Item = tuple[Article, Sequence[Annotation]]
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ExportError(ValueError):
@@ -142,19 +149,25 @@ def check_record(rec: dict[str, Any]) -> None:
     """Check a JSONL record against its own text and tokens before it is written."""
     text = rec["text"]
     aid = str(rec.get("meta", {}).get("id", "?"))
-    tokens = rec["tokens"]
-    pos = 0
-    for i, t in enumerate(tokens):
-        if t["id"] != i or t["start"] != pos or text[t["start"]:t["end"]] != t["text"] or not t["text"]:
+    toks = []
+    for i, t in enumerate(rec["tokens"]):
+        if t["id"] != i or text[t["start"]:t["end"]] != t["text"]:
             raise ExportError(aid, t["start"], t["end"], f"token {i} does not line up with the text")
-        pos = t["end"] + (1 if t["ws"] else 0)
-        if t["ws"] and text[t["end"]:pos] != " ":
-            raise ExportError(aid, t["start"], t["end"], f"token {i} says a space follows, the text does not")
+        toks.append((t["start"], t["end"], t["ws"]))
+    _check_parts(aid, text, toks, rec)
+
+
+def _check_parts(aid: str, text: str, toks: Sequence[tuple[int, int, bool]], rec: dict[str, Any]) -> None:
+    """The tokens cover the text; every span's text and token boundaries line up."""
+    pos = 0
+    for i, (s, e, w) in enumerate(toks):  # fast path first, the loop finds the culprit
+        if s != pos or e <= s or (w and text[e:e + 1] != " "):
+            raise ExportError(aid, s, e, f"token {i} does not line up with the text")
+        pos = e + 1 if w else e
     if pos != len(text):
         raise ExportError(aid, pos, len(text), "the tokens do not cover the text")
-
-    starts = {t["start"] for t in tokens}
-    ends = {t["end"] for t in tokens}
+    first = {s: i for i, (s, _, _) in enumerate(toks)}
+    last = {e: i for i, (_, e, _) in enumerate(toks)}
 
     def span(s: dict[str, Any], what: str) -> None:
         start, end = s["start"], s["end"]
@@ -162,12 +175,11 @@ def check_record(rec: dict[str, Any]) -> None:
             got = text[start:end] if 0 <= start < end <= len(text) else "(outside the text)"
             raise ExportError(aid, start, end, f"{what} {s.get('label', '')}: text[{start}:{end}] is "
                               f"{got!r}, the record says {s.get('text')!r}")
-        if start not in starts or end not in ends:
+        if start not in first or end not in last:
             raise ExportError(aid, start, end, f"{what} {s.get('label', '')}: the span does not start "
                               "and end on token boundaries")
-        ts, te = s.get("token_start"), s.get("token_end")
-        if ts is not None and not (0 <= ts <= te < len(tokens)
-                                   and tokens[ts]["start"] == start and tokens[te]["end"] == end):
+        ts, te = s.get("token_start", first[start]), s.get("token_end", last[end])
+        if (ts, te) != (first[start], last[end]):
             raise ExportError(aid, start, end, f"{what} {s.get('label', '')}: tokens {ts}-{te} do not "
                               "start and end with the span")
 
@@ -210,7 +222,10 @@ class Tokenizer:
         for s, e in spans:
             starts.add(s)
             ends.add(e)
-        doc = self.nlp.tokenizer(text)
+        try:
+            doc = self.nlp.tokenizer(text)
+        except UnicodeEncodeError:  # lone surrogates (from JSON escapes): same length, same offsets
+            doc = self.nlp.tokenizer(_SURROGATE.sub("\ufffd", text))
         rows = doc.to_array([IDX, LENGTH, SPACY]).tolist() if len(doc) else []
         inner = sorted(c for c in starts | ends if 0 < c < len(text))
         out: list[tuple[int, int, bool]] = []
@@ -235,6 +250,8 @@ class Tokenizer:
         from spacy.tokens import Doc
 
         toks = self(text, spans)
+        if _SURROGATE.search(text):
+            raise ValueError("the text holds lone surrogates (\\ud800-\\udfff), which a spaCy Doc cannot")
         doc = Doc(self.nlp.vocab, words=[text[s:e] for s, e, _ in toks], spaces=[w for _, _, w in toks])
         return doc
 
@@ -294,17 +311,18 @@ def _extras(a: Annotation, annotator: str) -> dict[str, Any]:
 
 # --- JSONL (Prodigy) -------------------------------------------------------------
 
-def jsonl_record(article: Article, annotations: Iterable[Annotation],
-                 tokenizer: Tokenizer | None = None, *, check: bool = True) -> dict[str, Any]:
-    """One article as a Prodigy-shaped task (see the module docstring); checked before it returns."""
+def _jsonl_parts(article: Article, annotations: Iterable[Annotation], tokenizer: Tokenizer | None,
+                 check: bool) -> tuple[dict[str, Any], list[tuple[int, int, bool]]]:
+    """The record without its ``tokens`` (a None placeholder keeps the key order), and the tokens."""
     anns = sorted(annotations, key=lambda a: (a.start, -a.end, a.kind, a.id))
     if check:
         check_annotations(article, anns)
     text = article.text
     toks = (tokenizer or _default_tokenizer())(text, _spans(anns))
-    tokens = [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": w} for i, (s, e, w) in enumerate(toks)]
-    first = {s: i for i, (s, _, _) in enumerate(toks)}
-    last = {e: i for i, (_, e, _) in enumerate(toks)}
+    first, last = {}, {}
+    for i, (s, e, _) in enumerate(toks):
+        first[s] = i
+        last[e] = i
 
     def span(start: int, end: int, label: str) -> dict[str, Any]:
         return {"start": start, "end": end, "token_start": first.get(start), "token_end": last.get(end),
@@ -341,7 +359,7 @@ def jsonl_record(article: Article, annotations: Iterable[Annotation],
         "meta": article_meta(article),
         "_input_hash": input_hash,
         "_task_hash": _hash32(str(input_hash), task_key),
-        "tokens": tokens,
+        "tokens": None,
         "spans": spans,
         "relations": relations,
         "quotes": quotes,
@@ -350,8 +368,43 @@ def jsonl_record(article: Article, annotations: Iterable[Annotation],
         "_timestamp": max(times) if times else int(datetime.now(timezone.utc).timestamp()),
     }
     if check:
-        check_record(rec)
+        _check_parts(article.id, text, toks, rec)
+    return rec, toks
+
+
+def jsonl_record(article: Article, annotations: Iterable[Annotation],
+                 tokenizer: Tokenizer | None = None, *, check: bool = True) -> dict[str, Any]:
+    """One article as a Prodigy-shaped task (see the module docstring); checked before it returns."""
+    rec, toks = _jsonl_parts(article, annotations, tokenizer, check)
+    text = article.text
+    rec["tokens"] = [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": w}
+                     for i, (s, e, w) in enumerate(toks)]
     return rec
+
+
+_WS = ("false", "true")
+
+
+def jsonl_line(article: Article, annotations: Iterable[Annotation],
+               tokenizer: Tokenizer | None = None) -> bytes:
+    """``jsonl_record`` as one UTF-8 JSON line, checked; the tokens encoded without dicts (fast)."""
+    rec, toks = _jsonl_parts(article, annotations, tokenizer, True)
+    text = article.text
+    tokens = ",".join([f'{{"text":{_encode(text[s:e])},"start":{s},"end":{e},"id":{i},"ws":{_WS[w]}}}'
+                       for i, (s, e, w) in enumerate(toks)])
+    keys = list(rec)
+    at = keys.index("tokens")
+    head = json.dumps({k: rec[k] for k in keys[:at]}, ensure_ascii=False)
+    tail = json.dumps({k: rec[k] for k in keys[at + 1:]}, ensure_ascii=False)
+    line = f'{head[:-1]}, "tokens": [{tokens}], {tail[1:]}'
+    if "\x85" in line or "\u2028" in line or "\u2029" in line:
+        line = line.translate(_LINE_BREAKS)
+    try:
+        return (line + "\n").encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: escaped, it survives any reader
+        rec["tokens"] = [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": w}
+                         for i, (s, e, w) in enumerate(toks)]
+        return (json.dumps(rec, ensure_ascii=True) + "\n").encode("ascii")
 
 
 # --- doccano ------------------------------------------------------------------
@@ -414,7 +467,10 @@ def spacy_doc(article: Article, annotations: Iterable[Annotation], tokenizer: To
     if check:
         check_annotations(article, anns)
     tok = tokenizer or _default_tokenizer()
-    doc = tok.doc(article.text, _spans(anns))
+    try:
+        doc = tok.doc(article.text, _spans(anns))
+    except ValueError as exc:
+        raise ExportError(article.id, None, None, str(exc)) from None
     if doc.text != article.text:
         raise ExportError(article.id, None, None, "the tokens do not reproduce the text")
 
@@ -479,7 +535,10 @@ _LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": 
 def _json_line(rec: dict[str, Any], *, ascii_only: bool) -> bytes:
     if not ascii_only:
         try:
-            return (json.dumps(rec, ensure_ascii=False).translate(_LINE_BREAKS) + "\n").encode("utf-8")
+            line = json.dumps(rec, ensure_ascii=False)
+            if "\x85" in line or "\u2028" in line or "\u2029" in line:
+                line = line.translate(_LINE_BREAKS)
+            return (line + "\n").encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate: escaped, it survives any reader
             pass
     return (json.dumps(rec, ensure_ascii=True) + "\n").encode("ascii")
@@ -500,7 +559,7 @@ def write_records(items: Iterable[Item], fh: IO[bytes], fmt: str, *,
         docbin = DocBin(store_user_data=True)
     for article, anns in items:
         if fmt == "jsonl":
-            fh.write(_json_line(jsonl_record(article, anns, tok), ascii_only=False))
+            fh.write(jsonl_line(article, anns, tok))
         elif fmt == "doccano":
             fh.write(_json_line(doccano_record(article, anns), ascii_only=True))
         else:
