@@ -207,7 +207,8 @@ def export_gold(args: Namespace) -> int:
         items = gold(ws.iter_articles(ids), all=True, suggestions=args.suggestions)
         with progress_bar() as bar:
             task = bar.add_task("exporting", total=len(ids))
-            summary = export(items, output, args.format, on_article=lambda: bar.advance(task))
+            jobs = args.jobs if args.jobs > 0 else (min(os.cpu_count() or 1, 4) if len(ids) >= 1000 else 1)
+            summary = export(items, output, args.format, jobs=jobs, on_article=lambda: bar.advance(task))
     except ExportError as exc:
         err.print(Text.assemble(("readtui: ", "bold red"), f"export stopped, nothing written: {exc}"))
         return 1

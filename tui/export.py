@@ -60,6 +60,7 @@ Quotes contain entities, so a relation project must allow overlapping spans.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import os
@@ -97,6 +98,9 @@ class ExportError(ValueError):
         self.article_id, self.start, self.end, self.reason = article_id, start, end, reason
         where = f"article {article_id!r}" + (f", span {start}-{end}" if start is not None else "")
         super().__init__(f"{where}: {reason}")
+
+    def __reduce__(self):  # raised in a worker process, re-raised in the parent
+        return (type(self), (self.article_id, self.start, self.end, self.reason))
 
 
 @dataclass
@@ -157,17 +161,23 @@ def check_record(rec: dict[str, Any]) -> None:
     _check_parts(aid, text, toks, rec)
 
 
-def _check_parts(aid: str, text: str, toks: Sequence[tuple[int, int, bool]], rec: dict[str, Any]) -> None:
-    """The tokens cover the text; every span's text and token boundaries line up."""
-    pos = 0
-    for i, (s, e, w) in enumerate(toks):  # fast path first, the loop finds the culprit
-        if s != pos or e <= s or (w and text[e:e + 1] != " "):
-            raise ExportError(aid, s, e, f"token {i} does not line up with the text")
-        pos = e + 1 if w else e
-    if pos != len(text):
-        raise ExportError(aid, pos, len(text), "the tokens do not cover the text")
-    first = {s: i for i, (s, _, _) in enumerate(toks)}
-    last = {e: i for i, (_, e, _) in enumerate(toks)}
+def _check_parts(aid: str, text: str, toks: Sequence[tuple[int, int, bool]], rec: dict[str, Any],
+                 first: dict[int, int] | None = None, last: dict[int, int] | None = None) -> None:
+    """The tokens cover the text; every span's text and token boundaries line up.
+
+    With ``first``/``last`` (token index by start/end offset) the tokens come from
+    ``Tokenizer``, which checked they cover the text; only the spans are checked.
+    """
+    if first is None or last is None:
+        pos = 0
+        for i, (s, e, w) in enumerate(toks):
+            if s != pos or e <= s or (w and text[e:e + 1] != " "):
+                raise ExportError(aid, s, e, f"token {i} does not line up with the text")
+            pos = e + 1 if w else e
+        if pos != len(text):
+            raise ExportError(aid, pos, len(text), "the tokens do not cover the text")
+        first = {s: i for i, (s, _, _) in enumerate(toks)}
+        last = {e: i for i, (_, e, _) in enumerate(toks)}
 
     def span(s: dict[str, Any], what: str) -> None:
         start, end = s["start"], s["end"]
@@ -207,6 +217,9 @@ class Tokenizer:
             import spacy
 
             nlp = spacy.blank("en")
+            # Only offsets are wanted: skip computing shape, stop word … for every new word
+            # (~40% of the tokenizer's time on news text). A DocBin does not store them.
+            nlp.vocab.lex_attr_getters = {}
         self.nlp = nlp
 
     def __call__(self, text: str, spans: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int, bool]]:
@@ -226,23 +239,45 @@ class Tokenizer:
             doc = self.nlp.tokenizer(text)
         except UnicodeEncodeError:  # lone surrogates (from JSON escapes): same length, same offsets
             doc = self.nlp.tokenizer(_SURROGATE.sub("\ufffd", text))
-        rows = doc.to_array([IDX, LENGTH, SPACY]).tolist() if len(doc) else []
-        inner = sorted(c for c in starts | ends if 0 < c < len(text))
-        out: list[tuple[int, int, bool]] = []
-        ci, nc = 0, len(inner)
-        for start, length, space in rows:
-            end = start + length
-            while ci < nc and inner[ci] <= start:
-                ci += 1
-            while ci < nc and inner[ci] < end:
-                out.append((start, inner[ci], False))
-                start = inner[ci]
-                ci += 1
-            if space and (end in starts or end + 1 in ends):
-                out.append((start, end, False))
-                out.append((end, end + 1, False))  # the space, as a token
-            else:
-                out.append((start, end, bool(space)))
+        if not len(doc):
+            return []
+        arr = doc.to_array([IDX, LENGTH, SPACY])
+        ends_at = arr[:, 0] + arr[:, 1] + arr[:, 2]
+        if arr[0, 0] != 0 or ends_at[-1] != len(text) or (arr[1:, 0] != ends_at[:-1]).any():
+            raise ValueError("spaCy's tokens do not cover the text")  # never seen; checked for free
+        tok_start = arr[:, 0].tolist()
+        tok_end = (arr[:, 0] + arr[:, 1]).tolist()
+        space = arr[:, 2].astype(bool).tolist()
+        out = list(zip(tok_start, tok_end, space))
+        # Tokens to change: those a span starts or ends inside, and those whose trailing
+        # space a span starts on or ends after. Few per article: find them by offset.
+        index_of_end = {e: i for i, e in enumerate(tok_end)}
+        change: dict[int, list[int]] = {}  # token -> offsets to cut it at (inner) / [-1] for its space
+        for c in starts | ends:
+            if not 0 < c < len(text):
+                continue
+            i = bisect.bisect_right(tok_start, c) - 1
+            if tok_start[i] < c < tok_end[i]:
+                change.setdefault(i, []).append(c)
+        for c in starts:
+            i = index_of_end.get(c)
+            if i is not None and space[i]:
+                change.setdefault(i, []).append(-1)
+        for c in ends:
+            i = index_of_end.get(c - 1)
+            if i is not None and space[i]:
+                change.setdefault(i, []).append(-1)
+        if not change:
+            return out
+        for i in sorted(change, reverse=True):
+            s, e, w = out[i]
+            cuts = sorted(set(c for c in change[i] if c > 0))
+            pieces = [(a, b, False) for a, b in zip([s] + cuts, cuts + [e])]
+            if w and -1 in change[i]:
+                pieces.append((e, e + 1, False))  # the space, as a token
+            elif w:
+                pieces[-1] = (pieces[-1][0], e, True)
+            out[i:i + 1] = pieces
         return out
 
     def doc(self, text: str, spans: Iterable[tuple[int, int]] = ()):
@@ -318,7 +353,10 @@ def _jsonl_parts(article: Article, annotations: Iterable[Annotation], tokenizer:
     if check:
         check_annotations(article, anns)
     text = article.text
-    toks = (tokenizer or _default_tokenizer())(text, _spans(anns))
+    try:
+        toks = (tokenizer or _default_tokenizer())(text, _spans(anns))
+    except ValueError as exc:
+        raise ExportError(article.id, None, None, str(exc)) from None
     first, last = {}, {}
     for i, (s, e, _) in enumerate(toks):
         first[s] = i
@@ -368,7 +406,7 @@ def _jsonl_parts(article: Article, annotations: Iterable[Annotation], tokenizer:
         "_timestamp": max(times) if times else int(datetime.now(timezone.utc).timestamp()),
     }
     if check:
-        _check_parts(article.id, text, toks, rec)
+        _check_parts(article.id, text, toks, rec, first, last)
     return rec, toks
 
 
@@ -544,32 +582,78 @@ def _json_line(rec: dict[str, Any], *, ascii_only: bool) -> bytes:
     return (json.dumps(rec, ensure_ascii=True) + "\n").encode("ascii")
 
 
-def write_records(items: Iterable[Item], fh: IO[bytes], fmt: str, *,
-                  tokenizer: Tokenizer | None = None,
-                  on_article: Callable[[], None] = lambda: None) -> ExportSummary:
-    """Write ``items`` (already selected) to a binary stream in ``fmt``; checks each record first."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r} (use one of {', '.join(FORMATS)})")
-    summary = ExportSummary()
-    tok = tokenizer or (_default_tokenizer() if fmt != "doccano" else None)
-    docbin = None
-    if fmt == "spacy":
-        from spacy.tokens import DocBin
+def _jsonl_job(item: Item) -> bytes:
+    return jsonl_line(*item)
 
-        docbin = DocBin(store_user_data=True)
+
+def _batched(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    batch: list[Item] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _write_lines(fh: IO[bytes], lines: list[bytes], on_article: Callable[[], None]) -> None:
+    for line in lines:
+        fh.write(line)
+        on_article()
+
+
+def _counted(items: Iterable[Item], summary: ExportSummary) -> Iterator[Item]:
     for article, anns in items:
-        if fmt == "jsonl":
-            fh.write(jsonl_line(article, anns, tok))
-        elif fmt == "doccano":
-            fh.write(_json_line(doccano_record(article, anns), ascii_only=True))
-        else:
-            docbin.add(spacy_doc(article, anns, tok))  # type: ignore[union-attr]
         summary.articles += 1
         for a in anns:
             summary.labels[a.label] += 1
             summary.entities += a.kind == "entity"
             summary.quotes += a.kind == "quote"
             summary.speakers += bool(a.speaker is not None and a.speaker.has_mention)
+        yield article, anns
+
+
+def write_records(items: Iterable[Item], fh: IO[bytes], fmt: str, *,
+                  tokenizer: Tokenizer | None = None, jobs: int = 1,
+                  on_article: Callable[[], None] = lambda: None) -> ExportSummary:
+    """Write ``items`` (already selected) to a binary stream in ``fmt``; checks each record first.
+
+    ``jobs`` > 1 builds JSONL lines in that many worker processes (in order); the
+    first record that fails its checks stops the export all the same.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r} (use one of {', '.join(FORMATS)})")
+    summary = ExportSummary()
+    counted = _counted(items, summary)
+    if fmt == "jsonl" and jobs > 1 and tokenizer is None:
+        import multiprocessing as mp
+
+        # spawn: the parent may run threads (a progress bar), which fork does not survive.
+        # Batches keep memory bounded: the workers build one while this process reads the next.
+        with mp.get_context("spawn").Pool(jobs) as pool:
+            pending = None
+            for batch in _batched(counted, jobs * 64):
+                job = pool.map_async(_jsonl_job, batch, chunksize=16)
+                if pending is not None:
+                    _write_lines(fh, pending.get(), on_article)
+                pending = job
+            if pending is not None:
+                _write_lines(fh, pending.get(), on_article)
+        return summary
+    tok = tokenizer or (_default_tokenizer() if fmt != "doccano" else None)
+    docbin = None
+    if fmt == "spacy":
+        from spacy.tokens import DocBin
+
+        docbin = DocBin(store_user_data=True)
+    for article, anns in counted:
+        if fmt == "jsonl":
+            fh.write(jsonl_line(article, anns, tok))
+        elif fmt == "doccano":
+            fh.write(_json_line(doccano_record(article, anns), ascii_only=True))
+        else:
+            docbin.add(spacy_doc(article, anns, tok))  # type: ignore[union-attr]
         on_article()
     if docbin is not None:
         fh.write(docbin.to_bytes())
@@ -577,7 +661,7 @@ def write_records(items: Iterable[Item], fh: IO[bytes], fmt: str, *,
 
 
 def export(items: Iterable[Item], output: str | Path, fmt: str = "jsonl", *,
-           tokenizer: Tokenizer | None = None, stdout: IO[bytes] | None = None,
+           tokenizer: Tokenizer | None = None, jobs: int = 1, stdout: IO[bytes] | None = None,
            on_article: Callable[[], None] = lambda: None) -> ExportSummary:
     """Write ``items`` to ``output`` ("-" for stdout) all or nothing.
 
@@ -587,7 +671,7 @@ def export(items: Iterable[Item], output: str | Path, fmt: str = "jsonl", *,
     """
     if str(output) == "-":
         with tempfile.TemporaryFile() as tmp:
-            summary = write_records(items, tmp, fmt, tokenizer=tokenizer, on_article=on_article)
+            summary = write_records(items, tmp, fmt, tokenizer=tokenizer, jobs=jobs, on_article=on_article)
             tmp.seek(0)
             dest = stdout if stdout is not None else sys.stdout.buffer
             while chunk := tmp.read(1 << 20):
@@ -599,7 +683,7 @@ def export(items: Iterable[Item], output: str | Path, fmt: str = "jsonl", *,
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
-            summary = write_records(items, fh, fmt, tokenizer=tokenizer, on_article=on_article)
+            summary = write_records(items, fh, fmt, tokenizer=tokenizer, jobs=jobs, on_article=on_article)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp_name, 0o644 & ~_umask())
