@@ -321,6 +321,21 @@ def summarize(article: Article, annotations: Iterable[Annotation], *, suggested:
     }
 
 
+_READERS: dict[str, "Workspace"] = {}
+
+
+def read_articles(path: str | Path, ids: Sequence[str]) -> list[tuple[Article, list[Annotation]]]:
+    """``Workspace.iter_articles(ids)`` of the workspace at ``path``, opened read-only once per process.
+
+    For worker processes that each read a share of a large workspace (the export).
+    """
+    key = str(path)
+    ws = _READERS.get(key)
+    if ws is None:
+        ws = _READERS[key] = Workspace.open(path, readonly=True, create=False)
+    return list(ws.iter_articles(ids))
+
+
 class Workspace:
     """A readtui workspace. Open with ``Workspace.open(path)``; close to fold the journal."""
 
