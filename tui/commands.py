@@ -198,17 +198,27 @@ def suggest_paths(args: Namespace) -> int:
 # --- export ----------------------------------------------------------------------
 
 def export_gold(args: Namespace) -> int:
-    from .export import SUFFIXES, ExportError, export, gold
+    from functools import partial
+
+    from .export import SUFFIXES, ExportError, export, gold, write_atomic, write_jsonl_parallel
+    from .store import read_articles
 
     output = args.output or f"export{SUFFIXES[args.format]}"
     ws = _open(args, readonly=True)
     try:
         ids = [r["id"] for r in ws.rows() if args.all or r.get("state") == "done"]
-        items = gold(ws.iter_articles(ids), all=True, suggestions=args.suggestions)
+        jobs = args.jobs if args.jobs > 0 else (min(os.cpu_count() or 1, 4) if len(ids) >= 2000 else 1)
         with progress_bar() as bar:
             task = bar.add_task("exporting", total=len(ids))
-            jobs = args.jobs if args.jobs > 0 else (min(os.cpu_count() or 1, 4) if len(ids) >= 1000 else 1)
-            summary = export(items, output, args.format, jobs=jobs, on_article=lambda: bar.advance(task))
+            advance = lambda: bar.advance(task)  # noqa: E731
+            if args.format == "jsonl" and jobs > 1:
+                # Worker processes read and build their share; this one writes in order.
+                load = partial(read_articles, ws.path)
+                summary = write_atomic(output, lambda fh: write_jsonl_parallel(
+                    ids, load, fh, all=True, suggestions=args.suggestions, jobs=jobs, on_article=advance))
+            else:
+                items = gold(ws.iter_articles(ids), all=True, suggestions=args.suggestions)
+                summary = export(items, output, args.format, on_article=advance)
     except ExportError as exc:
         err.print(Text.assemble(("readtui: ", "bold red"), f"export stopped, nothing written: {exc}"))
         return 1

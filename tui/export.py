@@ -582,27 +582,6 @@ def _json_line(rec: dict[str, Any], *, ascii_only: bool) -> bytes:
     return (json.dumps(rec, ensure_ascii=True) + "\n").encode("ascii")
 
 
-def _jsonl_job(item: Item) -> bytes:
-    return jsonl_line(*item)
-
-
-def _batched(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
-    batch: list[Item] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _write_lines(fh: IO[bytes], lines: list[bytes], on_article: Callable[[], None]) -> None:
-    for line in lines:
-        fh.write(line)
-        on_article()
-
-
 def _counted(items: Iterable[Item], summary: ExportSummary) -> Iterator[Item]:
     for article, anns in items:
         summary.articles += 1
@@ -615,39 +594,19 @@ def _counted(items: Iterable[Item], summary: ExportSummary) -> Iterator[Item]:
 
 
 def write_records(items: Iterable[Item], fh: IO[bytes], fmt: str, *,
-                  tokenizer: Tokenizer | None = None, jobs: int = 1,
+                  tokenizer: Tokenizer | None = None,
                   on_article: Callable[[], None] = lambda: None) -> ExportSummary:
-    """Write ``items`` (already selected) to a binary stream in ``fmt``; checks each record first.
-
-    ``jobs`` > 1 builds JSONL lines in that many worker processes (in order); the
-    first record that fails its checks stops the export all the same.
-    """
+    """Write ``items`` (already selected) to a binary stream in ``fmt``; checks each record first."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (use one of {', '.join(FORMATS)})")
     summary = ExportSummary()
-    counted = _counted(items, summary)
-    if fmt == "jsonl" and jobs > 1 and tokenizer is None:
-        import multiprocessing as mp
-
-        # spawn: the parent may run threads (a progress bar), which fork does not survive.
-        # Batches keep memory bounded: the workers build one while this process reads the next.
-        with mp.get_context("spawn").Pool(jobs) as pool:
-            pending = None
-            for batch in _batched(counted, jobs * 64):
-                job = pool.map_async(_jsonl_job, batch, chunksize=16)
-                if pending is not None:
-                    _write_lines(fh, pending.get(), on_article)
-                pending = job
-            if pending is not None:
-                _write_lines(fh, pending.get(), on_article)
-        return summary
     tok = tokenizer or (_default_tokenizer() if fmt != "doccano" else None)
     docbin = None
     if fmt == "spacy":
         from spacy.tokens import DocBin
 
         docbin = DocBin(store_user_data=True)
-    for article, anns in counted:
+    for article, anns in _counted(items, summary):
         if fmt == "jsonl":
             fh.write(jsonl_line(article, anns, tok))
         elif fmt == "doccano":
@@ -660,18 +619,59 @@ def write_records(items: Iterable[Item], fh: IO[bytes], fmt: str, *,
     return summary
 
 
-def export(items: Iterable[Item], output: str | Path, fmt: str = "jsonl", *,
-           tokenizer: Tokenizer | None = None, jobs: int = 1, stdout: IO[bytes] | None = None,
-           on_article: Callable[[], None] = lambda: None) -> ExportSummary:
-    """Write ``items`` to ``output`` ("-" for stdout) all or nothing.
+@dataclass(frozen=True)
+class _JsonlJob:
+    """In a worker process: load a share of the articles, select their gold, build the lines."""
+
+    load: Callable[[Sequence[str]], Iterable[Item]]
+    all: bool
+    suggestions: bool
+
+    def __call__(self, ids: Sequence[str]) -> tuple[list[bytes], ExportSummary]:
+        summary = ExportSummary()
+        items = _counted(gold(self.load(ids), all=self.all, suggestions=self.suggestions), summary)
+        return [jsonl_line(article, anns) for article, anns in items], summary
+
+
+def write_jsonl_parallel(ids: Sequence[str], load: Callable[[Sequence[str]], Iterable[Item]], fh: IO[bytes], *,
+                         all: bool = False, suggestions: bool = False, jobs: int = 2, chunk: int = 64,
+                         on_article: Callable[[], None] = lambda: None) -> ExportSummary:
+    """JSONL for the articles ``ids``, built by ``jobs`` worker processes and written in order.
+
+    Each worker calls ``load(share_of_ids)`` (picklable: ``partial(store.read_articles,
+    path)``), so reading is spread over the workers too. The first record that fails
+    its checks stops the export with its ExportError, as in ``write_records``.
+    """
+    import multiprocessing as mp
+
+    summary = ExportSummary()
+    job = _JsonlJob(load, all, suggestions)
+    shares = [ids[i:i + chunk] for i in range(0, len(ids), chunk)]
+    # spawn: the parent may run threads (a progress bar), which fork does not survive.
+    with mp.get_context("spawn").Pool(jobs) as pool:
+        for lines, counts in pool.imap(job, shares):  # in order; a few shares ahead at most
+            for line in lines:
+                fh.write(line)
+                on_article()
+            summary.articles += counts.articles
+            summary.entities += counts.entities
+            summary.quotes += counts.quotes
+            summary.speakers += counts.speakers
+            summary.labels.update(counts.labels)
+    return summary
+
+
+def write_atomic(output: str | Path, write: Callable[[IO[bytes]], ExportSummary], *,
+                 stdout: IO[bytes] | None = None) -> ExportSummary:
+    """Run ``write(fh)`` into ``output`` ("-" for stdout) all or nothing.
 
     The file is written to a temporary file beside it, fsync'd and renamed into place;
-    stdout gets the bytes only once every record has passed its checks. On any error
-    the temporary file is removed and ``output`` is left as it was.
+    stdout gets the bytes only once ``write`` has returned. On any error the temporary
+    file is removed and ``output`` is left as it was.
     """
     if str(output) == "-":
         with tempfile.TemporaryFile() as tmp:
-            summary = write_records(items, tmp, fmt, tokenizer=tokenizer, jobs=jobs, on_article=on_article)
+            summary = write(tmp)
             tmp.seek(0)
             dest = stdout if stdout is not None else sys.stdout.buffer
             while chunk := tmp.read(1 << 20):
@@ -683,7 +683,7 @@ def export(items: Iterable[Item], output: str | Path, fmt: str = "jsonl", *,
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
-            summary = write_records(items, fh, fmt, tokenizer=tokenizer, jobs=jobs, on_article=on_article)
+            summary = write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp_name, 0o644 & ~_umask())
@@ -695,6 +695,14 @@ def export(items: Iterable[Item], output: str | Path, fmt: str = "jsonl", *,
             pass
         raise
     return summary
+
+
+def export(items: Iterable[Item], output: str | Path, fmt: str = "jsonl", *,
+           tokenizer: Tokenizer | None = None, stdout: IO[bytes] | None = None,
+           on_article: Callable[[], None] = lambda: None) -> ExportSummary:
+    """Write ``items`` (already selected, e.g. by ``gold``) to ``output`` in ``fmt``, all or nothing."""
+    return write_atomic(output, lambda fh: write_records(items, fh, fmt, tokenizer=tokenizer,
+                                                         on_article=on_article), stdout=stdout)
 
 
 def _umask() -> int:

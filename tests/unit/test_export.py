@@ -288,6 +288,22 @@ def test_a_broken_record_stops_the_export_and_leaves_nothing(reviewed_ws, tmp_pa
     assert list(out.parent.iterdir()) == [out]
 
 
+@pytest.mark.slow
+def test_parallel_jsonl_is_the_same_file_and_stops_on_a_broken_record(reviewed_ws, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    one, two = out / "one.jsonl", out / "two.jsonl"
+    assert run("export", "--db", reviewed_ws, "-o", one, "--all", "-j", "1") == 0
+    assert run("export", "--db", reviewed_ws, "-o", two, "--all", "-j", "2") == 0
+    assert one.read_bytes() == two.read_bytes()
+    aid, start, end = _break_a_span(reviewed_ws)
+    capsys.readouterr()
+    assert run("export", "--db", reviewed_ws, "-o", out / "three.jsonl", "--all", "-j", "2") == 1
+    msg = " ".join(capsys.readouterr().err.split())
+    assert aid in msg and f"{start}-{end}" in msg
+    assert sorted(p.name for p in out.iterdir()) == ["one.jsonl", "two.jsonl"]
+
+
 def test_broken_stdout_export_writes_nothing(reviewed_ws):
     _break_a_span(reviewed_ws)
     res = subprocess.run([sys.executable, "-m", "tui", "export", "--db", str(reviewed_ws), "-o", "-", "--all"],
