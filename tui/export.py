@@ -12,8 +12,9 @@ Tokens
 ------
 Prodigy's ``tokens`` and the ``DocBin``'s words come from spaCy's English tokenizer
 (``spacy.blank("en")``), with every token split where an annotation (entity, quote or
-speaker) starts or ends inside it, so every span the analyst made lines up with
-tokens: ``doc.char_span(start, end, alignment_mode="strict")`` works for each.
+speaker) starts or ends inside it, and a token's trailing space made a token of its own
+when a span starts on it or ends just after it. So every span the analyst made lines up
+with tokens: ``doc.char_span(start, end, alignment_mode="strict")`` works for each.
 
 JSONL (Prodigy task shape), one article a line
 ----------------------------------------------
