@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-fast bench screenshots clean
+.PHONY: install run test test-fast bench screenshots clean check-doccano
 
 install: $(STAMP)
 
@@ -29,6 +29,12 @@ bench: install
 	$(PY) bench/keys.py
 	$(PY) bench/export.py
 	$(PY) bench/quotes.py ../shared/eval/polnear_dev.jsonl
+
+# doccano 1.8.4 judges the doccano export of the seeds (needs ../shared/doccano set up:
+# bash ../shared/doccano/setup_venv.sh). Also run by `make test` when that venv exists.
+DOCCANO_VENV ?= /tmp/doccano/venv
+check-doccano: install
+	DOCCANO_VENV=$(DOCCANO_VENV) TEXTUAL_ANIMATIONS=none $(PY) -m pytest -q -k doccano_184 tests/unit/test_export.py
 
 screenshots: install
 	$(PY) screenshots/make_screenshots.py

@@ -57,6 +57,19 @@ def build_parser() -> argparse.ArgumentParser:
     sug.add_argument("--labels", help="comma-separated entity labels (default: the workspace default)")
     sug.add_argument("-j", "--jobs", type=int, default=0, help="processes that parse in parallel")
 
+    exp = sub.add_parser("export", parents=[common], help="write the reviewed articles as gold data (JSONL, spaCy, doccano)",
+                         description="Write articles marked done, with their accepted annotations, as a dataset. "
+                         "See README, \"Export formats\".")
+    exp.add_argument("-o", "--output", metavar="FILE",
+                     help="where to write ('-' for stdout; default: export.jsonl, export.spacy or export.doccano.jsonl)")
+    exp.add_argument("--format", choices=("jsonl", "spacy", "doccano"), default="jsonl",
+                     help="jsonl: Prodigy's task shape (default); spacy: a DocBin for spacy train; doccano: doccano's JSONL")
+    exp.add_argument("--all", action="store_true", help="also the articles not marked done (accepted annotations only)")
+    exp.add_argument("--suggestions", action="store_true",
+                     help="also pending suggestions, as if accepted (silver data)")
+    exp.add_argument("-j", "--jobs", type=int, default=0,
+                     help="processes that build JSONL records (default: one per core, up to 4, from 1,000 articles)")
+
     sub.add_parser("stats", parents=[common], help="articles by review state, annotations by label and status",
                    description="Show articles by review state and annotations by label and status.")
     sub.add_parser("restore-backup", parents=[common], help="put the last good backup of a damaged workspace back",
@@ -82,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return commands.import_paths(args)
         if args.command == "suggest":
             return commands.suggest_paths(args)
+        if args.command == "export":
+            return commands.export_gold(args)
         if args.command == "stats":
             return commands.stats(args)
         if args.command == "restore-backup":

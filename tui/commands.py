@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from rich import box
 from rich.console import Console
 from rich.progress import (
     BarColumn, MofNCompleteColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn,
@@ -147,15 +148,19 @@ def import_records(ws: Workspace, stream: Iterable[Record | ImportProblem], *, s
         ids[art.id] = art.hash
         fresh.append(item)
     on_start(len(fresh))
-    # Records that arrive annotated keep their annotations; the rest get suggestions.
-    need = [r for r in fresh if not r.annotations]
+    # Records that arrive annotated keep their annotations (an exported article with none
+    # included); the rest get suggestions.
+    def has(r: Record) -> bool:
+        return bool(r.annotations) or r.annotated
+
+    need = [r for r in fresh if not has(r)]
     suggestions = iter(())
     if suggester is not None and need:
         suggestions = suggester.suggest_many((r.article.text for r in need), jobs=jobs)
     for batch in _batches(fresh, BATCH if suggester is not None else BATCH_NO_MODEL):
-        annotated = [(r.article, r.annotations) for r in batch if r.annotations]
+        annotated = [(r.article, r.annotations) for r in batch if has(r)]
         plain = [(r.article, [s.to_annotation(r.article.id) for s in next(suggestions)]
-                  if suggester is not None else []) for r in batch if not r.annotations]
+                  if suggester is not None else []) for r in batch if not has(r)]
         ws.add_articles(annotated, suggested=True)
         ws.add_articles(plain, suggested=suggester is not None)
         report.imported += len(batch)
@@ -225,12 +230,84 @@ def suggest_paths(args: Namespace) -> int:
     return 1 if problems else 0
 
 
+# --- export ----------------------------------------------------------------------
+
+def export_gold(args: Namespace) -> int:
+    from functools import partial
+
+    from .export import SUFFIXES, ExportError, export, gold, write_atomic, write_jsonl_parallel
+    from .store import read_articles
+
+    output = args.output or f"export{SUFFIXES[args.format]}"
+    ws = _open(args, readonly=True)
+    try:
+        ids = [r["id"] for r in ws.rows() if args.all or r.get("state") == "done"]
+        jobs = args.jobs if args.jobs > 0 else (min(os.cpu_count() or 1, 4) if len(ids) >= 2000 else 1)
+        with progress_bar() as bar:
+            task = bar.add_task("exporting", total=len(ids))
+            advance = lambda: bar.advance(task)  # noqa: E731
+            if args.format == "jsonl" and jobs > 1:
+                # Worker processes read and build their share; this one writes in order.
+                load = partial(read_articles, ws.path)
+                summary = write_atomic(output, lambda fh: write_jsonl_parallel(
+                    ids, load, fh, all=True, suggestions=args.suggestions, jobs=jobs, on_article=advance))
+            else:
+                items = gold(ws.iter_articles(ids), all=True, suggestions=args.suggestions)
+                summary = export(items, output, args.format, on_article=advance)
+    except ExportError as exc:
+        err.print(Text.assemble(("readtui: ", "bold red"), f"export stopped, nothing written: {exc}"))
+        return 1
+    except (OSError, WorkspaceError) as exc:
+        err.print(Text.assemble(("readtui: ", "bold red"), f"export failed, nothing written: {exc}"))
+        return 1
+    finally:
+        ws.close()
+    what = "done articles" if not args.all else "articles"
+    err.print(f"exported {summary.articles} {what}: {summary.entities} entities, {summary.quotes} quotes "
+              f"({summary.speakers} with a speaker) -> {'stdout' if str(output) == '-' else output} "
+              f"[{args.format}]", highlight=False, markup=False)
+    if not summary.articles:
+        err.print("nothing marked done yet: mark articles done in the reader, or pass --all", markup=False)
+    return 0
+
+
 # --- stats ---------------------------------------------------------------------
 
+def _score(x: float | None) -> str:
+    return "–" if x is None else f"{x:.3f}"
+
+
+def evaluation_table(ev, labels: Sequence[str]) -> Table:
+    """The pre-annotator against the gold, per label (``tui.evaluate``)."""
+    speaker = any(s.speaker_changed for s in ev.labels.values())
+    cols = ["label", "sugg.", "kept", "changed", "rej.", "added"]
+    cols += ["spk chg"] if speaker else []
+    table = Table(*cols, "P", "R", "F1", title=f"pre-annotator vs gold ({ev.articles} articles marked done)",
+                  box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    for c in table.columns[1:]:
+        c.justify = "right"
+
+    def row(s, style: str = "") -> None:
+        cells = [s.label, str(s.suggested), str(s.unchanged), str(s.changed), str(s.rejected), str(s.added)]
+        cells += [str(s.speaker_changed)] if speaker else []
+        table.add_row(*cells, _score(s.precision), _score(s.recall), _score(s.f1), style=style)
+
+    for s in ev.ordered(list(labels)):
+        row(s)
+    if ev.labels:
+        table.add_section()
+        row(ev.total, "bold")
+    return table
+
+
 def stats(args: Namespace) -> int:
+    from .evaluate import evaluate
+
     ws = _open(args, readonly=True)
     try:
         s = ws.stats()
+        done = [r["id"] for r in ws.rows() if r.get("state") == "done"]
+        ev = evaluate(ws.iter_articles(done))
     finally:
         _close(ws)
     out.print(f"[bold]{ws.path}[/]  {s['articles']} articles: "
@@ -245,6 +322,14 @@ def stats(args: Namespace) -> int:
         table.add_row(label, *(str(c.get(k, 0)) for k in ("pending", "accepted", "rejected")),
                       str(sum(c.values())))
     out.print(table)
+    if ev.articles:
+        out.print(evaluation_table(ev, list(ws.labels) + ["QUOTE"]))
+        out.print("sugg.: suggestions reviewed (kept + changed + rejected); added: missed by the pre-annotator; "
+                  "spk chg: quote kept, speaker changed", style="dim")
+        if ev.unreviewed:
+            out.print(f"{ev.unreviewed} suggestions in done articles were never reviewed (not counted)")
+    else:
+        out.print("pre-annotator vs gold: no article is marked done yet")
     return 0
 
 

@@ -1,29 +1,712 @@
-"""Gold data out: readtui's JSONL record shape (first version; see issue 5)."""
+"""Gold data out: Prodigy-shaped JSONL, a spaCy ``DocBin``, doccano JSONL.
+
+Pure: articles and annotations in, files out; no UI imports. See README, "Export formats".
+
+What goes out
+-------------
+``gold(items, all=False, suggestions=False)`` picks the records: articles marked done
+(``all``: every article) with their accepted annotations (``suggestions``: pending ones
+too, as if accepted). Rejected annotations never go out.
+
+Tokens
+------
+Prodigy's ``tokens`` and the ``DocBin``'s words come from spaCy's English tokenizer
+(``spacy.blank("en")``), with every token split where an annotation (entity, quote or
+speaker) starts or ends inside it, and a token's trailing space made a token of its own
+when a span starts on it or ends just after it. So every span the analyst made lines up
+with tokens: ``doc.char_span(start, end, alignment_mode="strict")`` works for each.
+
+JSONL (Prodigy task shape), one article a line
+----------------------------------------------
+``text``, ``meta`` (``id``, ``title``, ``source``, ``published``, ``dateline``, ``path``,
+``state`` and any extra metadata), ``_input_hash``, ``_task_hash`` (signed 32-bit ints),
+``tokens`` (``text``, ``start``, ``end``, ``id``, ``ws``), ``spans`` (entities: ``start``,
+``end``, ``token_start``, ``token_end`` — inclusive —, ``label``, ``text``), ``relations``
+(one per quote with a speaker mention: ``head``/``child`` are the last tokens of the quote
+and the speaker, ``head_span``/``child_span`` the spans themselves, ``label`` "SPEAKER"),
+``quotes`` (``start``, ``end``, ``text``, ``label``, ``speaker`` ``{start, end, text, name}``
+or null, ``speaker_name``), ``answer`` "accept", ``_annotator_id``, ``_timestamp``.
+readtui's own fields ride along on spans and quotes so ``readtui import`` is lossless:
+``id``, ``origin``, ``original`` (when the suggestion was changed), ``status`` (only when not
+accepted, i.e. pending with ``--suggestions``), ``annotator`` (when it differs from
+``_annotator_id``), ``time``.
+
+spaCy DocBin (``.spacy``, ``store_user_data=True``)
+---------------------------------------------------
+``doc.ents``: the entities. ``doc.spans["quotes"]``: the quotes (label "QUOTE").
+``doc.spans["speakers"]``: each distinct speaker mention once (label "SPEAKER").
+``doc.user_data["readtui"]`` links them and carries the metadata::
+
+    {"version": 1,
+     "meta": {"id": ..., "title": ..., "source": ..., "published": ..., "dateline": ...,
+              "path": ..., "state": ...},
+     "quotes": [  # one per doc.spans["quotes"][i], same order
+        {"id": ..., "speaker": j | None,   # index into doc.spans["speakers"]
+         "speaker_name": "Sara Carter" | ""}],
+     "entities": [{"id": ...}, ...]}   # one per doc.ents[i], same order
+
+so the speaker of quote ``i`` is ``doc.spans["speakers"][q["speaker"]]``.
+
+doccano JSONL, one article a line
+---------------------------------
+``id`` (the article id), ``text``, ``label`` ``[[start, end, "LABEL"], ...]`` (entities only:
+a sequence-labelling project takes it), ``entities`` (``id``, ``label``, ``start_offset``,
+``end_offset``: entities, quotes labelled "QUOTE", and speaker mentions that are not an
+entity labelled "SPEAKER") and ``relations`` (``id``, ``from_id`` the quote, ``to_id`` the
+speaker, ``type`` "SPEAKER") for a relation-extraction project, and ``meta`` (the article
+metadata and ``speaker_names``: quote entity id -> resolved name). Written with non-ASCII
+escaped: doccano guesses the encoding of relation files and would shift offsets.
+Quotes contain entities, so a relation project must allow overlapping spans.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+import bisect
+import hashlib
+import json
+import os
+import re
+import sys
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 
-from .model import Annotation, Article
+from .model import QUOTE_LABEL, Annotation, Article
+
+try:
+    from json.encoder import c_encode_basestring as _encode  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - CPython has it
+    from json.encoder import py_encode_basestring as _encode
+
+FORMATS = ("jsonl", "spacy", "doccano")
+SUFFIXES = {"jsonl": ".jsonl", "spacy": ".spacy", "doccano": ".doccano.jsonl"}
+SPEAKER_LABEL = "SPEAKER"  # the relation label, and the label of speaker-only spans
+QUOTES_KEY, SPEAKERS_KEY = "quotes", "speakers"  # doc.spans keys
+USER_DATA_KEY = "readtui"
+USER_DATA_VERSION = 1
+
+Item = tuple[Article, Sequence[Annotation]]
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def quote_record(a: Annotation) -> dict[str, Any]:
-    sp = a.speaker
-    speaker = None
-    if sp is not None and sp.has_mention:
-        speaker = {"start": sp.start, "end": sp.end, "text": sp.text}
-    return {"start": a.start, "end": a.end, "text": a.text, "speaker": speaker,
-            "speaker_name": (sp.name or sp.text) if sp else None}
+class ExportError(ValueError):
+    """A record that does not line up with its text; nothing was written."""
+
+    def __init__(self, article_id: str, start: int | None, end: int | None, reason: str):
+        self.article_id, self.start, self.end, self.reason = article_id, start, end, reason
+        where = f"article {article_id!r}" + (f", span {start}-{end}" if start is not None else "")
+        super().__init__(f"{where}: {reason}")
+
+    def __reduce__(self):  # raised in a worker process, re-raised in the parent
+        return (type(self), (self.article_id, self.start, self.end, self.reason))
 
 
-def jsonl_record(article: Article, annotations: Iterable[Annotation]) -> dict[str, Any]:
-    anns = sorted(annotations, key=lambda a: (a.start, a.end))
-    return {
-        "text": article.text,
-        "meta": {"id": article.id, "title": article.title, "source": article.source,
-                 "published": article.published, "dateline": article.dateline,
-                 "path": article.path},
-        "spans": [{"start": a.start, "end": a.end, "label": a.label, "text": a.text}
-                  for a in anns if a.kind == "entity"],
-        "quotes": [quote_record(a) for a in anns if a.kind == "quote"],
+@dataclass
+class ExportSummary:
+    articles: int = 0
+    entities: int = 0
+    quotes: int = 0
+    speakers: int = 0
+    labels: Counter = field(default_factory=Counter)
+
+
+# --- what goes out -------------------------------------------------------------
+
+def gold_annotations(annotations: Iterable[Annotation], *, suggestions: bool = False) -> list[Annotation]:
+    """The annotations an export writes: accepted ones (and pending ones with ``suggestions``)."""
+    keep = ("accepted", "pending") if suggestions else ("accepted",)
+    return sorted((a for a in annotations if a.status in keep),
+                  key=lambda a: (a.start, -a.end, a.kind, a.id))
+
+
+def gold(items: Iterable[Item], *, all: bool = False, suggestions: bool = False) -> Iterator[Item]:
+    """Articles to export (done ones, or every one with ``all``) with their gold annotations."""
+    for article, anns in items:
+        if all or article.state == "done":
+            yield article, gold_annotations(anns, suggestions=suggestions)
+
+
+# --- checks --------------------------------------------------------------------
+
+def check_annotations(article: Article, annotations: Iterable[Annotation]) -> None:
+    """Refuse annotations whose offsets do not point at their text (ExportError)."""
+    text, aid = article.text, article.id
+    for a in annotations:
+        if not (isinstance(a.start, int) and isinstance(a.end, int) and 0 <= a.start < a.end <= len(text)):
+            raise ExportError(aid, a.start, a.end, f"{a.kind} {a.label} is outside the text (length {len(text)})")
+        if text[a.start:a.end] != a.text:
+            raise ExportError(aid, a.start, a.end, f"{a.kind} {a.label}: text[{a.start}:{a.end}] is "
+                              f"{text[a.start:a.end]!r}, the annotation says {a.text!r}")
+        sp = a.speaker
+        if sp is not None and sp.has_mention:
+            if not (isinstance(sp.start, int) and isinstance(sp.end, int)
+                    and 0 <= sp.start < sp.end <= len(text)):
+                raise ExportError(aid, sp.start, sp.end, f"the speaker of quote {a.start}-{a.end} is outside the text")
+            if text[sp.start:sp.end] != sp.text:
+                raise ExportError(aid, sp.start, sp.end, f"speaker: text[{sp.start}:{sp.end}] is "
+                                  f"{text[sp.start:sp.end]!r}, the annotation says {sp.text!r}")
+
+
+def check_record(rec: dict[str, Any]) -> None:
+    """Check a JSONL record against its own text and tokens before it is written."""
+    text = rec["text"]
+    aid = str(rec.get("meta", {}).get("id", "?"))
+    toks = []
+    for i, t in enumerate(rec["tokens"]):
+        if t["id"] != i or text[t["start"]:t["end"]] != t["text"]:
+            raise ExportError(aid, t["start"], t["end"], f"token {i} does not line up with the text")
+        toks.append((t["start"], t["end"], t["ws"]))
+    _check_parts(aid, text, toks, rec)
+
+
+def _check_parts(aid: str, text: str, toks: Sequence[tuple[int, int, bool]], rec: dict[str, Any],
+                 first: dict[int, int] | None = None, last: dict[int, int] | None = None) -> None:
+    """The tokens cover the text; every span's text and token boundaries line up.
+
+    With ``first``/``last`` (token index by start/end offset) the tokens come from
+    ``Tokenizer``, which checked they cover the text; only the spans are checked.
+    """
+    if first is None or last is None:
+        pos = 0
+        for i, (s, e, w) in enumerate(toks):
+            if s != pos or e <= s or (w and text[e:e + 1] != " "):
+                raise ExportError(aid, s, e, f"token {i} does not line up with the text")
+            pos = e + 1 if w else e
+        if pos != len(text):
+            raise ExportError(aid, pos, len(text), "the tokens do not cover the text")
+        first = {s: i for i, (s, _, _) in enumerate(toks)}
+        last = {e: i for i, (_, e, _) in enumerate(toks)}
+
+    def span(s: dict[str, Any], what: str) -> None:
+        start, end = s["start"], s["end"]
+        if not (0 <= start < end <= len(text)) or ("text" in s and text[start:end] != s["text"]):
+            got = text[start:end] if 0 <= start < end <= len(text) else "(outside the text)"
+            raise ExportError(aid, start, end, f"{what} {s.get('label', '')}: text[{start}:{end}] is "
+                              f"{got!r}, the record says {s.get('text')!r}")
+        if start not in first or end not in last:
+            raise ExportError(aid, start, end, f"{what} {s.get('label', '')}: the span does not start "
+                              "and end on token boundaries")
+        ts, te = s.get("token_start", first[start]), s.get("token_end", last[end])
+        if (ts, te) != (first[start], last[end]):
+            raise ExportError(aid, start, end, f"{what} {s.get('label', '')}: tokens {ts}-{te} do not "
+                              "start and end with the span")
+
+    for s in rec["spans"]:
+        span(s, "entity")
+    for q in rec["quotes"]:
+        span(q, "quote")
+        if q["speaker"] is not None:
+            span(q["speaker"], "speaker")
+    for r in rec["relations"]:
+        span(r["head_span"], "quote")
+        span(r["child_span"], "speaker")
+        if r["head"] != r["head_span"]["token_end"] or r["child"] != r["child_span"]["token_end"]:
+            raise ExportError(aid, r["head_span"]["start"], r["head_span"]["end"],
+                              "relation head/child are not the spans' last tokens")
+
+
+# --- tokens --------------------------------------------------------------------
+
+class Tokenizer:
+    """spaCy's English tokenizer, splitting tokens where annotations start or end."""
+
+    def __init__(self, nlp: Any = None):
+        if nlp is None:
+            import spacy
+
+            nlp = spacy.blank("en")
+            # Only offsets are wanted: skip computing shape, stop word … for every new word
+            # (~40% of the tokenizer's time on news text). A DocBin does not store them.
+            nlp.vocab.lex_attr_getters = {}
+        self.nlp = nlp
+
+    def __call__(self, text: str, spans: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int, bool]]:
+        """``(start, end, followed_by_space)`` for each token; each span starts and ends on tokens.
+
+        A token is split where a span starts or ends inside it; the space after a token
+        becomes a token of its own when a span starts on it or ends just after it.
+        """
+        from spacy.attrs import IDX, LENGTH, SPACY
+
+        starts: set[int] = set()
+        ends: set[int] = set()
+        for s, e in spans:
+            starts.add(s)
+            ends.add(e)
+        try:
+            doc = self.nlp.tokenizer(text)
+        except UnicodeEncodeError:  # lone surrogates (from JSON escapes): same length, same offsets
+            doc = self.nlp.tokenizer(_SURROGATE.sub("\ufffd", text))
+        if not len(doc):
+            return []
+        arr = doc.to_array([IDX, LENGTH, SPACY])
+        ends_at = arr[:, 0] + arr[:, 1] + arr[:, 2]
+        if arr[0, 0] != 0 or ends_at[-1] != len(text) or (arr[1:, 0] != ends_at[:-1]).any():
+            raise ValueError("spaCy's tokens do not cover the text")  # never seen; checked for free
+        tok_start = arr[:, 0].tolist()
+        tok_end = (arr[:, 0] + arr[:, 1]).tolist()
+        space = arr[:, 2].astype(bool).tolist()
+        out = list(zip(tok_start, tok_end, space))
+        # Tokens to change: those a span starts or ends inside, and those whose trailing
+        # space a span starts on or ends after. Few per article: find them by offset.
+        index_of_end = {e: i for i, e in enumerate(tok_end)}
+        change: dict[int, list[int]] = {}  # token -> offsets to cut it at (inner) / [-1] for its space
+        for c in starts | ends:
+            if not 0 < c < len(text):
+                continue
+            i = bisect.bisect_right(tok_start, c) - 1
+            if tok_start[i] < c < tok_end[i]:
+                change.setdefault(i, []).append(c)
+        for c in starts:
+            i = index_of_end.get(c)
+            if i is not None and space[i]:
+                change.setdefault(i, []).append(-1)
+        for c in ends:
+            i = index_of_end.get(c - 1)
+            if i is not None and space[i]:
+                change.setdefault(i, []).append(-1)
+        if not change:
+            return out
+        for i in sorted(change, reverse=True):
+            s, e, w = out[i]
+            cuts = sorted(set(c for c in change[i] if c > 0))
+            pieces = [(a, b, False) for a, b in zip([s] + cuts, cuts + [e])]
+            if w and -1 in change[i]:
+                pieces.append((e, e + 1, False))  # the space, as a token
+            elif w:
+                pieces[-1] = (pieces[-1][0], e, True)
+            out[i:i + 1] = pieces
+        return out
+
+    def doc(self, text: str, spans: Iterable[tuple[int, int]] = ()):
+        """A spaCy Doc of ``text`` on which every span starts and ends on tokens."""
+        from spacy.tokens import Doc
+
+        toks = self(text, spans)
+        if _SURROGATE.search(text):
+            raise ValueError("the text holds lone surrogates (\\ud800-\\udfff), which a spaCy Doc cannot")
+        doc = Doc(self.nlp.vocab, words=[text[s:e] for s, e, _ in toks], spaces=[w for _, _, w in toks])
+        return doc
+
+
+def _spans(annotations: Iterable[Annotation]) -> list[tuple[int, int]]:
+    """Every span the annotations mark: themselves and their speakers' mentions."""
+    out = []
+    for a in annotations:
+        out.append((a.start, a.end))
+        sp = a.speaker
+        if sp is not None and sp.has_mention:
+            out.append((sp.start, sp.end))  # type: ignore[arg-type]
+    return out
+
+
+def _hash32(*parts: str) -> int:
+    h = hashlib.blake2b(digest_size=4)
+    for p in parts:
+        h.update(p.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return int.from_bytes(h.digest(), "big", signed=True)
+
+
+def _timestamp(iso: str) -> int | None:
+    try:
+        return int(datetime.fromisoformat(iso).timestamp())
+    except (TypeError, ValueError):
+        return None
+
+
+def article_meta(article: Article) -> dict[str, Any]:
+    meta = {k: v for k, v in article.meta.items()}
+    meta.update(id=article.id, title=article.title, source=article.source,
+                published=article.published, dateline=article.dateline, path=article.path,
+                state=article.state)
+    return meta
+
+
+def _annotator(annotations: Sequence[Annotation]) -> str:
+    names = Counter(a.annotator for a in annotations if a.annotator)
+    return names.most_common(1)[0][0] if names else ""
+
+
+def _extras(a: Annotation, annotator: str) -> dict[str, Any]:
+    """readtui's own fields, so that ``readtui import`` gives the annotation back whole."""
+    d: dict[str, Any] = {"id": a.id, "origin": a.origin}
+    if a.original:
+        d["original"] = dict(a.original)
+    if a.status != "accepted":
+        d["status"] = a.status
+    if a.annotator != annotator:
+        d["annotator"] = a.annotator
+    if a.time:
+        d["time"] = a.time
+    return d
+
+
+# --- JSONL (Prodigy) -------------------------------------------------------------
+
+def _jsonl_parts(article: Article, annotations: Iterable[Annotation], tokenizer: Tokenizer | None,
+                 check: bool) -> tuple[dict[str, Any], list[tuple[int, int, bool]]]:
+    """The record without its ``tokens`` (a None placeholder keeps the key order), and the tokens."""
+    anns = sorted(annotations, key=lambda a: (a.start, -a.end, a.kind, a.id))
+    if check:
+        check_annotations(article, anns)
+    text = article.text
+    try:
+        toks = (tokenizer or _default_tokenizer())(text, _spans(anns))
+    except ValueError as exc:
+        raise ExportError(article.id, None, None, str(exc)) from None
+    first, last = {}, {}
+    for i, (s, e, _) in enumerate(toks):
+        first[s] = i
+        last[e] = i
+
+    def span(start: int, end: int, label: str) -> dict[str, Any]:
+        return {"start": start, "end": end, "token_start": first.get(start), "token_end": last.get(end),
+                "label": label, "text": text[start:end]}
+
+    annotator = _annotator(anns)
+    entities = [a for a in anns if a.kind == "entity"]
+    ent_label = {(a.start, a.end): a.label for a in entities}
+    spans = [{**span(a.start, a.end, a.label), **_extras(a, annotator)} for a in entities]
+    quotes, relations = [], []
+    for a in anns:
+        if a.kind != "quote":
+            continue
+        sp = a.speaker
+        speaker = None
+        if sp is not None and sp.has_mention:
+            speaker = {"start": sp.start, "end": sp.end, "text": sp.text, "name": sp.name}
+            head = span(a.start, a.end, a.label)
+            child = span(sp.start, sp.end, ent_label.get((sp.start, sp.end), SPEAKER_LABEL))  # type: ignore[arg-type]
+            relations.append({"head": head["token_end"], "child": child["token_end"],
+                              "head_span": head, "child_span": child, "label": SPEAKER_LABEL})
+        quotes.append({"start": a.start, "end": a.end, "text": a.text, "label": a.label,
+                       "speaker": speaker,
+                       "speaker_name": (sp.name or sp.text or None) if sp is not None else None,
+                       **_extras(a, annotator)})
+    input_hash = _hash32(text)
+    task_key = json.dumps([[s["start"], s["end"], s["label"]] for s in spans]
+                          + [[q["start"], q["end"], q["label"],
+                              q["speaker"] and [q["speaker"]["start"], q["speaker"]["end"]],
+                              q["speaker_name"]] for q in quotes], ensure_ascii=True)
+    times = [t for t in (_timestamp(a.time) for a in anns if a.time) if t is not None]
+    rec = {
+        "text": text,
+        "meta": article_meta(article),
+        "_input_hash": input_hash,
+        "_task_hash": _hash32(str(input_hash), task_key),
+        "tokens": None,
+        "spans": spans,
+        "relations": relations,
+        "quotes": quotes,
+        "answer": "accept",
+        "_annotator_id": annotator,
+        "_timestamp": max(times) if times else int(datetime.now(timezone.utc).timestamp()),
     }
+    if check:
+        _check_parts(article.id, text, toks, rec, first, last)
+    return rec, toks
+
+
+def jsonl_record(article: Article, annotations: Iterable[Annotation],
+                 tokenizer: Tokenizer | None = None, *, check: bool = True) -> dict[str, Any]:
+    """One article as a Prodigy-shaped task (see the module docstring); checked before it returns."""
+    rec, toks = _jsonl_parts(article, annotations, tokenizer, check)
+    text = article.text
+    rec["tokens"] = [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": w}
+                     for i, (s, e, w) in enumerate(toks)]
+    return rec
+
+
+_WS = ("false", "true")
+
+
+def jsonl_line(article: Article, annotations: Iterable[Annotation],
+               tokenizer: Tokenizer | None = None) -> bytes:
+    """``jsonl_record`` as one UTF-8 JSON line, checked; the tokens encoded without dicts (fast)."""
+    rec, toks = _jsonl_parts(article, annotations, tokenizer, True)
+    text = article.text
+    tokens = ",".join([f'{{"text":{_encode(text[s:e])},"start":{s},"end":{e},"id":{i},"ws":{_WS[w]}}}'
+                       for i, (s, e, w) in enumerate(toks)])
+    keys = list(rec)
+    at = keys.index("tokens")
+    head = json.dumps({k: rec[k] for k in keys[:at]}, ensure_ascii=False)
+    tail = json.dumps({k: rec[k] for k in keys[at + 1:]}, ensure_ascii=False)
+    line = f'{head[:-1]}, "tokens": [{tokens}], {tail[1:]}'
+    if "\x85" in line or "\u2028" in line or "\u2029" in line:
+        line = line.translate(_LINE_BREAKS)
+    try:
+        return (line + "\n").encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: escaped, it survives any reader
+        rec["tokens"] = [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": w}
+                         for i, (s, e, w) in enumerate(toks)]
+        return (json.dumps(rec, ensure_ascii=True) + "\n").encode("ascii")
+
+
+# --- doccano ------------------------------------------------------------------
+
+def doccano_record(article: Article, annotations: Iterable[Annotation], *, check: bool = True) -> dict[str, Any]:
+    """One article in doccano's shapes: ``label`` (entities) and ``entities``/``relations``."""
+    anns = sorted(annotations, key=lambda a: (a.start, -a.end, a.kind, a.id))
+    if check:
+        check_annotations(article, anns)
+    entities: list[dict[str, Any]] = []
+    by_span: dict[tuple[int, int, str], int] = {}
+
+    def entity(start: int, end: int, label: str) -> int:
+        key = (start, end, label)
+        if key not in by_span:
+            by_span[key] = len(entities) + 1
+            entities.append({"id": by_span[key], "label": label, "start_offset": start, "end_offset": end})
+        return by_span[key]
+
+    ents = [a for a in anns if a.kind == "entity"]
+    label = [[a.start, a.end, a.label] for a in ents]
+    ent_at: dict[tuple[int, int], int] = {}
+    for a in ents:
+        ent_at[(a.start, a.end)] = entity(a.start, a.end, a.label)
+    relations: list[dict[str, Any]] = []
+    names: dict[str, str] = {}
+    for a in anns:
+        if a.kind != "quote":
+            continue
+        qid = entity(a.start, a.end, a.label)
+        sp = a.speaker
+        if sp is None:
+            continue
+        if sp.name:
+            names[str(qid)] = sp.name
+        if sp.has_mention:
+            to = ent_at.get((sp.start, sp.end)) or entity(sp.start, sp.end, SPEAKER_LABEL)  # type: ignore[arg-type]
+            relations.append({"id": len(relations) + 1, "from_id": qid, "to_id": to, "type": SPEAKER_LABEL})
+    meta = article_meta(article)
+    if names:
+        meta["speaker_names"] = names
+    if check:
+        text = article.text
+        for e in entities:
+            s, t = e["start_offset"], e["end_offset"]
+            if not (0 <= s < t <= len(text)):
+                raise ExportError(article.id, s, t, f"{e['label']} is outside the text")
+    return {"id": article.id, "text": article.text, "label": label, "entities": entities,
+            "relations": relations, "meta": meta}
+
+
+# --- spaCy DocBin ----------------------------------------------------------------
+
+def spacy_doc(article: Article, annotations: Iterable[Annotation], tokenizer: Tokenizer | None = None,
+              *, check: bool = True):
+    """One article as a spaCy Doc with ents, span groups and ``user_data`` (module docstring)."""
+    from spacy.tokens import Span
+
+    anns = sorted(annotations, key=lambda a: (a.start, -a.end, a.kind, a.id))
+    if check:
+        check_annotations(article, anns)
+    tok = tokenizer or _default_tokenizer()
+    try:
+        doc = tok.doc(article.text, _spans(anns))
+    except ValueError as exc:
+        raise ExportError(article.id, None, None, str(exc)) from None
+    if doc.text != article.text:
+        raise ExportError(article.id, None, None, "the tokens do not reproduce the text")
+
+    def char_span(start: int, end: int, label: str) -> Span:
+        s = doc.char_span(start, end, label=label, alignment_mode="strict")
+        if s is None or s.text != article.text[start:end]:
+            raise ExportError(article.id, start, end, f"{label}: no tokens start and end with the span")
+        return s
+
+    ents = [a for a in anns if a.kind == "entity"]
+    for prev, a in zip(ents, ents[1:]):
+        if a.start < prev.end:  # doc.ents cannot overlap (readtui never makes such entities)
+            raise ExportError(article.id, a.start, a.end, f"entity {a.label} overlaps entity {prev.label} "
+                              f"{prev.start}-{prev.end}; spaCy's doc.ents cannot hold both")
+    doc.ents = [char_span(a.start, a.end, a.label) for a in ents]
+    quotes, speakers, links = [], [], []
+    speaker_at: dict[tuple[int, int], int] = {}
+    for a in anns:
+        if a.kind != "quote":
+            continue
+        quotes.append(char_span(a.start, a.end, a.label))
+        sp = a.speaker
+        index = None
+        if sp is not None and sp.has_mention:
+            key = (sp.start, sp.end)
+            if key not in speaker_at:
+                speaker_at[key] = len(speakers)
+                speakers.append(char_span(sp.start, sp.end, SPEAKER_LABEL))  # type: ignore[arg-type]
+            index = speaker_at[key]
+        links.append({"id": a.id, "speaker": index, "speaker_name": sp.name if sp is not None else ""})
+    doc.spans[QUOTES_KEY] = quotes
+    doc.spans[SPEAKERS_KEY] = speakers
+    doc.user_data[USER_DATA_KEY] = {
+        "version": USER_DATA_VERSION, "meta": article_meta(article), "quotes": links,
+        "entities": [{"id": a.id} for a in ents],
+    }
+    return doc
+
+
+def speaker_of(doc, i: int):
+    """The speaker span of ``doc.spans["quotes"][i]`` in a doc read from readtui's DocBin, or None."""
+    link = doc.user_data[USER_DATA_KEY]["quotes"][i]
+    return None if link["speaker"] is None else doc.spans[SPEAKERS_KEY][link["speaker"]]
+
+
+# --- writing -------------------------------------------------------------------
+
+_TOKENIZER: Tokenizer | None = None
+
+
+def _default_tokenizer() -> Tokenizer:
+    global _TOKENIZER
+    if _TOKENIZER is None:
+        _TOKENIZER = Tokenizer()
+    return _TOKENIZER
+
+
+# Line breaks to str.splitlines() (and to many JSONL readers) that JSON leaves unescaped.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def _json_line(rec: dict[str, Any], *, ascii_only: bool) -> bytes:
+    if not ascii_only:
+        try:
+            line = json.dumps(rec, ensure_ascii=False)
+            if "\x85" in line or "\u2028" in line or "\u2029" in line:
+                line = line.translate(_LINE_BREAKS)
+            return (line + "\n").encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: escaped, it survives any reader
+            pass
+    return (json.dumps(rec, ensure_ascii=True) + "\n").encode("ascii")
+
+
+def _counted(items: Iterable[Item], summary: ExportSummary) -> Iterator[Item]:
+    for article, anns in items:
+        summary.articles += 1
+        for a in anns:
+            summary.labels[a.label] += 1
+            summary.entities += a.kind == "entity"
+            summary.quotes += a.kind == "quote"
+            summary.speakers += bool(a.speaker is not None and a.speaker.has_mention)
+        yield article, anns
+
+
+def write_records(items: Iterable[Item], fh: IO[bytes], fmt: str, *,
+                  tokenizer: Tokenizer | None = None,
+                  on_article: Callable[[], None] = lambda: None) -> ExportSummary:
+    """Write ``items`` (already selected) to a binary stream in ``fmt``; checks each record first."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r} (use one of {', '.join(FORMATS)})")
+    summary = ExportSummary()
+    tok = tokenizer or (_default_tokenizer() if fmt != "doccano" else None)
+    docbin = None
+    if fmt == "spacy":
+        from spacy.tokens import DocBin
+
+        docbin = DocBin(store_user_data=True)
+    for article, anns in _counted(items, summary):
+        if fmt == "jsonl":
+            fh.write(jsonl_line(article, anns, tok))
+        elif fmt == "doccano":
+            fh.write(_json_line(doccano_record(article, anns), ascii_only=True))
+        else:
+            docbin.add(spacy_doc(article, anns, tok))  # type: ignore[union-attr]
+        on_article()
+    if docbin is not None:
+        fh.write(docbin.to_bytes())
+    return summary
+
+
+@dataclass(frozen=True)
+class _JsonlJob:
+    """In a worker process: load a share of the articles, select their gold, build the lines."""
+
+    load: Callable[[Sequence[str]], Iterable[Item]]
+    all: bool
+    suggestions: bool
+
+    def __call__(self, ids: Sequence[str]) -> tuple[list[bytes], ExportSummary]:
+        summary = ExportSummary()
+        items = _counted(gold(self.load(ids), all=self.all, suggestions=self.suggestions), summary)
+        return [jsonl_line(article, anns) for article, anns in items], summary
+
+
+def write_jsonl_parallel(ids: Sequence[str], load: Callable[[Sequence[str]], Iterable[Item]], fh: IO[bytes], *,
+                         all: bool = False, suggestions: bool = False, jobs: int = 2, chunk: int = 64,
+                         on_article: Callable[[], None] = lambda: None) -> ExportSummary:
+    """JSONL for the articles ``ids``, built by ``jobs`` worker processes and written in order.
+
+    Each worker calls ``load(share_of_ids)`` (picklable: ``partial(store.read_articles,
+    path)``), so reading is spread over the workers too. The first record that fails
+    its checks stops the export with its ExportError, as in ``write_records``.
+    """
+    import multiprocessing as mp
+
+    summary = ExportSummary()
+    job = _JsonlJob(load, all, suggestions)
+    shares = [ids[i:i + chunk] for i in range(0, len(ids), chunk)]
+    # spawn: the parent may run threads (a progress bar), which fork does not survive.
+    with mp.get_context("spawn").Pool(jobs) as pool:
+        for lines, counts in pool.imap(job, shares):  # in order; a few shares ahead at most
+            for line in lines:
+                fh.write(line)
+                on_article()
+            summary.articles += counts.articles
+            summary.entities += counts.entities
+            summary.quotes += counts.quotes
+            summary.speakers += counts.speakers
+            summary.labels.update(counts.labels)
+    return summary
+
+
+def write_atomic(output: str | Path, write: Callable[[IO[bytes]], ExportSummary], *,
+                 stdout: IO[bytes] | None = None) -> ExportSummary:
+    """Run ``write(fh)`` into ``output`` ("-" for stdout) all or nothing.
+
+    The file is written to a temporary file beside it, fsync'd and renamed into place;
+    stdout gets the bytes only once ``write`` has returned. On any error the temporary
+    file is removed and ``output`` is left as it was.
+    """
+    if str(output) == "-":
+        with tempfile.TemporaryFile() as tmp:
+            summary = write(tmp)
+            tmp.seek(0)
+            dest = stdout if stdout is not None else sys.stdout.buffer
+            while chunk := tmp.read(1 << 20):
+                dest.write(chunk)
+            dest.flush()
+        return summary
+    path = Path(output)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
+            summary = write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp_name, 0o644 & ~_umask())
+        os.replace(tmp_name, path)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except OSError:
+            pass
+        raise
+    return summary
+
+
+def export(items: Iterable[Item], output: str | Path, fmt: str = "jsonl", *,
+           tokenizer: Tokenizer | None = None, stdout: IO[bytes] | None = None,
+           on_article: Callable[[], None] = lambda: None) -> ExportSummary:
+    """Write ``items`` (already selected, e.g. by ``gold``) to ``output`` in ``fmt``, all or nothing."""
+    return write_atomic(output, lambda fh: write_records(items, fh, fmt, tokenizer=tokenizer,
+                                                         on_article=on_article), stdout=stdout)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -43,6 +43,9 @@ class Record:
     article: Article
     annotations: list[Annotation] = field(default_factory=list)
     where: str = ""  # path, or path:line
+    # The record says what its annotations are (it has spans/quotes/label/entities, maybe
+    # empty): import keeps them as they are and does not ask the model for suggestions.
+    annotated: bool = False
 
 
 # --- decoding ----------------------------------------------------------------
@@ -234,18 +237,29 @@ def _span_annotations(rec: dict, article: Article, where: str) -> list[Annotatio
     status_default = "accepted"
     out: list[Annotation] = []
 
+    ids: set[str] = set()
+
     def add(kind: str, start: Any, end: Any, label: Any, *, speaker: Speaker | None = None,
             seen_text: Any = None, status: str = status_default, origin: str = "manual",
-            original: Any = None) -> None:
+            original: Any = None, extra: dict | None = None) -> None:
         if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
             raise ImportProblem(where, f"span offsets must be integers, got {start!r}-{end!r}")
         if not isinstance(label, str) or not label:
             raise ImportProblem(where, f"span {start}-{end} has no label")
-        ann = Annotation(id=new_id(), article_id=article.id, kind=kind, start=start, end=end,
+        extra = extra or {}
+        # readtui's own export carries each annotation's id, annotator and time: keep them.
+        ann_id = extra.get("id")
+        if not isinstance(ann_id, str) or not ann_id or ann_id in ids:
+            ann_id = new_id()
+        ids.add(ann_id)
+        who = extra.get("annotator", annotator)
+        when = extra.get("time", "")
+        ann = Annotation(id=ann_id, article_id=article.id, kind=kind, start=start, end=end,
                          label=label, text=seen_text if isinstance(seen_text, str) else "",
                          speaker=speaker, origin=origin, status=status,
                          original=original if isinstance(original, dict) else {},
-                         annotator=annotator)
+                         annotator=who if isinstance(who, str) else annotator,
+                         time=when if isinstance(when, str) else "")
         try:
             out.append(check_annotation(ann, text))
         except AnnotationError as exc:
@@ -259,14 +273,16 @@ def _span_annotations(rec: dict, article: Article, where: str) -> list[Annotatio
         add(kind, s.get("start"), s.get("end"), s.get("label"), seen_text=s.get("text"),
             status=s.get("status") if s.get("status") in ("accepted", "pending", "rejected") else status_default,
             origin=s.get("origin") if s.get("origin") in ("model", "rules", "manual") else "manual",
-            original=s.get("original"))
+            original=s.get("original"), extra=s)
     labels = rec.get("label")
-    if isinstance(labels, list):
+    ents = rec.get("entities")
+    relation_shape = isinstance(ents, list) and any(isinstance(e, dict) for e in ents)
+    # doccano files from readtui carry entities twice (``label`` and ``entities``): read one.
+    if isinstance(labels, list) and not (relation_shape and "quotes" not in rec):
         for item in labels:
             if not (isinstance(item, (list, tuple)) and len(item) == 3):
                 raise ImportProblem(where, f"doccano label {item!r} is not [start, end, label]")
             add("entity", item[0], item[1], item[2])
-    ents = rec.get("entities")
     if isinstance(ents, list) and "quotes" not in rec:
         for e in ents:
             if not isinstance(e, dict):
@@ -283,21 +299,27 @@ def _span_annotations(rec: dict, article: Article, where: str) -> list[Annotatio
         speaker = None
         if isinstance(sp, dict) or q.get("speaker_name"):
             sp = sp if isinstance(sp, dict) else {}
-            speaker = Speaker(sp.get("start"), sp.get("end"), sp.get("text") or "",
-                              q.get("speaker_name") or "")
+            # readtui writes the resolved name in speaker.name ("" when unresolved) and a
+            # readable speaker_name (the name, else the mention); other tools only the latter.
+            name = sp["name"] if isinstance(sp.get("name"), str) else q.get("speaker_name")
+            speaker = Speaker(sp.get("start"), sp.get("end"), sp.get("text") or "", name or "")
             if speaker.has_mention and not (isinstance(speaker.start, int) and isinstance(speaker.end, int)):
                 raise ImportProblem(where, "speaker offsets must be integers")
         add("quote", q.get("start"), q.get("end"), q.get("label") or QUOTE_LABEL, speaker=speaker,
             seen_text=q.get("text"),
             status=q.get("status") if q.get("status") in ("accepted", "pending", "rejected") else status_default,
             origin=q.get("origin") if q.get("origin") in ("model", "rules", "manual") else "manual",
-            original=q.get("original"))
+            original=q.get("original"), extra=q)
+    if "quotes" not in rec and not relation_shape:
+        _prodigy_quotes(rec, add)
     return out
 
 
 def _doccano_quotes(rec: dict, add: Any) -> None:
     """doccano's relation shape: QUOTE entities linked to their speaker by SPEAKER relations."""
     ents = {e.get("id"): e for e in rec.get("entities") or [] if isinstance(e, dict)}
+    meta = rec.get("meta") if isinstance(rec.get("meta"), dict) else {}
+    names = meta.get("speaker_names") if isinstance(meta.get("speaker_names"), dict) else {}
     speakers = {}
     for r in rec.get("relations") or []:
         if isinstance(r, dict) and r.get("type") == "SPEAKER":
@@ -306,8 +328,22 @@ def _doccano_quotes(rec: dict, add: Any) -> None:
         if e.get("label") != QUOTE_LABEL:
             continue
         sp = speakers.get(eid)
-        speaker = Speaker(sp.get("start_offset"), sp.get("end_offset")) if sp else None
+        name = names.get(str(eid)) or ""
+        speaker = Speaker(sp.get("start_offset"), sp.get("end_offset"), "", name) if sp else \
+            (Speaker(name=name) if name else None)
         add("quote", e.get("start_offset"), e.get("end_offset"), QUOTE_LABEL, speaker=speaker)
+
+
+def _prodigy_quotes(rec: dict, add: Any) -> None:
+    """Prodigy's relation shape without readtui's ``quotes``: SPEAKER relations whose head is a QUOTE span."""
+    for r in rec.get("relations") or []:
+        if not (isinstance(r, dict) and r.get("label") == "SPEAKER"):
+            continue
+        head, child = r.get("head_span"), r.get("child_span")
+        if not (isinstance(head, dict) and isinstance(child, dict)) or head.get("label") != QUOTE_LABEL:
+            continue
+        add("quote", head.get("start"), head.get("end"), QUOTE_LABEL, seen_text=head.get("text"),
+            speaker=Speaker(child.get("start"), child.get("end"), child.get("text") or ""))
 
 
 def record_to_article(rec: Any, path: str, line: int) -> Record:
@@ -322,7 +358,8 @@ def record_to_article(rec: Any, path: str, line: int) -> Record:
     if not text.strip():
         raise ImportProblem(path, "\"text\" is empty", line)
     meta = rec.get("meta") if isinstance(rec.get("meta"), dict) else {}
-    rid = rec.get("id", meta.get("id"))
+    # meta.id first: doccano's export puts its own example id in "id".
+    rid = meta.get("id", rec.get("id"))
     aid = str(rid) if rid is not None and str(rid).strip() else content_hash(text)[:16]
     state = meta.get("state") if meta.get("state") in REVIEW_STATES else "new"
     title = rec.get("title") or meta.get("title") or first_sentence(text)
@@ -331,13 +368,15 @@ def record_to_article(rec: Any, path: str, line: int) -> Record:
         published=str(meta.get("published") or ""), dateline=str(meta.get("dateline") or ""),
         path=str(meta.get("path") or f"{path}:{line}"), original="",
         meta={k: v for k, v in meta.items()
-              if k not in ("id", "title", "source", "published", "dateline", "path", "state")},
+              if k not in ("id", "title", "source", "published", "dateline", "path", "state",
+                           "speaker_names")},
         state=state)
     try:
         anns = _span_annotations(rec, article, where)
     except ImportProblem as exc:
         raise ImportProblem(path, exc.reason, line) from None
-    return Record(article, anns, where)
+    annotated = any(isinstance(rec.get(k), list) for k in ("spans", "quotes", "label", "entities"))
+    return Record(article, anns, where, annotated=annotated)
 
 
 def read_jsonl(path: Path, raw: bytes | None = None) -> Iterator[Record | ImportProblem]:
@@ -345,7 +384,8 @@ def read_jsonl(path: Path, raw: bytes | None = None) -> Iterator[Record | Import
     if raw is None:
         raw = path.read_bytes()
     text = decode(raw, path)
-    for n, line in enumerate(text.splitlines(), 1):
+    # Records end at "\n" only: U+2028, U+0085 … may sit unescaped inside a JSON string.
+    for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:

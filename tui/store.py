@@ -367,6 +367,21 @@ def recount(row: dict, before: Iterable[Annotation], after: Iterable[Annotation]
             "state": state, "suggested": suggested}
 
 
+_READERS: dict[str, "Workspace"] = {}
+
+
+def read_articles(path: str | Path, ids: Sequence[str]) -> list[tuple[Article, list[Annotation]]]:
+    """``Workspace.iter_articles(ids)`` of the workspace at ``path``, opened read-only once per process.
+
+    For worker processes that each read a share of a large workspace (the export).
+    """
+    key = str(path)
+    ws = _READERS.get(key)
+    if ws is None:
+        ws = _READERS[key] = Workspace.open(path, readonly=True, create=False)
+    return list(ws.iter_articles(ids))
+
+
 class Workspace:
     """A readtui workspace. Open with ``Workspace.open(path)``; close to fold the journal."""
 
@@ -590,6 +605,17 @@ class Workspace:
 
     def annotation(self, article_id: str, ann_id: str) -> Annotation | None:
         return self._load_article(article_id)[1].get(ann_id)
+
+    def iter_articles(self, ids: Iterable[str] | None = None) -> Iterator[tuple[Article, list[Annotation]]]:
+        """Each article (in import order, or ``ids``) with its annotations in text order.
+
+        Reads the shards one after the other without filling the cache: for exports
+        and figures over the whole workspace.
+        """
+        for aid in (self._rows if ids is None else ids):
+            hit = self._cache.get(aid)
+            article, anns = hit if hit is not None else self._read_shard(aid)
+            yield article, sorted(anns.values(), key=lambda a: (a.start, -a.end, a.kind, a.id))
 
     def _load_article(self, article_id: str) -> tuple[Article, dict[str, Annotation]]:
         hit = self._cache.get(article_id)
