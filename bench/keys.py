@@ -119,6 +119,7 @@ def synthetic_workspace(path: Path, words: int = 20_000, annotations: int = 3_00
 async def measure(ws: Workspace, rounds: int) -> dict:
     app = make_app(ws, annotator="bench")
     times: dict[str, list[float]] = {k: [] for k in [*KEYS, BASELINE]}
+    cpu: dict[str, list[float]] = {k: [] for k in [*KEYS, BASELINE]}
     async with app.run_test(size=(120, 36)) as pilot:
         t0 = time.perf_counter()
         await pilot.press("enter")
@@ -129,14 +130,17 @@ async def measure(ws: Workspace, rounds: int) -> dict:
         order = ["n", "a", "n", "x", "right", BASELINE]
         for _ in range(rounds):
             for key in order:
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 await pilot.press(key)
                 times[key].append(time.perf_counter() - t)
+                cpu[key].append(time.process_time() - c)
     base = statistics.median(times[BASELINE])
-    out = {"open": opened, "baseline": base}
+    cpu_base = statistics.median(cpu[BASELINE])
+    out = {"open": opened, "baseline": base, "cpu_baseline": cpu_base}
     for key in KEYS:
         own = [t - base for t in times[key]]
-        out[key] = (statistics.median(own), max(own))
+        own_cpu = [c - cpu_base for c in cpu[key]]
+        out[key] = (statistics.median(own), max(own), statistics.median(own_cpu), max(own_cpu))
     return out
 
 
@@ -157,14 +161,20 @@ def main() -> None:
     for name, (what, r) in results.items():
         print(f"\n{what}: opened in {r['open'] * 1000:.0f} ms, driver baseline {r['baseline'] * 1000:.1f} ms")
         for key in KEYS:
-            med, worst = r[key]
-            print(f"  {key:<6} median {med * 1000:6.2f} ms   worst {worst * 1000:6.2f} ms")
+            med, worst, cmed, cworst = r[key]
+            print(f"  {key:<6} median {med * 1000:6.2f} ms   worst {worst * 1000:6.2f} ms     "
+                  f"CPU median {cmed * 1000:6.2f} ms   worst {cworst * 1000:6.2f} ms")
     print("\nlarge / seed (median):")
     for key in KEYS:
         seed_med = max(results["seed"][1][key][0], 1e-4)
         print(f"  {key:<6} {results['large'][1][key][0] / seed_med:5.2f}x")
     ok = all(results[n][1][k][0] < 0.016 for n in results for k in KEYS)
-    print(f"\ntarget: under 16 ms median on both: {'met' if ok else 'NOT met'}")
+    ok_cpu = all(results[n][1][k][2] < 0.016 for n in results for k in KEYS)
+    print(f"\ntarget: under 16 ms median on both: wall {'met' if ok else 'NOT met'}, "
+          f"CPU {'met' if ok_cpu else 'NOT met'}")
+    print("(wall includes waiting for Textual's next frame: a key that repaints waits for the "
+          f"screen's update timer, 1/{os.environ.get('TEXTUAL_FPS', '60')} s; CPU is the process's "
+          "own work for the key, minus the same for the unbound key)")
 
 
 if __name__ == "__main__":

@@ -75,12 +75,20 @@ class ReadTUI(App):
         self.refresh_progress()
 
     def refresh_progress(self) -> None:
-        s = self.workspace.stats()
-        parts = [f"articles {s['by_state'].get('done', 0)}/{s['articles']} done",
-                 f"annotations {s['reviewed']}/{s['annotations']} reviewed"]
-        if self.model_status:
-            parts.append(self.model_status)
-        self.sub_title = " · ".join(parts)
+        """The header's progress line. The reader keeps it still: it shows the article's
+        own progress in its side panel, and a changed header re-lays out the whole
+        screen, which would cost more than the key press itself."""
+        if isinstance(self.screen, ReaderScreen):
+            parts = [self.model_status or "reading"]
+        else:
+            s = self.workspace.stats()
+            parts = [f"articles {s['by_state'].get('done', 0)}/{s['articles']} done",
+                     f"annotations {s['reviewed']}/{s['annotations']} reviewed"]
+            if self.model_status:
+                parts.append(self.model_status)
+        sub = " · ".join(parts)
+        if sub != self.sub_title:
+            self.sub_title = sub
 
     # -- suggestions in a worker --------------------------------------------------------------
 

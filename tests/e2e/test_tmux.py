@@ -77,7 +77,9 @@ def test_review_an_article_in_a_real_terminal(tmp_path: Path):
         term.keys("d")
         term.wait(lambda s: "still pending" in s, "the done question")
         term.keys("y")
-        term.wait(lambda s: "articles 1/2 done" in s, "the article marked done")
+        term.wait(lambda s: "Done. Next:" in s, "the next article after marking this one done")
+        term.keys("Escape")
+        term.wait(lambda s: "articles 1/2 done" in s, "the article marked done in the list")
         term.keys("C-q")
         deadline = time.monotonic() + 20
         while term.alive() and time.monotonic() < deadline:

@@ -7,9 +7,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input
+from textual.widgets import DataTable, Header, Input
 
 from ..spans import sanitize
+from ..widgets.keybar import KeyBar
 
 STATE_TEXT = {"new": ("new", "dim"), "in_progress": ("in progress", "yellow"), "done": ("done", "green")}
 
@@ -40,7 +41,7 @@ class ArticlesScreen(Screen):
         yield Header(icon="≡")
         yield Input(placeholder="filter by title and text", id="filter")
         yield DataTable(id="articles", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     @property
     def table(self) -> DataTable:

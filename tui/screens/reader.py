@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ..history import Entry
 from ..model import Annotation, AnnotationError
@@ -19,6 +19,7 @@ from ..review import attribution, speaker_candidates, speaker_for
 from ..spans import move_end, move_start, sanitize, snap
 from ..store import SaveFailed
 from ..widgets.article_view import ArticleView
+from ..widgets.keybar import KeyBar
 from ..widgets.panel import AnnotationPanel, Legend
 from .confirm import Confirm
 from .pickers import LabelPicker, SpeakerPicker
@@ -110,11 +111,14 @@ class ReaderScreen(Screen):
             with Vertical(id="side"):
                 yield AnnotationPanel(id="current")
                 yield Legend(id="legend")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._show_article()
         self._start_current()
+
+    def on_screen_resume(self) -> None:
+        self.app.refresh_progress()
 
     def _show_article(self) -> None:
         a = self.article
@@ -164,7 +168,6 @@ class ReaderScreen(Screen):
             self.view.set_current(None)
         self._show_side()
         self.refresh_bindings()
-        self.app.refresh_progress()
 
     def reload_annotations(self) -> None:
         """The store has new annotations for this article (suggestions arrived)."""

@@ -1,0 +1,51 @@
+"""The key bar at the bottom of a screen: the keys that make sense now, one line.
+
+Textual's ``Footer`` rebuilds a widget per key whenever the screen's bindings change,
+which in the reader (moving from an entity to a quote changes what ``s`` and ``1``–``9``
+can do) cost more than a frame per key press. This bar draws the same information as
+one line of text and only repaints.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.screen import Screen
+from textual.widget import Widget
+
+
+class KeyBar(Widget):
+    COMPONENT_CLASSES = {"keybar--key", "keybar--description", "keybar--disabled"}
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        background: $footer-background;
+        color: $footer-foreground;
+    }
+    KeyBar > .keybar--key { color: $footer-key-foreground; background: $footer-key-background; text-style: bold; }
+    KeyBar > .keybar--description { color: $footer-description-foreground; }
+    KeyBar > .keybar--disabled { color: $text-disabled; }
+    """
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen) -> None:
+        self.refresh()
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("keybar--key")
+        desc_style = self.get_component_rich_style("keybar--description")
+        off_style = self.get_component_rich_style("keybar--disabled")
+        text = Text(no_wrap=True, overflow="ellipsis")
+        seen: set[str] = set()
+        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            text.append(f" {self.app.get_key_display(binding)} ", off_style if not enabled else key_style)
+            text.append(f"{binding.description} ", off_style if not enabled else desc_style)
+        return text
