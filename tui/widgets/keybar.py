@@ -42,10 +42,21 @@ class KeyBar(Widget):
         off_style = self.get_component_rich_style("keybar--disabled")
         text = Text(no_wrap=True, overflow="ellipsis")
         seen: set[str] = set()
-        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+        for key, (_node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
+            if not binding.show:
+                # A focused widget's hidden binding (the table's enter) may stand in for
+                # the screen's shown one for the same key: show the screen's.
+                binding = self._shown_for(key) or binding
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
             text.append(f" {self.app.get_key_display(binding)} ", off_style if not enabled else key_style)
             text.append(f"{binding.description} ", off_style if not enabled else desc_style)
         return text
+
+    def _shown_for(self, key: str):
+        for _namespace, bindings in self.screen._modal_binding_chain:  # textual is pinned
+            for k, binding in bindings:
+                if k == key and binding.show:
+                    return binding
+        return None
