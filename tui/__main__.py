@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Sequence
 

@@ -222,7 +222,6 @@ class ReadTUI(App):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        from .screens.help import help_rows  # noqa: F401  (the help builds from these lists)
 
         left = [("Reader", ReaderScreen.BINDINGS)]
         right = [("Articles list", ArticlesScreen.BINDINGS), ("Everywhere", ReadTUI.BINDINGS)]

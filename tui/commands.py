@@ -21,7 +21,6 @@ from rich.table import Table
 from rich.text import Text
 
 from .ingest import ImportProblem, Record, read_paths
-from .model import DEFAULT_LABELS
 from .store import Workspace, WorkspaceCorrupt, WorkspaceError, write_atomic
 
 err = Console(stderr=True, highlight=False)
@@ -200,7 +199,7 @@ def print_report(report: ImportReport) -> None:
 
 def suggest_paths(args: Namespace) -> int:
     from .export import jsonl_record
-    from .model import Article
+    from .model import check_annotation
 
     labels = _labels(args.labels)
     problems: list[ImportProblem] = []
@@ -213,10 +212,7 @@ def suggest_paths(args: Namespace) -> int:
         task = bar.add_task("suggesting", total=len(records))
         sugg = suggester.suggest_many((r.article.text for r in records), jobs=_jobs(args.jobs, len(records)))
         for rec, found in zip(records, sugg):
-            anns = [s.to_annotation(rec.article.id) for s in found]
-            from .model import check_annotation
-
-            anns = [check_annotation(a, rec.article.text) for a in anns]
+            anns = [check_annotation(s.to_annotation(rec.article.id), rec.article.text) for s in found]
             lines.append(json.dumps(jsonl_record(rec.article, anns), ensure_ascii=False))
             bar.advance(task)
     data = "".join(line + "\n" for line in lines)

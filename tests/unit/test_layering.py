@@ -8,7 +8,7 @@ import sys
 import pytest
 
 DOMAIN = ["tui.model", "tui.store", "tui.ingest", "tui.suggest", "tui.quotes", "tui.export",
-          "tui.history", "tui.spans", "tui.review"]
+          "tui.evaluate", "tui.history", "tui.spans", "tui.review"]
 
 
 @pytest.mark.parametrize("module", DOMAIN)

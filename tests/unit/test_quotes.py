@@ -1,8 +1,6 @@
 """Unit tests for tui.quotes on short texts written for these tests, plus the seed articles."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -386,12 +384,3 @@ def test_seed_001(nlp):
     assert text[q.start] == "\u201c" and text[q.end - 1] == "\u201d"
     assert speaker(text, q) in ("Carter", "Director Carter")
     assert q.speaker_name == "Sara Carter"
-
-
-# ---------------------------------------------------------------- layering
-
-
-def test_quotes_module_imports_no_ui():
-    code = "import sys, tui.quotes; bad = [m for m in ('textual', 'rich') if m in sys.modules]; print(bad); sys.exit(bool(bad))"
-    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert res.returncode == 0, res.stdout + res.stderr
