@@ -27,8 +27,6 @@ FORBIDDEN = (OSC52_ARTICLE, "\x1b]52;c;QUJD", "\x1b]52;c;VElUTEU=", "\x1b]52;c;T
 # C0 controls other than newline, and characters that reorder or hide text.
 STRAY = re.compile("[\x00-\x09\x0b-\x1a\x1c-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
-MARKUP = ("[bold red]Markup[/]", "[@click=app.quit]click me[/]", "[link=https://evil.example]a link[/link]")
-
 TEXT = (
     "[bold red]Markup[/] and [@click=app.quit]click me[/] and [link=https://evil.example]a link[/link]. "
     "Clear\x1b[2Jscreen, report\x1b[6n, title\x1b]0;pwned\x07 and clipboard\x1b]52;c;SGVsbG8=\x07 here. "
@@ -99,6 +97,7 @@ def screen_text(app) -> str:
 
 CSI = re.compile(r"\x1b\[[0-9;?<>=$]*[ -/]*[@-~]")
 OSC52 = re.compile(r"\x1b\]52;c;([A-Za-z0-9+/=]*)\x07")
+POINTER = re.compile(r"\x1b\]22;[a-z-]+\x07")  # Textual's mouse pointer shape (OSC 22)
 
 
 def leaks(stream: str, copied: list[str] = ()) -> list[str]:
@@ -109,7 +108,7 @@ def leaks(stream: str, copied: list[str] = ()) -> list[str]:
     for m in OSC52.finditer(stream):
         if base64.b64decode(m.group(1)).decode("utf-8") not in copied:
             found.append(f"clipboard write {m.group(0)!r}")
-    rest = OSC52.sub("", CSI.sub("", stream))
+    rest = POINTER.sub("", OSC52.sub("", CSI.sub("", stream)))
     found += [f"ESC at {m.start()}: {rest[m.start():m.start() + 20]!r}" for m in re.finditer("\x1b", rest)]
     found += [f"{m.group()!r} at {m.start()}: {rest[max(0, m.start() - 20):m.start() + 20]!r}"
               for m in STRAY.finditer(rest)]
