@@ -24,8 +24,8 @@ TITLE_OSC = "\x1b]0;pwned"  # window title
 FORBIDDEN = (OSC52_ARTICLE, "\x1b]52;c;QUJD", "\x1b]52;c;VElUTEU=", "\x1b]52;c;TEFCRUw=", OSC8, CLEAR,
              DSR, TITLE_OSC, "\x1bP", "\x1b_", "\x1b^")
 # C1 controls (U+0080-U+009F: \x9b is CSI, \x9d is OSC for a terminal in 8-bit mode), DEL,
-# C0 controls other than newline, and characters that reorder or hide text.
-STRAY = re.compile("[\x00-\x09\x0b-\x1a\x1c-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# C0 controls other than line ends (a tty adds \r), and characters that reorder or hide text.
+STRAY = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 TEXT = (
     "[bold red]Markup[/] and [@click=app.quit]click me[/] and [link=https://evil.example]a link[/link]. "
@@ -132,3 +132,21 @@ def check_store(ws: Workspace) -> None:
         again = summarize(art, anns, suggested=row.get("suggested", True))
         for key in ("annotations", "reviewed", "counts", "state"):
             assert row.get(key) == again.get(key), (key, row.get(key), again.get(key))
+
+
+def tmux_terminal(command: str, *, record: Path | None = None):
+    """The e2e suite's tmux terminal running ``command``; with ``record``, every byte the
+    program writes to the terminal is appended to that file (``pipe-pane``) from the start."""
+    import subprocess
+    import time
+
+    from ..e2e.test_tmux import Terminal
+
+    if record is None:
+        return Terminal(command)
+    go = record.with_suffix(".go")
+    term = Terminal(f"while [ ! -e {go} ]; do sleep 0.02; done; exec {command}")
+    subprocess.run(["tmux", "pipe-pane", "-o", "-t", term.name, f"cat >> {record}"], check=True)
+    time.sleep(0.2)  # the pipe's cat is running before the program starts
+    go.touch()
+    return term

@@ -9,18 +9,24 @@ the label picker and the notifications (copied, undone, done-next, overlap warni
 
 from __future__ import annotations
 
+import shutil
+import time
+
 import pyperclip
 import pytest
 
 from tui.app import make_app
+from tui.review import attribution
 from tui.screens.articles import ArticlesScreen
 from tui.screens.pickers import LabelPicker, SpeakerPicker
 from tui.screens.reader import ReaderScreen
 from tui.spans import sanitize
+from tui.store import Workspace
 from tui.widgets.article_view import SPEAKER_MARK, TAG_SEP
 
 from .reader import (SECOND_TITLE, SIZE, TEXT, TITLE, capture_terminal, check_store,
-                     hostile_workspace, leaks, screen_text)
+                     hostile_workspace, leaks, screen_text, tmux_terminal)
+from ..e2e.test_tmux import READTUI
 
 
 @pytest.fixture
@@ -177,3 +183,45 @@ def test_sanitize_keeps_offsets_and_removes_every_control():
     clean = sanitize(TEXT + TITLE + SECOND_TITLE)
     assert len(clean) == len(TEXT + TITLE + SECOND_TITLE)
     assert not leaks(clean.replace("\n", " "))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_real_terminal_gets_no_escape_from_the_article(tmp_path):
+    """The installed ``readtui`` in tmux; ``pipe-pane`` records the raw bytes it writes."""
+    db = tmp_path / "hostile.json"
+    hostile_workspace(db).close()
+    raw = tmp_path / "pane.raw"
+    env = f"-u COLUMNS -u LINES -u DISPLAY -u WAYLAND_DISPLAY TERM=xterm-256color TEXTUAL_ANIMATIONS=none"
+    term = tmux_terminal(f"env {env} {READTUI} --db {db} --annotator t", record=raw)
+    try:
+        term.wait(lambda s: "Evil title" in s and "articles 0/2 done" in s, "the articles list")
+        term.keys("Enter")
+        term.wait(lambda s: "[bold red]Markup[/]" in s and "Next pending" in s, "the reader")
+        term.keys("c")  # copy "[bold red]Markup[/]": the clipboard or OSC 52 (Textual's own)
+        term.wait(lambda s: "Copied:" in s, "the copy notification")
+        term.keys("n", "n", "n", "c")  # the quote, with its hostile attribution
+        term.keys("a", "u")
+        term.wait(lambda s: "Undid accept" in s, "the undo notification")
+        term.keys("d")
+        term.wait(lambda s: "still pending" in s, "the done question")
+        term.keys("y")
+        shown = term.wait(lambda s: "Done. Next:" in s, "the next article")
+        term.keys("C-q")
+        deadline = time.monotonic() + 20
+        while term.alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not term.alive(), "readtui did not quit on ctrl+q"
+    finally:
+        term.close()
+    data = raw.read_bytes()
+    assert b"\x1b[?1049h" in data and b"[bold red]Markup[/]" in data  # the app's output was recorded
+    text = data.decode("utf-8")
+    article = Workspace.open(db, readonly=True)
+    try:
+        anns = {a.id: a for a in article.annotations("a1")}
+        copies = [attribution(article.article("a1"), anns[i]) for i in ("e1", "q1")]
+    finally:
+        article.close()
+    assert leaks(text, copies) == []
+    assert "Done. Next: [@click=app.quit]Second[/]" in shown
