@@ -108,7 +108,9 @@ class ReadTUI(App):
             try:
                 found = suggester.for_article(article)
             except Exception as exc:
-                self.post_message(ModelFailed(f"suggesting failed ({type(exc).__name__}: {exc})"))
+                from .suggest import FIX
+
+                self.post_message(ModelFailed(f"suggesting failed ({type(exc).__name__}: {exc}). {FIX}"))
                 return
             self.post_message(Suggested(aid, found))
         self.post_message(SuggestionsDone())
