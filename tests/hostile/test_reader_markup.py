@@ -225,3 +225,23 @@ def test_real_terminal_gets_no_escape_from_the_article(tmp_path):
         article.close()
     assert leaks(text, copies) == []
     assert "Done. Next: [@click=app.quit]Second[/]" in shown
+
+
+async def test_windows_line_endings_and_tabs_show_as_spaces(tmp_path):
+    from tui.model import Annotation, Article
+
+    text = "First line\twith a tab.\r\nSecond line, Sara Carter.\r\n\r\nThird.\r\n"
+    ws = Workspace.open(tmp_path / "w.json")
+    s = text.index("Sara")
+    ws.add_articles([(Article(id="a1", text=text, title="CRLF\r\n"),
+                      [Annotation("e1", "a1", "entity", s, s + 11, "PERSON")])])
+    app = make_app(ws, annotator="t")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = screen_text(app).replace(TAG_SEP, " ")
+        assert "\ufffd" not in shown
+        assert "First line with a tab." in shown and "Second line, Sara Carter PERSON." in shown
+        await pilot.press("a")
+        assert ws.annotation("a1", "e1").text == "Sara Carter"
+    ws.close()
