@@ -30,8 +30,10 @@ from .reader import SIZE, check_store
 FUZZ = settings(max_examples=int(os.environ.get("READTUI_FUZZ_EXAMPLES", 12)), deadline=None,
                 suppress_health_check=list(HealthCheck))
 
-# The reader's keys, the app's, the pickers' and the question's, and the list's enter.
-KEYS = (list("npNax123456789lAvscrdjkuy") + ['"', "?", "n", "a", "x", "v", "left", "right", "up", "down",
+# The reader's keys, the app's, the pickers' and the question's, and the list's enter; the
+# ones that change annotations (and show rejected ones again) twice as often.
+KEYS = (list("npNax123456789lAvscrdjkuy") + ['"', "?", "n", "a", "x", "v", "r", "1", "2", "u",
+        "left", "right", "up", "down",
         "left_square_bracket", "right_square_bracket", "left_curly_bracket", "right_curly_bracket",
         "pageup", "pagedown", "escape", "enter", "ctrl+r", "quotation_mark", "question_mark"])
 
