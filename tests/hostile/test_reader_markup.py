@@ -245,3 +245,19 @@ async def test_windows_line_endings_and_tabs_show_as_spaces(tmp_path):
         await pilot.press("a")
         assert ws.annotation("a1", "e1").text == "Sara Carter"
     ws.close()
+
+
+async def test_a_huge_title_or_source_leaves_room_for_the_article(tmp_path):
+    from tui.model import Annotation, Article
+
+    ws = Workspace.open(tmp_path / "w.json")
+    ws.add_articles([(Article(id="a1", text="Body text with Sara Carter.", title="Long " * 2000,
+                              source="S" * 3000, dateline="D" * 500),
+                      [Annotation("e1", "a1", "entity", 15, 26, "PERSON")])])
+    app = make_app(ws, annotator="t")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.view.size.height >= SIZE[1] - 8  # the title takes three lines at most
+        assert "Body text with Sara Carter" in screen_text(app)
+    ws.close()
