@@ -16,7 +16,7 @@ from .review import Review
 from .screens.articles import ArticlesScreen
 from .screens.help import HelpScreen
 from .screens.reader import ReaderScreen
-from .spans import sanitize
+from .spans import encodable, sanitize
 
 LOADING = "loading model"
 
@@ -235,6 +235,7 @@ class ReadTUI(App):
 
     def copy_text(self, text: str) -> None:
         """Copy to the system clipboard; without one (SSH, no X) through the terminal (OSC 52)."""
+        text = encodable(text)  # a lone surrogate (a JSON escape) would crash either way
         try:
             pyperclip.copy(text)
         except pyperclip.PyperclipException:

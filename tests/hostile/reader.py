@@ -22,20 +22,23 @@ CLEAR = "\x1b[2J"  # clear the screen
 DSR = "\x1b[6n"  # device status report: the terminal answers on stdin
 TITLE_OSC = "\x1b]0;pwned"  # window title
 FORBIDDEN = (OSC52_ARTICLE, "\x1b]52;c;QUJD", "\x1b]52;c;VElUTEU=", "\x1b]52;c;TEFCRUw=", OSC8, CLEAR,
-             DSR, TITLE_OSC, "\x1bP", "\x1b_", "\x1b^")
+             DSR, TITLE_OSC, "\x1bP", "\x1b_", "\x1b^",
+             "\\ud800", "\\udc00")  # lone surrogates, as a terminal stream with backslashreplace has them
 # C1 controls (U+0080-U+009F: \x9b is CSI, \x9d is OSC for a terminal in 8-bit mode), DEL,
-# C0 controls other than line ends (a tty adds \r), and characters that reorder or hide text.
-STRAY = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# C0 controls other than line ends (a tty adds \r), characters that reorder or hide text, and
+# lone surrogates.
+STRAY = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"
+                   "\ud800-\udfff]")
 
 TEXT = (
     "[bold red]Markup[/] and [@click=app.quit]click me[/] and [link=https://evil.example]a link[/link]. "
     "Clear\x1b[2Jscreen, report\x1b[6n, title\x1b]0;pwned\x07 and clipboard\x1b]52;c;SGVsbG8=\x07 here. "
     "A \x1b]8;;https://evil.example\x1b\\hyperlink\x1b]8;;\x1b\\ and C1\x9b31m red\x9d0;x\x9c and "
     "bidi \u202eevil\u202c and zero\u200bwidth and DCS\x1bPq#0\x1b\\ done.\n"
-    "\"We will [b]win[/b]\x1b]52;c;QUJD\x07 today, and that is the whole plan,\" said Sara\x1b[2J Carter.\n"
+    "\"We will [b]win[/b]\x1b]52;c;QUJD\x07 today, and that\ud800 is the whole plan,\" said Sara\x1b[2J Carter.\n"
     "The [@click=app.quit]Ministry[/] spoke too."
 )
-TITLE = "[@click=app.quit]Evil title[/] \x1b]52;c;VElUTEU=\x07\x1b[2J \u202eeltit"
+TITLE = "[@click=app.quit]Evil title[/] \x1b]52;c;VElUTEU=\x07\x1b[2J \u202eeltit \udc00"
 SECOND_TITLE = "[@click=app.quit]Second[/] \x1b]0;pwned\x07story"
 HOSTILE_LABEL = "EV\x1b]52;c;TEFCRUw=\x07IL[@click=app.quit]"
 

@@ -20,7 +20,7 @@ from tui.review import attribution
 from tui.screens.articles import ArticlesScreen
 from tui.screens.pickers import LabelPicker, SpeakerPicker
 from tui.screens.reader import ReaderScreen
-from tui.spans import sanitize
+from tui.spans import encodable, sanitize
 from tui.store import Workspace
 from tui.widgets.article_view import SPEAKER_MARK, TAG_SEP
 
@@ -39,7 +39,11 @@ def hws(tmp_path):
 @pytest.fixture
 def copied(monkeypatch):
     out: list[str] = []
-    monkeypatch.setattr(pyperclip, "copy", out.append)
+
+    def copy(text: str) -> None:  # as pyperclip does: the clipboard takes UTF-8
+        out.append(text.encode("utf-8").decode("utf-8"))
+
+    monkeypatch.setattr(pyperclip, "copy", copy)
     return out
 
 
@@ -220,7 +224,7 @@ def test_real_terminal_gets_no_escape_from_the_article(tmp_path):
     article = Workspace.open(db, readonly=True)
     try:
         anns = {a.id: a for a in article.annotations("a1")}
-        copies = [attribution(article.article("a1"), anns[i]) for i in ("e1", "q1")]
+        copies = [encodable(attribution(article.article("a1"), anns[i])) for i in ("e1", "q1")]
     finally:
         article.close()
     assert leaks(text, copies) == []
