@@ -38,13 +38,13 @@ KEYS = (list("npNax123456789lAvscrdjkuy") + ['"', "?", "n", "a", "x", "v", "r", 
         "pageup", "pagedown", "escape", "enter", "ctrl+r", "quotation_mark", "question_mark"])
 
 # Emoji (with ZWJ sequences and flags), combining marks, right-to-left text, tabs, CRLF,
-# C0/C1 controls, zero-width and bidi characters, a lone surrogate-free oddity or two.
+# C0/C1 controls, zero-width and bidi characters, a lone surrogate (a JSON \ud800 escape).
 HOSTILE = (
     "Zoë Ca\u0301rdenas 👩\u200d👩\u200d👧 met أحمد الشرع\tin Tel Aviv on Monday.\r\n"
     "\"We will rebuild 🇺🇦 together, whatever it takes,\" said Zoë Ca\u0301rdenas.\r\n"
     "The ministry\u200b said\x00 nothing\x07 at all \x1b[31mred\x1b[0m \x9b2J ok.\r\n"
     "\u202eRTL override\u202c and \u2067isolate\u2069 and e\u0301\u0301\u0301 and ﷽ and 𝔘𝔫𝔦.\r\n"
-    "\t\tIndented\tline with שלום עולם and \"a second quote that is long enough\" said أحمد."
+    "\t\tIndented\tline with שלום עולם and \"a second quote, lone\ud800surrogate, long enough\" said أحمد."
 )
 
 
@@ -103,7 +103,7 @@ async def drive(folder: Path, keys: list[str]) -> None:
 
 
 def run_keys(template: Path, keys: list[str]) -> None:
-    with tempfile.TemporaryDirectory() as tmp, mock.patch.object(pyperclip, "copy", lambda text: None):
+    with tempfile.TemporaryDirectory() as tmp, mock.patch.object(pyperclip, "copy", lambda text: text.encode("utf-8")):
         folder = Path(tmp) / "ws"
         shutil.copytree(template, folder)
         asyncio.run(drive(folder, keys))
