@@ -16,6 +16,7 @@ from .review import Review
 from .screens.articles import ArticlesScreen
 from .screens.help import HelpScreen
 from .screens.reader import ReaderScreen
+from .spans import encodable, sanitize
 
 LOADING = "loading model"
 
@@ -115,7 +116,9 @@ class ReadTUI(App):
             try:
                 found = suggester.for_article(article)
             except Exception as exc:
-                self.post_message(ModelFailed(f"suggesting failed ({type(exc).__name__}: {exc})"))
+                from .suggest import FIX
+
+                self.post_message(ModelFailed(f"suggesting failed ({type(exc).__name__}: {exc}). {FIX}"))
                 return
             self.post_message(Suggested(aid, found))
         self.post_message(SuggestionsDone())
@@ -217,6 +220,16 @@ class ReadTUI(App):
         title = self.workspace.row(entry.article_id).get("title", "")
         self.notify(f"{'Undid' if undo else 'Redid'} {entry.what} in “{title[:50]}”.")
 
+    def notify(self, message: str, *, title: str = "", severity="information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every notification is plain text: titles and annotation text in them are data.
+
+        Textual's ``notify`` parses markup by default (``[@click=app.quit]`` in a title would
+        be a link that quits); readtui never uses markup in a message, so it is always off.
+        """
+        super().notify(sanitize(message), title=sanitize(title), severity=severity, timeout=timeout,
+                       markup=False)
+
     # -- help and clipboard -----------------------------------------------------------------------
 
     def action_help(self) -> None:
@@ -229,6 +242,7 @@ class ReadTUI(App):
 
     def copy_text(self, text: str) -> None:
         """Copy to the system clipboard; without one (SSH, no X) through the terminal (OSC 52)."""
+        text = encodable(text)  # a lone surrogate (a JSON escape) would crash either way
         try:
             pyperclip.copy(text)
         except pyperclip.PyperclipException:
@@ -237,7 +251,7 @@ class ReadTUI(App):
                 self._told_osc52 = True
                 self.notify("No system clipboard here; copying through the terminal (OSC 52), "
                             "which not every terminal supports.", timeout=8)
-        self.notify(f"Copied: {text[:80]}{'…' if len(text) > 80 else ''}", markup=False)
+        self.notify(f"Copied: {text[:80]}{'…' if len(text) > 80 else ''}")
 
 
 def make_app(workspace, *, model: str | None = None, annotator: str = "", suggester=None) -> ReadTUI:

@@ -61,6 +61,8 @@ class Review:
         return ann.changed(self.annotator, **changes)
 
     def accept(self, ann: Annotation) -> Entry:
+        if ann.kind == "entity" and ann.status == "rejected":  # another may have taken its place
+            self._check_free(ann.article_id, ann.start, ann.end, ignore=ann.id)
         return self.apply(ann.article_id, [self._change(ann, status="accepted")], what="accept")
 
     def reject(self, ann: Annotation) -> Entry:

@@ -15,10 +15,13 @@ from typing import Iterable, Sequence
 TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|(?<=\w)['’]\w+|\w+|[^\w\s]")
 WORD_RE = re.compile(r"\w")
 
-# C0 controls except \n (tab is made a space), DEL, C1 (includes the CSI introducer),
-# and the invisible characters that reorder or hide text in a terminal.
-CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# C0 controls except \n (tab and CR are made spaces), DEL, C1 (includes the CSI introducer),
+# the invisible characters that reorder or hide text in a terminal, and lone surrogates
+# (from JSON escapes like \ud800: no terminal can show one, and written out they take six cells).
+CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"
+                        "\ud800-\udfff]")
 PLACEHOLDER = "\ufffd"
+LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 Span = tuple[int, int]
 
@@ -26,11 +29,16 @@ Span = tuple[int, int]
 def sanitize(text: str) -> str:
     """``text`` safe to paint: same length (offsets map 1:1), no control characters.
 
-    Tabs become one space; other control characters, escape sequences' ESC and
-    bidi/zero-width marks become a visible ``�``.
+    Tabs and carriage returns (Windows line ends) become one space; other control
+    characters, escape sequences' ESC and bidi/zero-width marks become a visible ``�``.
     """
-    text = text.replace("\t", " ")
+    text = text.replace("\t", " ").replace("\r", " ")
     return CONTROL_RE.sub(lambda m: PLACEHOLDER * len(m.group()), text)
+
+
+def encodable(text: str) -> str:
+    """``text`` with lone surrogates made ``�``: what a clipboard (UTF-8) can take."""
+    return LONE_SURROGATE_RE.sub(PLACEHOLDER, text)
 
 
 def tokens(text: str) -> list[Span]:

@@ -42,7 +42,7 @@ class AnnotationPanel(Static):
         if ann.kind == "quote":
             t.append(" QUOTE ", style="bold reverse")
         else:
-            t.append(f" {ann.label} ", style=Style(color="#111111", bgcolor=colour, bold=True))
+            t.append(f" {sanitize(ann.label)} ", style=Style(color="#111111", bgcolor=colour, bold=True))
         status_style = {"pending": "yellow", "accepted": "green", "rejected": "red"}[ann.status]
         t.append(f"  {ann.status}", style=f"bold {status_style}")
         t.append(f"  {ann.origin}\n", style="dim")
@@ -60,7 +60,7 @@ class AnnotationPanel(Static):
                     t.append(_clip(sp.name, 60) + "\n")
         if ann.original:
             was = ann.original
-            t.append(f"was {was.get('label')} {was.get('start')}–{was.get('end')}\n", style="dim")
+            t.append(f"was {sanitize(str(was.get('label')))} {was.get('start')}–{was.get('end')}\n", style="dim")
         t.rstrip()
         self.update(t, layout=False)  # a fixed height: no layout pass per keystroke
 
