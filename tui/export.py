@@ -229,6 +229,14 @@ class Tokenizer:
         A token is split where a span starts or ends inside it; the space after a token
         becomes a token of its own when a span starts on it or ends just after it.
         """
+        return list(zip(*self.offsets(text, spans)))
+
+    def offsets(self, text: str, spans: Iterable[tuple[int, int]] = ()) -> tuple[list[int], list[int], list[bool]]:
+        """The tokens of ``__call__`` as three lists: starts, ends, followed_by_space.
+
+        Three lists rather than a tuple a token: the export encodes ~600 tokens an
+        article, and building and unpacking a tuple for each was a good part of its time.
+        """
         from spacy.attrs import IDX, LENGTH, SPACY
 
         starts: set[int] = set()
@@ -240,19 +248,20 @@ class Tokenizer:
             doc = self.nlp.tokenizer(text)
         except UnicodeEncodeError:  # lone surrogates (from JSON escapes): same length, same offsets
             doc = self.nlp.tokenizer(_SURROGATE.sub("\ufffd", text))
-        if not len(doc):
-            return []
+        n = len(doc)
+        if not n:
+            return [], [], []
         arr = doc.to_array([IDX, LENGTH, SPACY])
-        ends_at = arr[:, 0] + arr[:, 1] + arr[:, 2]
+        tok_end_arr = arr[:, 0] + arr[:, 1]
+        ends_at = tok_end_arr + arr[:, 2]
         if arr[0, 0] != 0 or ends_at[-1] != len(text) or (arr[1:, 0] != ends_at[:-1]).any():
             raise ValueError("spaCy's tokens do not cover the text")  # never seen; checked for free
         tok_start = arr[:, 0].tolist()
-        tok_end = (arr[:, 0] + arr[:, 1]).tolist()
+        tok_end = tok_end_arr.tolist()
         space = arr[:, 2].astype(bool).tolist()
-        out = list(zip(tok_start, tok_end, space))
         # Tokens to change: those a span starts or ends inside, and those whose trailing
-        # space a span starts on or ends after. Few per article: find them by offset.
-        index_of_end = {e: i for i, e in enumerate(tok_end)}
+        # space a span starts on or ends after. Few per article: find them by offset
+        # (both lists rise strictly: the tokens are contiguous and never empty).
         change: dict[int, list[int]] = {}  # token -> offsets to cut it at (inner) / [-1] for its space
         for c in starts | ends:
             if not 0 < c < len(text):
@@ -261,35 +270,37 @@ class Tokenizer:
             if tok_start[i] < c < tok_end[i]:
                 change.setdefault(i, []).append(c)
         for c in starts:
-            i = index_of_end.get(c)
-            if i is not None and space[i]:
+            i = bisect.bisect_left(tok_end, c)
+            if i < n and tok_end[i] == c and space[i]:
                 change.setdefault(i, []).append(-1)
         for c in ends:
-            i = index_of_end.get(c - 1)
-            if i is not None and space[i]:
+            i = bisect.bisect_left(tok_end, c - 1)
+            if i < n and tok_end[i] == c - 1 and space[i]:
                 change.setdefault(i, []).append(-1)
-        if not change:
-            return out
         for i in sorted(change, reverse=True):
-            s, e, w = out[i]
+            s, e, w = tok_start[i], tok_end[i], space[i]
             cuts = sorted(set(c for c in change[i] if c > 0))
-            pieces = [(a, b, False) for a, b in zip([s] + cuts, cuts + [e])]
+            p_start, p_end = [s] + cuts, cuts + [e]
+            p_space = [False] * len(p_start)
             if w and -1 in change[i]:
-                pieces.append((e, e + 1, False))  # the space, as a token
+                p_start.append(e)  # the space, as a token
+                p_end.append(e + 1)
+                p_space.append(False)
             elif w:
-                pieces[-1] = (pieces[-1][0], e, True)
-            out[i:i + 1] = pieces
-        return out
+                p_space[-1] = True
+            tok_start[i:i + 1] = p_start
+            tok_end[i:i + 1] = p_end
+            space[i:i + 1] = p_space
+        return tok_start, tok_end, space
 
     def doc(self, text: str, spans: Iterable[tuple[int, int]] = ()):
         """A spaCy Doc of ``text`` on which every span starts and ends on tokens."""
         from spacy.tokens import Doc
 
-        toks = self(text, spans)
+        starts, ends, space = self.offsets(text, spans)
         if _SURROGATE.search(text):
             raise ValueError("the text holds lone surrogates (\\ud800-\\udfff), which a spaCy Doc cannot")
-        doc = Doc(self.nlp.vocab, words=[text[s:e] for s, e, _ in toks], spaces=[w for _, _, w in toks])
-        return doc
+        return Doc(self.nlp.vocab, words=list(map(text.__getitem__, map(slice, starts, ends))), spaces=space)
 
 
 def _spans(annotations: Iterable[Annotation]) -> list[tuple[int, int]]:
@@ -348,20 +359,30 @@ def _extras(a: Annotation, annotator: str) -> dict[str, Any]:
 # --- JSONL (Prodigy) -------------------------------------------------------------
 
 def _jsonl_parts(article: Article, annotations: Iterable[Annotation], tokenizer: Tokenizer | None,
-                 check: bool) -> tuple[dict[str, Any], list[tuple[int, int, bool]]]:
-    """The record without its ``tokens`` (a None placeholder keeps the key order), and the tokens."""
+                 check: bool) -> tuple[dict[str, Any], tuple[list[int], list[int], list[bool]]]:
+    """The record without its ``tokens`` (a None placeholder keeps the key order), and the tokens
+    (``Tokenizer.offsets``: starts, ends, followed_by_space)."""
     anns = sorted(annotations, key=lambda a: (a.start, -a.end, a.kind, a.id))
     if check:
         check_annotations(article, anns)
     text = article.text
+    marked = _spans(anns)
     try:
-        toks = (tokenizer or _default_tokenizer())(text, _spans(anns))
+        toks = (tokenizer or _default_tokenizer()).offsets(text, marked)
     except ValueError as exc:
         raise ExportError(article.id, None, None, str(exc)) from None
+    # The token starting (first) or ending (last) at each span's offsets, looked up for
+    # the spans only: the tokens rise strictly, so bisect finds them.
+    tok_start, tok_end, _ = toks
+    n = len(tok_start)
     first, last = {}, {}
-    for i, (s, e, _) in enumerate(toks):
-        first[s] = i
-        last[e] = i
+    for s, e in marked:
+        i = bisect.bisect_left(tok_start, s)
+        if i < n and tok_start[i] == s:
+            first[s] = i
+        i = bisect.bisect_left(tok_end, e)
+        if i < n and tok_end[i] == e:
+            last[e] = i
 
     def span(start: int, end: int, label: str) -> dict[str, Any]:
         return {"start": start, "end": end, "token_start": first.get(start), "token_end": last.get(end),
@@ -407,7 +428,7 @@ def _jsonl_parts(article: Article, annotations: Iterable[Annotation], tokenizer:
         "_timestamp": max(times) if times else int(datetime.now(timezone.utc).timestamp()),
     }
     if check:
-        _check_parts(article.id, text, toks, rec, first, last)
+        _check_parts(article.id, text, (), rec, first, last)
     return rec, toks
 
 
@@ -415,10 +436,13 @@ def jsonl_record(article: Article, annotations: Iterable[Annotation],
                  tokenizer: Tokenizer | None = None, *, check: bool = True) -> dict[str, Any]:
     """One article as a Prodigy-shaped task (see the module docstring); checked before it returns."""
     rec, toks = _jsonl_parts(article, annotations, tokenizer, check)
-    text = article.text
-    rec["tokens"] = [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": w}
-                     for i, (s, e, w) in enumerate(toks)]
+    rec["tokens"] = _token_dicts(article.text, toks)
     return rec
+
+
+def _token_dicts(text: str, toks: tuple[list[int], list[int], list[bool]]) -> list[dict[str, Any]]:
+    return [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": w}
+            for i, (s, e, w) in enumerate(zip(*toks))]
 
 
 _WS = ("false", "true")
@@ -430,7 +454,7 @@ def jsonl_line(article: Article, annotations: Iterable[Annotation],
     rec, toks = _jsonl_parts(article, annotations, tokenizer, True)
     text = article.text
     tokens = ",".join([f'{{"text":{_encode(text[s:e])},"start":{s},"end":{e},"id":{i},"ws":{_WS[w]}}}'
-                       for i, (s, e, w) in enumerate(toks)])
+                       for i, (s, e, w) in enumerate(zip(*toks))])
     keys = list(rec)
     at = keys.index("tokens")
     head = json.dumps({k: rec[k] for k in keys[:at]}, ensure_ascii=False)
@@ -441,8 +465,7 @@ def jsonl_line(article: Article, annotations: Iterable[Annotation],
     try:
         return (line + "\n").encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: escaped, it survives any reader
-        rec["tokens"] = [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": w}
-                         for i, (s, e, w) in enumerate(toks)]
+        rec["tokens"] = _token_dicts(text, toks)
         return (json.dumps(rec, ensure_ascii=True) + "\n").encode("ascii")
 
 
