@@ -74,12 +74,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 
+import orjson
+
 from .model import QUOTE_LABEL, Annotation, Article
 
-try:
-    from json.encoder import c_encode_basestring as _encode  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - CPython has it
-    from json.encoder import py_encode_basestring as _encode
 
 FORMATS = ("jsonl", "spacy", "doccano")
 SUFFIXES = {"jsonl": ".jsonl", "spacy": ".spacy", "doccano": ".doccano.jsonl"}
@@ -445,26 +443,30 @@ def _token_dicts(text: str, toks: tuple[list[int], list[int], list[bool]]) -> li
             for i, (s, e, w) in enumerate(zip(*toks))]
 
 
-_WS = ("false", "true")
+_TO_JSON = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(x, ensure_ascii=False), made once
 
 
 def jsonl_line(article: Article, annotations: Iterable[Annotation],
                tokenizer: Tokenizer | None = None) -> bytes:
-    """``jsonl_record`` as one UTF-8 JSON line, checked; the tokens encoded without dicts (fast)."""
+    """``jsonl_record`` as one UTF-8 JSON line, checked; the same bytes as ``json.dumps``.
+
+    The tokens (nine tenths of the line) are encoded by orjson, which writes a string
+    exactly as ``json.dumps(..., ensure_ascii=False)`` does and compact separators, as
+    the token list always had; the rest of the record by ``json.dumps``.
+    """
     rec, toks = _jsonl_parts(article, annotations, tokenizer, True)
     text = article.text
-    tokens = ",".join([f'{{"text":{_encode(text[s:e])},"start":{s},"end":{e},"id":{i},"ws":{_WS[w]}}}'
-                       for i, (s, e, w) in enumerate(zip(*toks))])
     keys = list(rec)
     at = keys.index("tokens")
-    head = json.dumps({k: rec[k] for k in keys[:at]}, ensure_ascii=False)
-    tail = json.dumps({k: rec[k] for k in keys[at + 1:]}, ensure_ascii=False)
-    line = f'{head[:-1]}, "tokens": [{tokens}], {tail[1:]}'
-    if "\x85" in line or "\u2028" in line or "\u2029" in line:
-        line = line.translate(_LINE_BREAKS)
+    head = _TO_JSON({k: rec[k] for k in keys[:at]})[:-1]  # holds the text: every token's text is in it
+    tail = _TO_JSON({k: rec[k] for k in keys[at + 1:]})[1:]
     try:
-        return (line + "\n").encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate: escaped, it survives any reader
+        tokens = orjson.dumps(_token_dicts(text, toks))
+        if any(c in head or c in tail for c in "\x85\u2028\u2029"):
+            line = f'{head}, "tokens": {tokens.decode("utf-8")}, {tail}\n'.translate(_LINE_BREAKS)
+            return line.encode("utf-8")
+        return b"".join((head.encode("utf-8"), b', "tokens": ', tokens, b", ", tail.encode("utf-8"), b"\n"))
+    except (orjson.JSONEncodeError, UnicodeEncodeError):  # a lone surrogate: escaped, it survives any reader
         rec["tokens"] = _token_dicts(text, toks)
         return (json.dumps(rec, ensure_ascii=True) + "\n").encode("ascii")
 
