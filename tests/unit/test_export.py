@@ -15,7 +15,7 @@ import pytest
 from tui.__main__ import main
 from tui.commands import import_records
 from tui.export import (
-    ExportError, Tokenizer, check_record, doccano_record, export, jsonl_record, speaker_of,
+    ExportError, Tokenizer, check_record, doccano_record, export, gold, jsonl_record, speaker_of,
     spacy_doc,
 )
 from tui.ingest import read_paths
@@ -289,19 +289,37 @@ def test_a_broken_record_stops_the_export_and_leaves_nothing(reviewed_ws, tmp_pa
 
 
 @pytest.mark.slow
-def test_parallel_jsonl_is_the_same_file_and_stops_on_a_broken_record(reviewed_ws, tmp_path, capsys):
+@pytest.mark.parametrize("fmt", ["jsonl", "spacy", "doccano"])
+def test_parallel_export_is_the_same_file_and_stops_on_a_broken_record(reviewed_ws, tmp_path, capsys, fmt):
     out = tmp_path / "out"
     out.mkdir()
-    one, two = out / "one.jsonl", out / "two.jsonl"
-    assert run("export", "--db", reviewed_ws, "-o", one, "--all", "-j", "1") == 0
-    assert run("export", "--db", reviewed_ws, "-o", two, "--all", "-j", "2") == 0
+    one, two = out / "one", out / "two"
+    assert run("export", "--db", reviewed_ws, "-o", one, "--all", "-j", "1", "--format", fmt) == 0
+    assert run("export", "--db", reviewed_ws, "-o", two, "--all", "-j", "2", "--format", fmt) == 0
     assert one.read_bytes() == two.read_bytes()
     aid, start, end = _break_a_span(reviewed_ws)
     capsys.readouterr()
-    assert run("export", "--db", reviewed_ws, "-o", out / "three.jsonl", "--all", "-j", "2") == 1
+    assert run("export", "--db", reviewed_ws, "-o", out / "three", "--all", "-j", "2", "--format", fmt) == 1
     msg = " ".join(capsys.readouterr().err.split())
     assert aid in msg and f"{start}-{end}" in msg
-    assert sorted(p.name for p in out.iterdir()) == ["one.jsonl", "two.jsonl"]
+    assert sorted(p.name for p in out.iterdir()) == ["one", "two"]
+
+
+@pytest.mark.slow
+def test_parallel_writer_joins_docbin_parts_as_one_docbin_would(reviewed_ws):
+    from functools import partial
+
+    from tui.export import write_parallel, write_records
+    from tui.store import read_articles
+
+    with Workspace.open(reviewed_ws, readonly=True) as ws:
+        ids = [r["id"] for r in ws.rows()]
+        one = io.BytesIO()
+        write_records(gold(ws.iter_articles(ids), all=True), one, "spacy")
+    two = io.BytesIO()
+    # One article a share: the DocBin is joined from as many parts as there are articles.
+    write_parallel(ids, partial(read_articles, reviewed_ws), two, "spacy", all=True, jobs=1, chunk=1)
+    assert one.getvalue() == two.getvalue()
 
 
 def test_broken_stdout_export_writes_nothing(reviewed_ws):
