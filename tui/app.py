@@ -152,7 +152,7 @@ class ReadTUI(App):
         if isinstance(screen, ReaderScreen) and screen.article_id == aid:
             screen.reload_annotations()
         elif isinstance(screen, ArticlesScreen):
-            screen.reload()
+            screen.refresh_rows()
         self.refresh_progress()
 
     def on_suggestions_done(self, message: SuggestionsDone) -> None:
@@ -215,7 +215,7 @@ class ReadTUI(App):
             else:
                 screen.open(entry.article_id)
         elif isinstance(screen, ArticlesScreen):
-            screen.reload()
+            screen.refresh_rows()
         self.refresh_progress()
         title = self.workspace.row(entry.article_id).get("title", "")
         self.notify(f"{'Undid' if undo else 'Redid'} {entry.what} in “{title[:50]}”.")
