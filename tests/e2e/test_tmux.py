@@ -52,6 +52,14 @@ class Terminal:
         for k in keys:
             subprocess.run(["tmux", "send-keys", "-t", self.name, k], check=True)
 
+    def quit(self, timeout: float = 20.0) -> None:
+        """Press ctrl+q and wait for readtui to exit."""
+        self.keys("C-q")
+        deadline = time.monotonic() + timeout
+        while self.alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not self.alive(), "readtui did not quit on ctrl+q"
+
     def close(self) -> None:
         if self.alive():
             tmux("kill-session", "-t", self.name)
@@ -79,11 +87,7 @@ def test_review_an_article_in_a_real_terminal(tmp_path: Path):
         term.wait(lambda s: "Done. Next:" in s, "the next article after marking this one done")
         term.keys("Escape")
         term.wait(lambda s: "articles 1/2 done" in s, "the article marked done in the list")
-        term.keys("C-q")
-        deadline = time.monotonic() + 20
-        while term.alive() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not term.alive(), "readtui did not quit on ctrl+q"
+        term.quit()
     finally:
         term.close()
 
