@@ -233,6 +233,9 @@ def parse_news(content: str, path: str = "") -> Article:
 def _span_annotations(rec: dict, article: Article, where: str) -> list[Annotation]:
     """Annotations a record brings: Prodigy/readtui ``spans`` and ``quotes``, doccano ``label``/``entities``."""
     text = article.text
+    for key in ("spans", "quotes", "entities", "relations"):
+        if rec.get(key) is not None and not isinstance(rec[key], list):
+            raise ImportProblem(where, f"{key!r} must be a list, got {type(rec[key]).__name__}")
     annotator = str(rec.get("_annotator_id") or "")
     status_default = "accepted"
     out: list[Annotation] = []

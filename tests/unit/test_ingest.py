@@ -102,6 +102,16 @@ def test_jsonl_bad_lines_are_reported_and_good_ones_kept(tmp_path):
     assert "outside the text" in msgs[4] and "'Span'" in msgs[5]
 
 
+@pytest.mark.parametrize("key", ["spans", "quotes", "entities", "relations"])
+@pytest.mark.parametrize("value", [True, 3, "x", {"start": 0}])
+def test_span_lists_that_are_not_lists_are_reported(tmp_path, key, value):
+    f = tmp_path / "odd.jsonl"
+    f.write_text(json.dumps({"text": "Some text.", key: value}) + "\n" + '{"text": "Fine."}\n')
+    bad, good = list(read_paths([f]))
+    assert isinstance(bad, ImportProblem) and f"{key!r} must be a list" in str(bad) and bad.line == 1
+    assert good.article.text == "Fine."
+
+
 def test_bad_files_are_reported_with_path(tmp_path):
     (tmp_path / "empty.txt").write_text("")
     (tmp_path / "bin.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
