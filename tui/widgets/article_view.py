@@ -14,6 +14,7 @@ from itertools import accumulate
 from typing import Iterable
 
 from rich.cells import cell_len
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region, Size
@@ -81,6 +82,30 @@ class _Layout:
 
     def line_of(self, d: int) -> int:
         return max(0, bisect_right([ln[0] for ln in self.lines], d) - 1)
+
+
+def cut_lines(segments: list[Segment], lines: list[tuple[int, int]], width: int) -> list[Strip]:
+    """One strip per wrapped line, cut from a block rendered once: rendering each line
+    as a slice of the block's Text costs a Text copy per line, the bulk of a key press."""
+    strips = []
+    k, pos = 0, 0  # segments[k] starts at display offset pos
+    for ds, de in lines:
+        while k < len(segments) and pos + len(segments[k].text) <= ds:
+            pos += len(segments[k].text)
+            k += 1
+        parts = []
+        j, p = k, pos
+        while j < len(segments) and p < de:
+            seg = segments[j]
+            e = p + len(seg.text)
+            a, b = max(ds, p), min(de, e)
+            if b > a:
+                parts.append(Segment(seg.text[a - p:b - p], seg.style))
+            p, j = e, j + 1
+        if not any(seg.style for seg in parts):  # an unstyled line, as Rich renders one
+            parts = [Segment("".join(seg.text for seg in parts))]
+        strips.append(Strip(parts).extend_cell_length(width).crop(0, width))
+    return strips
 
 
 def wrap(display: str, width: int) -> list[tuple[int, int]]:
@@ -541,13 +566,7 @@ class ArticleView(ScrollView, can_focus=False):
         caret_hidden = cur is not None and cur.start <= cs < cur.end and sel is None
         if not caret_hidden and cs < be and ce > bs and ce > cs:
             text.stylize(self._style("article--caret"), lay.d(bs, cs), lay.d_end(bs, ce))
-        console = self.app.console
-        width = self._width
-        strips = []
-        for ds, de in lay.lines:
-            segments = list(text[ds:de].render(console, end=""))
-            strip = Strip(segments).extend_cell_length(width)
-            strips.append(strip.crop(0, width))
+        strips = cut_lines(list(text.render(self.app.console, end="")), lay.lines, self._width)
         self._strips[bi] = strips
         return strips
 

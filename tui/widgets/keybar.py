@@ -33,8 +33,15 @@ class KeyBar(Widget):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
+    _shown: tuple | None = None
+
     def _bindings_changed(self, screen: Screen) -> None:
-        self.refresh()
+        # The reader refreshes its bindings on every key; most keys change nothing here.
+        text = self.render()
+        shown = (text.plain, text.spans)
+        if shown != self._shown:
+            self._shown = shown
+            self.refresh()
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("keybar--key")

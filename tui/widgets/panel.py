@@ -31,12 +31,12 @@ class AnnotationPanel(Static):
             t.append("Selecting\n", style="bold")
             t.append(_clip(selection, 160) or "…", style="italic")
             t.append("\n1–9 entity · \" quote · esc cancel", style="dim")
-            self.update(t, layout=False)
+            self._put(t)
             return
         if ann is None:
             t.append("No annotation selected\n", style="bold")
             t.append("n / p to step through them", style="dim")
-            self.update(t, layout=False)
+            self._put(t)
             return
         colour = LABEL_COLOURS.get(ann.label, OTHER_COLOUR)
         if ann.kind == "quote":
@@ -62,7 +62,13 @@ class AnnotationPanel(Static):
             was = ann.original
             t.append(f"was {sanitize(str(was.get('label')))} {was.get('start')}–{was.get('end')}\n", style="dim")
         t.rstrip()
-        self.update(t, layout=False)  # a fixed height: no layout pass per keystroke
+        self._put(t)
+
+    def _put(self, t: Text) -> None:
+        shown = (t.plain, t.spans)
+        if shown != getattr(self, "_shown", None):  # moving the caret changes nothing here
+            self._shown = shown
+            self.update(t, layout=False)  # a fixed height: no layout pass per keystroke
 
 
 class Legend(Static):
