@@ -139,6 +139,8 @@ class ReadTUI(App):
     def on_model_failed(self, message: ModelFailed) -> None:
         self.model_status = "no suggestions (model missing)"
         self.refresh_progress()
+        if isinstance(self.screen, ArticlesScreen):
+            self.screen.refresh_rows()  # "awaiting model" no longer
         self.notify(f"{message.error}\nYou can still read and annotate by hand.",
                     title="No suggestions", severity="error", timeout=20)
 

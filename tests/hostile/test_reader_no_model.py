@@ -78,6 +78,7 @@ async def test_missing_model(unsuggested, model):
         assert model in message  # names what it tried
         assert "Traceback" not in message
         assert "no suggestions" in app.sub_title
+        assert "no model" in screen_text(app) and "awaiting model" not in screen_text(app)
         no_traceback(app)
         await annotate_by_hand(app, pilot, unsuggested)
         no_traceback(app)

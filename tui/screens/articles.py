@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input
+from textual.widgets import Header, Input
 
 from ..spans import sanitize
+from ..widgets.article_list import ArticleList, Column
 from ..widgets.keybar import KeyBar
 
 STATE_TEXT = {"new": ("new", "dim"), "in_progress": ("in progress", "yellow"), "done": ("done", "green")}
+COLUMNS = [Column("Title", 60), Column("Source", 12), Column("Published", 10), Column("State", 11),
+           Column("Progress", 16)]
 
 
-def _cell(text: str, style: str = "") -> Text:
-    return Text(" ".join(sanitize(text).split()), style=style, no_wrap=True, overflow="ellipsis")
+def _plain(text: str) -> str:
+    return " ".join(sanitize(text).split())
 
 
 class ArticlesScreen(Screen):
@@ -35,77 +37,62 @@ class ArticlesScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self._texts: dict[str, str] = {}
-        self._shown: dict[str, tuple] = {}  # article id -> what its row shows now
+        self._shown: dict[str, tuple] = {}  # article id -> what its row showed when drawn
         self._query = ""
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
         yield Input(placeholder="filter by title and text", id="filter")
-        yield DataTable(id="articles", cursor_type="row", zebra_stripes=True)
+        yield ArticleList(COLUMNS, self._cells, id="articles")
         yield KeyBar()
 
     @property
-    def table(self) -> DataTable:
-        return self.query_one("#articles", DataTable)
+    def article_list(self) -> ArticleList:
+        return self.query_one("#articles", ArticleList)
 
     def on_mount(self) -> None:
-        t = self.table
-        t.add_column("Title", key="title", width=60)
-        t.add_column("Source", key="source", width=12)
-        t.add_column("Published", key="published", width=10)
-        t.add_column("State", key="state", width=11)
-        t.add_column("Progress", key="progress", width=16)
         self.query_one("#filter").display = False
         self.reload()
-        t.focus()
+        self.article_list.focus()
 
     def on_screen_resume(self) -> None:
         self.refresh_rows()
 
-    @staticmethod
-    def _status(row: dict) -> tuple[Text, Text]:
+    def _progress(self, row: dict) -> tuple[tuple[str, str], tuple[str, str]]:
         label, style = STATE_TEXT.get(row.get("state", "new"), ("?", ""))
         total, reviewed = row.get("annotations", 0), row.get("reviewed", 0)
-        progress = f"{reviewed}/{total} reviewed" if row.get("suggested", True) or total else "awaiting model"
-        return Text(label, style=style), Text(progress)
+        if row.get("suggested", True) or total:
+            return (label, style), (f"{reviewed}/{total} reviewed", "")
+        failed = self.app.model_status.startswith("no suggestions")
+        return (label, style), (("no model", "red") if failed else ("awaiting model", "dim"))
+
+    def _state(self, row: dict) -> tuple:
+        waiting = "" if row.get("suggested", True) else self.app.model_status
+        return row.get("state"), row.get("annotations"), row.get("reviewed"), waiting
+
+    def _cells(self, article_id: str) -> list[tuple[str, str]]:
+        """What the list shows for an article: asked only when its row is drawn."""
+        row = self.app.workspace.row(article_id)
+        self._shown[article_id] = self._state(row)
+        return [(_plain(row.get("title") or "(untitled)"), ""), (_plain(row.get("source", "")), "dim"),
+                (_plain((row.get("published") or "")[:10]), ""), *self._progress(row)]
 
     def refresh_rows(self) -> None:
-        """Update the state and progress of the rows that changed (coming back from the
-        reader): refilling a table of 10,000 articles would take seconds."""
-        t = self.table
+        """Draw again the rows whose state or progress changed (coming back from the reader,
+        suggestions arriving); only rows drawn so far can show something stale."""
         ws = self.app.workspace
         for aid, shown in list(self._shown.items()):
-            row = ws.row(aid)
-            now = (row.get("state"), row.get("annotations"), row.get("reviewed"), row.get("suggested", True))
-            if now != shown:
-                state, progress = self._status(row)
-                t.update_cell(aid, "state", state)
-                t.update_cell(aid, "progress", progress)
-                self._shown[aid] = now
+            if self._state(ws.row(aid)) != shown:
+                del self._shown[aid]
+                self.article_list.refresh_row(aid)
         self.app.refresh_progress()
 
     def reload(self) -> None:
-        """Fill the table from the store's summary rows, keeping the highlighted article."""
-        t = self.table
-        keep = None
-        if t.row_count:
-            try:
-                keep = t.coordinate_to_cell_key(t.cursor_coordinate).row_key.value
-            except Exception:
-                keep = None
-        t.clear()
-        self._shown.clear()
-        ws = self.app.workspace
+        """Fill the list from the store's summary rows, keeping the highlighted article."""
         q = self._query.casefold()
-        for row in ws.rows():
-            if q and q not in self._haystack(row):
-                continue
-            t.add_row(_cell(row.get("title") or "(untitled)"), _cell(row.get("source", ""), "dim"),
-                      _cell((row.get("published") or "")[:10]), *self._status(row), key=row["id"])
-            self._shown[row["id"]] = (row.get("state"), row.get("annotations"), row.get("reviewed"),
-                                      row.get("suggested", True))
-        if keep is not None and keep in t.rows:
-            t.move_cursor(row=t.get_row_index(keep), animate=False)
+        ids = [row["id"] for row in self.app.workspace.rows() if not q or q in self._haystack(row)]
+        self._shown.clear()
+        self.article_list.set_rows(ids, keep=self.article_list.highlighted)
         self.app.refresh_progress()
 
     def _haystack(self, row: dict) -> str:
@@ -116,27 +103,20 @@ class ArticlesScreen(Screen):
         return hay
 
     def highlighted_id(self) -> str | None:
-        t = self.table
-        if not t.row_count:
-            return None
-        return t.coordinate_to_cell_key(t.cursor_coordinate).row_key.value
+        return self.article_list.highlighted
 
     def action_open(self) -> None:
         aid = self.highlighted_id()
         if aid is not None:
             self.app.open_article(aid)
 
-    @on(DataTable.RowSelected)
-    def _selected(self, event: DataTable.RowSelected) -> None:
+    @on(ArticleList.Selected)
+    def _selected(self, event: ArticleList.Selected) -> None:
         event.stop()
-        self.app.open_article(event.row_key.value)
+        self.app.open_article(event.row_id)
 
     def action_cursor(self, step: int) -> None:
-        t = self.table
-        if step > 0:
-            t.action_cursor_down()
-        else:
-            t.action_cursor_up()
+        self.article_list.action_move(step)
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -149,7 +129,7 @@ class ArticlesScreen(Screen):
         box.display = False
         self._query = ""
         self.reload()
-        self.table.focus()
+        self.article_list.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
@@ -166,4 +146,4 @@ class ArticlesScreen(Screen):
     def _filter_submitted(self, event: Input.Submitted) -> None:
         if not self._query:
             event.control.display = False
-        self.table.focus()
+        self.article_list.focus()
