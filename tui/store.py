@@ -617,6 +617,21 @@ class Workspace:
             article, anns = hit if hit is not None else self._read_shard(aid)
             yield article, sorted(anns.values(), key=lambda a: (a.start, -a.end, a.kind, a.id))
 
+    def texts(self, ids: Iterable[str]) -> Iterator[tuple[str, str]]:
+        """(id, text) of each article, for the list's filter: the text alone, without
+        building the annotations. A damaged file gives "" here; opening it reports it."""
+        for aid in ids:
+            hit = self._cache.get(aid)
+            if hit is not None:
+                yield aid, hit[0].text
+                continue
+            try:
+                body = next(iter((_read_json(self.shards / shard_name(aid)).get("article") or {}).values()))
+                text = body.get("text") if isinstance(body, dict) else ""
+            except (WorkspaceCorrupt, StopIteration, AttributeError):
+                text = ""
+            yield aid, text if isinstance(text, str) else ""
+
     def _load_article(self, article_id: str) -> tuple[Article, dict[str, Annotation]]:
         hit = self._cache.get(article_id)
         if hit is not None:

@@ -102,7 +102,11 @@ async def test_filter_keeps_the_highlighted_article_when_it_still_matches(long_w
         for _ in range(7):
             await pilot.press("j")
         assert app.screen.highlighted_id() == "a007"
-        await pilot.press("slash", *"number 7", "enter")  # a007, a070–a079
+        await pilot.press("slash", *"Article 00")  # titles: searched at once
+        await pilot.pause()
+        assert app.screen.article_list.ids == [f"a{i:03d}" for i in range(10)]
+        await app.workers.wait_for_complete()
+        await pilot.press(*["backspace"] * 10, *"number 7", "enter")  # the text: a007, a070–a079
         await pilot.pause()
         shown = app.screen.article_list
         assert shown.ids == ["a007", *[f"a{i:03d}" for i in range(70, 80)]]

@@ -79,6 +79,7 @@ async def test_slash_filters_over_title_and_text(app, ws):
     texts = {r["id"]: ws.article(r["id"]).text for r in ws.rows()}
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", *"counterterrorism")
+        await app.workers.wait_for_complete()  # the texts are read in a worker
         await pilot.pause()
         shown = app.screen.article_list
         expected = [i for i, t in texts.items() if "counterterrorism" in t]

@@ -184,3 +184,12 @@ def test_labels_for_a_new_workspace(ws_path):
         assert ws.labels == ("PERSON", "ORG")
     with Workspace.open(ws_path, labels=["GPE"]) as ws:  # only when created
         assert ws.labels == ("PERSON", "ORG")
+
+
+def test_texts_for_the_filter_reads_text_alone_and_survives_a_damaged_file(ws_path):
+    with Workspace.open(ws_path) as ws:
+        ws.add_articles([(article("a1"), [entity()]), (article("a2", text="Other words."), []),
+                         (article("a3", text="Third."), [])])
+        ws.article("a2")  # one from the cache, the others from their files
+        (ws_path.with_name("workspace.json.d") / shard_name("a3")).write_text("{not json")
+        assert dict(ws.texts(["a1", "a2", "a3"])) == {"a1": TEXT, "a2": "Other words.", "a3": ""}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -39,6 +39,7 @@ class ArticlesScreen(Screen):
         self._texts: dict[str, str] = {}
         self._shown: dict[str, tuple] = {}  # article id -> what its row showed when drawn
         self._query = ""
+        self._indexing = False
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
@@ -96,11 +97,23 @@ class ArticlesScreen(Screen):
         self.app.refresh_progress()
 
     def _haystack(self, row: dict) -> str:
+        """What the filter searches: the title, and the text once the index has it."""
         hay = self._texts.get(row["id"])
-        if hay is None:
-            hay = (row.get("title", "") + "\n" + self.app.workspace.article(row["id"]).text).casefold()
-            self._texts[row["id"]] = hay
-        return hay
+        return hay if hay is not None else (row.get("title") or "").casefold()
+
+    @work(thread=True, exclusive=True, group="filter-index")
+    def _index_texts(self, ids: list[str]) -> None:
+        """Read every article's text for the filter, off the UI thread: at 10,000 articles
+        that takes seconds, and the list filters by title meanwhile."""
+        ws = self.app.workspace
+        texts = {aid: ((ws.row(aid).get("title") or "") + "\n" + text).casefold() for aid, text in ws.texts(ids)}
+        self.app.call_from_thread(self._indexed, texts)
+
+    def _indexed(self, texts: dict[str, str]) -> None:
+        self._texts.update(texts)
+        self._indexing = False
+        if self._query:
+            self.reload()
 
     def highlighted_id(self) -> str | None:
         return self.article_list.highlighted
@@ -122,6 +135,10 @@ class ArticlesScreen(Screen):
         box = self.query_one("#filter", Input)
         box.display = True
         box.focus()
+        missing = [r["id"] for r in self.app.workspace.rows() if r["id"] not in self._texts]
+        if missing and not self._indexing:
+            self._indexing = True
+            self._index_texts(missing)
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
