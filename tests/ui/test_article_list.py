@@ -118,3 +118,13 @@ async def test_filter_keeps_the_highlighted_article_when_it_still_matches(long_w
         await pilot.press("escape")
         await pilot.pause()
         assert shown.row_count == N and app.screen.highlighted_id() == "a012"
+
+
+async def test_a_narrow_terminal_shortens_the_titles_and_keeps_every_column(long_ws):
+    app = make_app(long_ws, annotator="t")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Progress" in text and "0/1 reviewed" in text  # no sideways scrolling needed
+        assert "Article 000" in text
+        assert app.screen.article_list.max_scroll_x == 0

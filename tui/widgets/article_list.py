@@ -28,6 +28,7 @@ class Column:
     width: int
 
 
+MIN_FIRST = 18  # so every column fits an 80-column terminal beside a scrollbar
 Cell = tuple[str, str]  # text, and a style name ("" plain, "dim", "green", …)
 
 
@@ -85,6 +86,7 @@ class ArticleList(ScrollView, can_focus=True):
                  id: str | None = None) -> None:
         super().__init__(id=id)
         self.columns = list(columns)
+        self.widths = [c.width for c in self.columns]
         self._cells = cells  # a row id -> its cells; asked only for rows on screen
         self.ids: list[str] = []
         self.cursor = 0
@@ -101,7 +103,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     @property
     def line_width(self) -> int:
-        return sum(c.width + 2 for c in self.columns)
+        return sum(w + 2 for w in self.widths)
 
     # -- content --------------------------------------------------------------------------
 
@@ -121,7 +123,13 @@ class ArticleList(ScrollView, can_focus=True):
             self.refresh_line(self.ids.index(row_id) + 1)
 
     def on_resize(self) -> None:
+        """The first column (the title) takes the width the others leave, at least MIN_FIRST cells."""
+        others = sum(w + 2 for w in self.widths[1:])
+        room = self.size.width - self.styles.scrollbar_size_vertical - others - 2  # a scrollbar or not
+        self.widths[0] = max(MIN_FIRST, room)
+        self.virtual_size = Size(self.line_width, len(self.ids) + 1)
         self._lines.clear()
+        self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -142,8 +150,8 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _line(self, cells: Sequence[Cell], base: Style) -> Strip:
         segments = []
-        for col, (text, style) in zip(self.columns, cells):
-            segments.append(Segment(" " + fit(text, col.width) + " ", base + self._style(style)))
+        for width, (text, style) in zip(self.widths, cells):
+            segments.append(Segment(" " + fit(text, width) + " ", base + self._style(style)))
         return Strip(segments)
 
     def render_line(self, y: int) -> Strip:
