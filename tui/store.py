@@ -33,6 +33,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
+import orjson
 from tinydb.storages import Storage
 
 from .model import (
@@ -57,6 +58,9 @@ class WorkspaceCorrupt(WorkspaceError):
         self.path, self.reason, self.backup = Path(path), reason, backup
         hint = f"; a backup exists at {backup}" if backup else ""
         super().__init__(f"{path} is damaged ({reason}); it was left untouched{hint}")
+
+    def __reduce__(self):  # raised in an export's worker process, re-raised in the parent
+        return (type(self), (self.path, self.reason, self.backup))
 
 
 class WorkspaceTooNew(WorkspaceError):
@@ -144,6 +148,25 @@ def write_many(files: Sequence[tuple[Path, str]]) -> None:
                          f"{exc.strerror or exc}") from exc
 
 
+_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+_LONG_NUMBER = b"0" * 19
+
+
+def _loads(raw: bytes) -> Any:
+    """``json.loads(raw)``, by orjson (twice as fast) where it gives the same result.
+
+    It does not where it refuses what json reads (NaN, lone surrogates, a BOM: then
+    json reads it) or gives another value: an integer past 64 bits becomes a float.
+    Those need 19 digits in a row; anything with a run that long goes to json.
+    """
+    if _LONG_NUMBER not in raw.translate(_DIGITS):
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(raw)
+
+
 def _read_json(path: Path) -> dict:
     try:
         raw = path.read_bytes()
@@ -152,7 +175,7 @@ def _read_json(path: Path) -> dict:
     if not raw.strip():
         raise WorkspaceCorrupt(path, "the file is empty")
     try:
-        data = json.loads(raw)
+        data = _loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise WorkspaceCorrupt(path, f"not valid JSON: {exc}") from None
     if not isinstance(data, dict):
@@ -380,6 +403,29 @@ def read_articles(path: str | Path, ids: Sequence[str]) -> list[tuple[Article, l
     if ws is None:
         ws = _READERS[key] = Workspace.open(path, readonly=True, create=False)
     return list(ws.iter_articles(ids))
+
+
+def prefetch_articles(path: str | Path, ids: Iterable[str]) -> None:
+    """Ask the OS to read the files of these articles into memory, in the background.
+
+    For a large export: a thread calls it ahead of the worker processes, which then
+    find the files in the page cache instead of waiting for the disk one by one.
+    """
+    shards = Path(path).with_name(Path(path).name + ".d")
+    advise = getattr(os, "posix_fadvise", None)
+    if advise is None:
+        return
+    for aid in ids:
+        try:
+            fd = os.open(shards / shard_name(aid), os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            advise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 class Workspace:

@@ -184,3 +184,19 @@ def test_labels_for_a_new_workspace(ws_path):
         assert ws.labels == ("PERSON", "ORG")
     with Workspace.open(ws_path, labels=["GPE"]) as ws:  # only when created
         assert ws.labels == ("PERSON", "ORG")
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"a": 1, "a": 2}', b'{"t": "\\ud800 lone"}', b'[1e400, NaN, -Infinity]', b'[123456789012345678901234567890]',
+    b'[-9999999999999999999, 9223372036854775807]', b'\xef\xbb\xbf{"bom": 1}', b'{"x": "\\ud83c\\udf89 Zo\\u00eb"}',
+    b'[1.0, -0.0, 5e-324, 0.1, 1e16]', '{"utf16": "é"}'.encode("utf-16"), b'{"n": null, "b": [true, false]}',
+])
+def test_shards_read_as_json_reads_them(raw):
+    """orjson reads the workspace's files where it gives what json gives, json the rest."""
+    from tui.store import _loads
+
+    want = json.loads(raw)
+    got = _loads(raw)
+    assert json.dumps(got) == json.dumps(want) and repr(got) == repr(want)
+    with pytest.raises(ValueError):
+        _loads(b'{"broken": ')
