@@ -244,9 +244,9 @@ def export_gold(args: Namespace) -> int:
         # starting them does not (10k articles: 4.1 s in one, 4.8 s in two, written in place).
         big = len(ids) >= 2000 and args.format != "doccano"
         jobs = args.jobs if args.jobs > 0 else (min(os.cpu_count() or 1, 4) if big else 1)
-        # The worker processes start first (forked before the progress bar starts its thread)
-        # and load spaCy while this one gets the output ready; then each reads, builds and
-        # writes its shares of the articles.
+        # The worker processes start first (forked before the progress bar starts its
+        # thread, with spaCy's tokenizer loaded here once for all); then each reads, builds
+        # and writes its shares of the articles.
         workers = ExportWorkers(ids, partial(read_articles, ws.path), args.format, all=True,
                                 suggestions=args.suggestions, jobs=jobs,
                                 prefetch=partial(prefetch_articles, ws.path)) if jobs > 1 else None

@@ -71,7 +71,7 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from operator import add, itemgetter
+from operator import add, attrgetter, itemgetter
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 
@@ -90,6 +90,7 @@ USER_DATA_VERSION = 1
 Item = tuple[Article, Sequence[Annotation]]
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
+_LABEL, _KIND = attrgetter("label"), attrgetter("kind")
 
 
 class ExportError(ValueError):
@@ -269,12 +270,11 @@ class Tokenizer:
         if tok_start[0] != 0 or after[-1] != len(text) or not np.array_equal(after[:-1], tok_start[1:]):
             raise ValueError("spaCy's tokens do not cover the text")  # never seen; checked for free
         # Most spans start and end where spaCy's tokens do: look them all up at once.
-        marked = np.array(spans, dtype=np.int64).reshape(-1, 2)
-        i = tok_start.searchsorted(marked[:, 0])
-        j = tok_end.searchsorted(marked[:, 1])
-        if (i < n).all() and (j < n).all() and (tok_start[i] == marked[:, 0]).all() \
-                and (tok_end[j] == marked[:, 1]).all():
-            starts, ends = marked.T.tolist()
+        starts, ends = list(map(_FIRST, spans)), list(map(_SECOND, spans))
+        i = tok_start.searchsorted(starts)
+        j = tok_end.searchsorted(ends)
+        if np.array_equal(tok_start.take(i, mode="clip"), starts) \
+                and np.array_equal(tok_end.take(j, mode="clip"), ends):
             return (tok_start.tolist(), tok_end.tolist(), arr[:, 2].astype(bool).tolist(),
                     dict(zip(starts, i.tolist())), dict(zip(ends, j.tolist())))
         return self._cut(len(text), tok_start.tolist(), tok_end.tolist(), arr[:, 2].astype(bool).tolist(), spans)
@@ -641,13 +641,14 @@ def _json_line(rec: dict[str, Any], *, ascii_only: bool) -> bytes:
 
 
 def _counted(items: Iterable[Item], summary: ExportSummary) -> Iterator[Item]:
+    labels = summary.labels
     for article, anns in items:
         summary.articles += 1
-        for a in anns:
-            summary.labels[a.label] += 1
-            summary.entities += a.kind == "entity"
-            summary.quotes += a.kind == "quote"
-            summary.speakers += bool(a.speaker is not None and a.speaker.has_mention)
+        labels.update(map(_LABEL, anns))
+        kinds = Counter(map(_KIND, anns))
+        summary.entities += kinds["entity"]
+        summary.quotes += kinds["quote"]
+        summary.speakers += sum(1 for a in anns if a.speaker is not None and a.speaker.has_mention)
         yield article, anns
 
 

@@ -110,3 +110,24 @@ def test_workers_started_and_never_used_stop(reviewed_ws):
     procs = list(workers._procs)
     workers.close()
     assert all(not p.is_alive() for p in procs)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "doccano", "spacy"])
+def test_an_export_makes_no_reference_cycles(twelve_ws, fmt):
+    """Workers run without the cyclic garbage collector (ExportJob.prepare): nothing may need it."""
+    import gc
+
+    from tui.export_workers import ExportJob
+
+    job = ExportJob(partial(read_articles, twelve_ws), fmt, True, False)
+    job(_ids(twelve_ws))  # load what loads once
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(3):
+            job(_ids(twelve_ws))
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()
