@@ -101,10 +101,10 @@ def _edge_of(op: Any, av: Any, last: bool) -> tuple[set[str] | None, bool]:
     return None, False  # ANY, NOT_LITERAL, CATEGORY, GROUPREF …: any character
 
 
-def edge_chars(piece: str, *, last: bool) -> set[str] | None:
-    """The characters a match of the regular expression ``piece`` can start (end) with;
-    None when that is any character or the match can be empty."""
-    parsed = _parser.parse(piece, 0)
+def edge_chars(piece: str | Any, *, last: bool) -> set[str] | None:
+    """The characters a match of the regular expression ``piece`` (or its parse) can start
+    (end) with; None when that is any character or the match can be empty."""
+    parsed = _parser.parse(piece, 0) if isinstance(piece, str) else piece
     if parsed.state.flags & ~_UNICODE:  # a global flag, e.g. (?i)
         return None
     chars, empty = _edge(parsed, last)
@@ -131,9 +131,10 @@ class SuffixSearch:
     def __init__(self, pieces: Iterable[str]):
         self.pieces = [p for p in pieces if p.strip()]  # as spacy.util.compile_suffix_regex
         self.search = re.compile("|".join(p + "$" for p in self.pieces)).search
+        parsed = [_parser.parse(p, 0) for p in self.pieces]
         # A rule that refers to a group by number would refer to another in a shorter expression.
-        renumbered = any(_refers_back(_parser.parse(p, 0)) for p in self.pieces)
-        ends = [None if renumbered else edge_chars(p, last=True) for p in self.pieces]
+        renumbered = any(map(_refers_back, parsed))
+        ends = [None if renumbered else edge_chars(p, last=True) for p in parsed]
         self._any = [i for i, e in enumerate(ends) if e is None]  # rules kept for every word
         self._by_char: dict[str, list[int]] = {}
         for i, chars in enumerate(ends):
@@ -176,8 +177,9 @@ class InfixFinditer:
 
 
 def install(nlp: Any) -> bool:
-    """Give ``nlp.tokenizer`` the faster suffix and infix search, if its expressions are
-    the ones spaCy builds from the language's rules (checked); True if it did."""
+    """Give ``nlp`` a tokenizer like its own but with the faster suffix and infix search,
+    if its expressions are the ones spaCy builds from the language's rules (checked);
+    True if it did."""
     tokenizer, defaults = nlp.tokenizer, nlp.Defaults
     suffixes, infixes = list(defaults.suffixes or ()), list(defaults.infixes or ())
     if not all(isinstance(p, str) for p in suffixes + infixes):
@@ -188,6 +190,9 @@ def install(nlp: Any) -> bool:
         if not isinstance(pattern, re.Pattern) or (pattern.pattern, pattern.flags) != \
                 (mine.__self__.pattern, mine.__self__.flags):
             return False
-    tokenizer.suffix_search = suffix
-    tokenizer.infix_finditer = infix
+    # One new tokenizer rather than two assignments: each reloads all the special cases.
+    nlp.tokenizer = type(tokenizer)(tokenizer.vocab, rules=tokenizer.rules, prefix_search=tokenizer.prefix_search,
+                                    suffix_search=suffix, infix_finditer=infix, token_match=tokenizer.token_match,
+                                    url_match=tokenizer.url_match, faster_heuristics=tokenizer.faster_heuristics,
+                                    max_cache_size=tokenizer.max_cache_size)
     return True

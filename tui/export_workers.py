@@ -65,7 +65,7 @@ class ExportJob:
         summary = ExportSummary()
         items = _counted(gold(self.load(ids), all=self.all, suggestions=self.suggestions), summary)
         if self.fmt == "jsonl":
-            return b"".join([jsonl_line(article, anns) for article, anns in items]), summary
+            return b"".join([jsonl_line(article, anns, in_order=True) for article, anns in items]), summary
         if self.fmt == "doccano":
             return b"".join([_json_line(doccano_record(article, anns), ascii_only=True)
                              for article, anns in items]), summary

@@ -148,7 +148,8 @@ def write_many(files: Sequence[tuple[Path, str]]) -> None:
                          f"{exc.strerror or exc}") from exc
 
 
-_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+# Digits to "0", and what can come before a number in JSON to "!".
+_NUMBERS = bytes.maketrans(b"123456789:,[- \t\n\r", b"000000000!!!!!!!!")
 _LONG_NUMBER = b"0" * 19
 
 
@@ -157,9 +158,11 @@ def _loads(raw: bytes) -> Any:
 
     It does not where it refuses what json reads (NaN, lone surrogates, a BOM: then
     json reads it) or gives another value: an integer past 64 bits becomes a float.
-    Those need 19 digits in a row; anything with a run that long goes to json.
+    Such a number is 19 digits or more after ``:``, ``,``, ``[``, ``-`` or a space;
+    anything holding such a run goes to json (the digits of a hash in a string do not).
     """
-    if _LONG_NUMBER not in raw.translate(_DIGITS):
+    marked = raw.translate(_NUMBERS)
+    if b"!" + _LONG_NUMBER not in marked and not marked.startswith(_LONG_NUMBER):
         try:
             return orjson.loads(raw)
         except orjson.JSONDecodeError:
@@ -390,19 +393,34 @@ def recount(row: dict, before: Iterable[Annotation], after: Iterable[Annotation]
             "state": state, "suggested": suggested}
 
 
-_READERS: dict[str, "Workspace"] = {}
+_READERS: dict[str, tuple["Workspace", tuple]] = {}
+
+
+def _version(path: Path) -> tuple:
+    """What changes when a workspace is written: its table's and its journal's size and time."""
+    out = []
+    for p in (path, path.with_name(path.name + ".journal")):
+        try:
+            st = p.stat()
+            out.append((st.st_size, st.st_mtime_ns))
+        except OSError:
+            out.append(None)
+    return tuple(out)
 
 
 def read_articles(path: str | Path, ids: Sequence[str]) -> list[tuple[Article, list[Annotation]]]:
-    """``Workspace.iter_articles(ids)`` of the workspace at ``path``, opened read-only once per process.
+    """``Workspace.iter_articles(ids)`` of the workspace at ``path``, opened read-only once per
+    process (again if it was written since).
 
-    For worker processes that each read a share of a large workspace (the export).
+    For worker processes that each read a share of a large workspace (the export); forked
+    ones find it opened already by their parent.
     """
     key = str(path)
-    ws = _READERS.get(key)
-    if ws is None:
-        ws = _READERS[key] = Workspace.open(path, readonly=True, create=False)
-    return list(ws.iter_articles(ids))
+    version = _version(Path(path))
+    hit = _READERS.get(key)
+    if hit is None or hit[1] != version:
+        hit = _READERS[key] = (Workspace.open(path, readonly=True, create=False), version)
+    return list(hit[0].iter_articles(ids))
 
 
 def prefetch_articles(path: str | Path, ids: Iterable[str]) -> None:

@@ -190,6 +190,7 @@ def test_labels_for_a_new_workspace(ws_path):
     b'{"a": 1, "a": 2}', b'{"t": "\\ud800 lone"}', b'[1e400, NaN, -Infinity]', b'[123456789012345678901234567890]',
     b'[-9999999999999999999, 9223372036854775807]', b'\xef\xbb\xbf{"bom": 1}', b'{"x": "\\ud83c\\udf89 Zo\\u00eb"}',
     b'[1.0, -0.0, 5e-324, 0.1, 1e16]', '{"utf16": "é"}'.encode("utf-16"), b'{"n": null, "b": [true, false]}',
+    b'12345678901234567890', b'{"hash": "ab12345678901234567890cd", "n":\n-12345678901234567890}',
 ])
 def test_shards_read_as_json_reads_them(raw):
     """orjson reads the workspace's files where it gives what json gives, json the rest."""
@@ -200,3 +201,15 @@ def test_shards_read_as_json_reads_them(raw):
     assert json.dumps(got) == json.dumps(want) and repr(got) == repr(want)
     with pytest.raises(ValueError):
         _loads(b'{"broken": ')
+
+
+def test_read_articles_sees_a_workspace_written_since(ws_path):
+    """Export workers read through one open workspace per process; a later write is seen."""
+    from tui.store import read_articles
+
+    with Workspace.open(ws_path) as ws:
+        ws.add_articles([(article("a1"), [entity()])], suggested=False)
+    assert read_articles(ws_path, ["a1"])[0][0].state == "new"
+    with Workspace.open(ws_path) as ws:
+        ws.set_state("a1", "done")
+    assert read_articles(ws_path, ["a1"])[0][0].state == "done"
