@@ -90,8 +90,24 @@ class ExportJob:
         its first full ones walked spaCy's hundreds of thousands of objects. Reference
         counting still frees everything; the process ends with the export."""
         self.load_tools()
+        if self.fmt == "spacy":
+            _look_up_msgpack_encoders_once()
         gc.freeze()
         gc.disable()
+
+
+def _look_up_msgpack_encoders_once() -> None:
+    """srsly looks up its msgpack encoders in catalogue's registry for every Packer it
+    makes, and DocBin.add makes four an article (user_data, span groups): each lookup scans
+    the installed packages' entry points and spaCy's whole registry, ~25% of a spaCy
+    export's time. Nothing registers encoders during an export: in a worker process,
+    look them up once and hand out the same ones."""
+    try:
+        from srsly.msgpack import msgpack_encoders
+    except ImportError:  # pragma: no cover
+        return
+    encoders = msgpack_encoders.get_all()
+    msgpack_encoders.get_all = lambda: dict(encoders)  # this registry object only
 
 
 class _Shared:
