@@ -504,7 +504,9 @@ def _token_dicts(text: str, toks: Tokens) -> list[dict[str, Any]]:
                                      starts, ends, space)]
 
 
-_TO_JSON = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(x, ensure_ascii=False), made once
+# json.dumps(x, ensure_ascii=False), made once; without the check for circular references
+# (a record is built fresh, from no cycle), which costs a dict insert and delete a container.
+_TO_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 def jsonl_line(article: Article, annotations: Iterable[Annotation],

@@ -47,7 +47,7 @@ from .export import (
 # (pickling a DocBin goes through to_bytes/from_bytes, which does not give back the
 # same bytes).
 _DOCBIN_PARTS = ("tokens", "spaces", "strings", "cats", "flags", "user_data", "span_groups")
-MAX_PENDING = 8  # shares a worker may hold built, waiting for their turn to be written
+MAX_PENDING = 32  # shares (~3 MB each) a worker may hold built, waiting for their turn to be written
 POLL = 0.2  # seconds between looks at the shared state while waiting
 
 
@@ -220,9 +220,10 @@ def _add(summary: ExportSummary, counts: ExportSummary) -> None:
 
 
 def _path_of(fh: IO[bytes]) -> str | None:
-    """The path of the file ``fh`` writes to, if it has one that another process can open."""
+    """The path of the file ``fh`` writes to, if it has one that another process can open
+    and write into at an offset (os.pwrite: not on Windows)."""
     name = getattr(fh, "name", None)
-    if not isinstance(name, str):
+    if not isinstance(name, str) or not hasattr(os, "pwrite"):
         return None
     try:
         return name if os.path.samestat(os.fstat(fh.fileno()), os.stat(name)) else None
