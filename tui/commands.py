@@ -234,7 +234,7 @@ def export_gold(args: Namespace) -> int:
 
     from .export import SUFFIXES, ExportError, export, gold, write_atomic
     from .export_workers import ExportWorkers
-    from .store import prefetch_articles, read_articles
+    from .store import prefetch_articles, read_articles, read_through
 
     output = args.output or f"export{SUFFIXES[args.format]}"
     ws = _open(args, readonly=True)
@@ -247,6 +247,8 @@ def export_gold(args: Namespace) -> int:
         # The worker processes start first (forked before the progress bar starts its
         # thread, with spaCy's tokenizer loaded here once for all); then each reads, builds
         # and writes its shares of the articles.
+        if jobs > 1:
+            read_through(ws)  # the workers, forked, read through this one
         workers = ExportWorkers(ids, partial(read_articles, ws.path), args.format, all=True,
                                 suggestions=args.suggestions, jobs=jobs,
                                 prefetch=partial(prefetch_articles, ws.path)) if jobs > 1 else None

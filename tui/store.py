@@ -418,9 +418,16 @@ def read_articles(path: str | Path, ids: Sequence[str]) -> list[tuple[Article, l
     key = str(path)
     version = _version(Path(path))
     hit = _READERS.get(key)
-    if hit is None or hit[1] != version:
+    if hit is None or hit[1] != version or hit[0].closed:
         hit = _READERS[key] = (Workspace.open(path, readonly=True, create=False), version)
     return list(hit[0].iter_articles(ids))
+
+
+def read_through(ws: "Workspace") -> None:
+    """Let ``read_articles(ws.path, …)`` in this process, and in processes forked from it
+    while ``ws`` is open, read through ``ws`` (open read-only) instead of opening it again."""
+    if ws.readonly and not ws.closed:
+        _READERS[str(ws.path)] = (ws, _version(ws.path))
 
 
 def prefetch_articles(path: str | Path, ids: Iterable[str]) -> None:

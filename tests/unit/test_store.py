@@ -205,7 +205,7 @@ def test_shards_read_as_json_reads_them(raw):
 
 def test_read_articles_sees_a_workspace_written_since(ws_path):
     """Export workers read through one open workspace per process; a later write is seen."""
-    from tui.store import read_articles
+    from tui.store import read_articles, read_through
 
     with Workspace.open(ws_path) as ws:
         ws.add_articles([(article("a1"), [entity()])], suggested=False)
@@ -213,3 +213,9 @@ def test_read_articles_sees_a_workspace_written_since(ws_path):
     with Workspace.open(ws_path) as ws:
         ws.set_state("a1", "done")
     assert read_articles(ws_path, ["a1"])[0][0].state == "done"
+    with Workspace.open(ws_path, readonly=True) as ws:
+        read_through(ws)
+        assert read_articles(ws_path, ["a1"])[0][0].state == "done"
+    with Workspace.open(ws_path) as ws:
+        ws.set_state("a1", "in_progress")
+    assert read_articles(ws_path, ["a1"])[0][0].state == "in_progress"  # not the closed one
