@@ -168,7 +168,10 @@ def _work(conn: Connection, shared: _Shared, job: ExportJob, ids: Sequence[str],
         with shared.turn:
             shared.failed.value = 1
             shared.turn.notify_all()
-        conn.send(("error", -1, _portable(exc)))
+        try:
+            conn.send(("error", -1, _portable(exc)))
+        except OSError:  # the parent is gone
+            pass
     finally:
         if fd is not None:
             os.close(fd)

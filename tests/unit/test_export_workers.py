@@ -16,11 +16,13 @@ from tui.model import Annotation, Article, Speaker
 from tui.store import Workspace, prefetch_articles, read_articles
 
 pytestmark = pytest.mark.slow  # starts processes
+TIME = "2026-02-01T09:00:00+00:00"
 
 
 @pytest.fixture
 def twelve_ws(tmp_path: Path) -> Path:
-    """Twelve articles marked done, each with two entities and a quote with a speaker."""
+    """Twelve articles marked done, each with two entities and a quote with a speaker (all
+    timed: a record without times is stamped with the export's clock)."""
     db = tmp_path / "twelve" / "workspace.json"
     items = []
     for i in range(12):
@@ -28,10 +30,10 @@ def twelve_ws(tmp_path: Path) -> Path:
         text = f"Sara Carter met Zoë Müller in São Paulo, article {i}. “We act now,” said Carter."
         said = text.index("Carter", 40)
         items.append((Article(aid, text, title=f"Article {i}", state="done"), [
-            Annotation("e1", aid, "entity", 0, 11, "PERSON", "Sara Carter", status="accepted"),
-            Annotation("e2", aid, "entity", 16, 26, "PERSON", "Zoë Müller", status="accepted"),
+            Annotation("e1", aid, "entity", 0, 11, "PERSON", "Sara Carter", status="accepted", time=TIME),
+            Annotation("e2", aid, "entity", 16, 26, "PERSON", "Zoë Müller", status="accepted", time=TIME),
             Annotation("q1", aid, "quote", text.index("“"), text.index("”") + 1, "QUOTE",
-                       text[text.index("“"):text.index("”") + 1], status="accepted",
+                       text[text.index("“"):text.index("”") + 1], status="accepted", time=TIME,
                        speaker=Speaker(said, said + 6, "Carter", "Sara Carter")),
         ]))
     with Workspace.open(db) as ws:
