@@ -4,6 +4,7 @@ paths, and the spaCy model loaded once per session."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -14,7 +15,7 @@ import pytest
 from tui.commands import import_records, seed_paths
 from tui.ingest import read_paths
 from tui.model import QUOTE_LABEL, Annotation, Article, Speaker, new_id
-from tui.store import Workspace
+from tui.store import Workspace, shard_name
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -94,7 +95,7 @@ def ws_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def workspace(ws_path: Path):
-    from tui.store import Workspace
+    from tui.store import Workspace, shard_name
 
     ws = Workspace.open(ws_path)
     yield ws
@@ -194,3 +195,16 @@ def reviewed_ws(_reviewed_template: Path, tmp_path: Path) -> Path:
     dest = tmp_path / "ws"
     shutil.copytree(_reviewed_template.parent, dest)
     return dest / "workspace.json"
+
+
+def break_span(db: Path, aid: str) -> tuple[int, int]:
+    """Move the first accepted entity in ``aid``'s file by one character (a broken record);
+    its new offsets."""
+    shard = db.with_name(db.name + ".d") / shard_name(aid)
+    data = json.loads(shard.read_text())
+    for doc in data["annotations"].values():
+        if doc["kind"] == "entity" and doc["status"] == "accepted":
+            doc["start"] += 1
+            shard.write_text(json.dumps(data))
+            return doc["start"], doc["end"]
+    raise AssertionError(f"no accepted entity in {aid}")

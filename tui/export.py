@@ -71,6 +71,7 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from operator import add, attrgetter, itemgetter, lt
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 
@@ -88,6 +89,10 @@ USER_DATA_VERSION = 1
 
 Item = tuple[Article, Sequence[Annotation]]
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+_LABEL, _KIND, _SPEAKER = attrgetter("label"), attrgetter("kind"), attrgetter("speaker")
+_START, _END, _TEXT, _ANNOTATOR = attrgetter("start"), attrgetter("end"), attrgetter("text"), attrgetter("annotator")
+_HAS_MENTION = attrgetter("has_mention")
 
 
 class ExportError(ValueError):
@@ -116,8 +121,9 @@ class ExportSummary:
 def gold_annotations(annotations: Iterable[Annotation], *, suggestions: bool = False) -> list[Annotation]:
     """The annotations an export writes: accepted ones (and pending ones with ``suggestions``)."""
     keep = ("accepted", "pending") if suggestions else ("accepted",)
-    return sorted((a for a in annotations if a.status in keep),
-                  key=lambda a: (a.start, -a.end, a.kind, a.id))
+    kept = [a for a in annotations if a.status in keep]
+    kept.sort(key=_text_order)
+    return kept
 
 
 def gold(items: Iterable[Item], *, all: bool = False, suggestions: bool = False) -> Iterator[Item]:
@@ -132,7 +138,10 @@ def gold(items: Iterable[Item], *, all: bool = False, suggestions: bool = False)
 def check_annotations(article: Article, annotations: Iterable[Annotation]) -> None:
     """Refuse annotations whose offsets do not point at their text (ExportError)."""
     text, aid = article.text, article.id
-    for a in annotations:
+    anns = list(annotations)
+    if _all_line_up(text, anns):
+        return
+    for a in anns:
         if not (isinstance(a.start, int) and isinstance(a.end, int) and 0 <= a.start < a.end <= len(text)):
             raise ExportError(aid, a.start, a.end, f"{a.kind} {a.label} is outside the text (length {len(text)})")
         if text[a.start:a.end] != a.text:
@@ -146,6 +155,24 @@ def check_annotations(article: Article, annotations: Iterable[Annotation]) -> No
             if text[sp.start:sp.end] != sp.text:
                 raise ExportError(aid, sp.start, sp.end, f"speaker: text[{sp.start}:{sp.end}] is "
                                   f"{text[sp.start:sp.end]!r}, the annotation says {sp.text!r}")
+
+
+def _all_line_up(text: str, anns: list[Annotation]) -> bool:
+    """``check_annotations`` would find nothing wrong: the common case, checked a field at a
+    time over all the annotations (an export checks 40 an article). False may also mean
+    "look one by one" (e.g. an offset that is a bool, which the loop accepts)."""
+    if not anns:
+        return True
+    starts, ends = list(map(_START, anns)), list(map(_END, anns))
+    if not {type(x) for x in starts + ends} <= {int} or min(starts) < 0 or max(ends) > len(text) \
+            or not all(map(lt, starts, ends)) \
+            or list(map(text.__getitem__, map(slice, starts, ends))) != list(map(_TEXT, anns)):
+        return False
+    for sp in filter(None, map(_SPEAKER, anns)):
+        if sp.has_mention and not (type(sp.start) is int and type(sp.end) is int
+                                   and 0 <= sp.start < sp.end <= len(text) and text[sp.start:sp.end] == sp.text):
+            return False
+    return True
 
 
 def check_record(rec: dict[str, Any]) -> None:
@@ -219,6 +246,17 @@ class Tokenizer:
             # Only offsets are wanted: skip computing shape, stop word … for every new word
             # (~40% of the tokenizer's time on news text). A DocBin does not store them.
             nlp.vocab.lex_attr_getters = {}
+            # spaCy remembers the tokens of 10,000 whitespace-separated chunks, then works
+            # out every new one again with its big regular expressions. 10,000 articles of
+            # news hold ~90,000 distinct chunks (names, numbers, words with punctuation): a
+            # cache that keeps them all makes tokenizing ~30% faster. Same tokens: it is
+            # spaCy's own cache of its own results.
+            nlp.tokenizer.max_cache_size = 1 << 30
+            # And a new chunk is cut faster: only the suffix and infix rules that can apply
+            # to it are tried (tui.affixes; the same tokens).
+            from . import affixes
+
+            affixes.install(nlp)
         self.nlp = nlp
 
     def __call__(self, text: str, spans: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int, bool]]:
@@ -235,34 +273,51 @@ class Tokenizer:
         Three lists rather than a tuple a token: the export encodes ~600 tokens an
         article, and building and unpacking a tuple for each was a good part of its time.
         """
+        return self.split(text, list(spans))[:3]
+
+    def split(self, text: str, spans: Sequence[tuple[int, int]]) -> tuple[
+            list[int], list[int], list[bool], dict[int, int], dict[int, int]]:
+        """``offsets``, and the index of the token that starts (ends) where each span starts (ends)."""
+        import numpy as np
         from spacy.attrs import IDX, LENGTH, SPACY
 
-        starts: set[int] = set()
-        ends: set[int] = set()
-        for s, e in spans:
-            starts.add(s)
-            ends.add(e)
         try:
             doc = self.nlp.tokenizer(text)
         except UnicodeEncodeError:  # lone surrogates (from JSON escapes): same length, same offsets
             doc = self.nlp.tokenizer(_SURROGATE.sub("\ufffd", text))
         n = len(doc)
         if not n:
-            return [], [], []
-        arr = doc.to_array([IDX, LENGTH, SPACY])
-        tok_end_arr = arr[:, 0] + arr[:, 1]
-        ends_at = tok_end_arr + arr[:, 2]
-        if arr[0, 0] != 0 or ends_at[-1] != len(text) or (arr[1:, 0] != ends_at[:-1]).any():
+            return [], [], [], {}, {}
+        arr = doc.to_array([IDX, LENGTH, SPACY]).astype(np.int64)
+        tok_start = arr[:, 0]
+        tok_end = tok_start + arr[:, 1]
+        after = tok_end + arr[:, 2]
+        if tok_start[0] != 0 or after[-1] != len(text) or not np.array_equal(after[:-1], tok_start[1:]):
             raise ValueError("spaCy's tokens do not cover the text")  # never seen; checked for free
-        tok_start = arr[:, 0].tolist()
-        tok_end = tok_end_arr.tolist()
-        space = arr[:, 2].astype(bool).tolist()
+        # Most spans start and end where spaCy's tokens do: look them all up at once.
+        starts, ends = list(map(_FIRST, spans)), list(map(_SECOND, spans))
+        i = tok_start.searchsorted(starts)
+        j = tok_end.searchsorted(ends)
+        if np.array_equal(tok_start.take(i, mode="clip"), starts) \
+                and np.array_equal(tok_end.take(j, mode="clip"), ends):
+            return (tok_start.tolist(), tok_end.tolist(), arr[:, 2].astype(bool).tolist(),
+                    dict(zip(starts, i.tolist())), dict(zip(ends, j.tolist())))
+        return self._cut(len(text), tok_start.tolist(), tok_end.tolist(), arr[:, 2].astype(bool).tolist(), spans)
+
+    @staticmethod
+    def _cut(length: int, tok_start: list[int], tok_end: list[int], space: list[bool],
+             spans: Sequence[tuple[int, int]]) -> tuple[
+            list[int], list[int], list[bool], dict[int, int], dict[int, int]]:
+        """``split`` where a span starts or ends inside a token or on the space after one."""
+        n = len(tok_start)
+        starts = {s for s, _ in spans}
+        ends = {e for _, e in spans}
         # Tokens to change: those a span starts or ends inside, and those whose trailing
         # space a span starts on or ends after. Few per article: find them by offset
         # (both lists rise strictly: the tokens are contiguous and never empty).
         change: dict[int, list[int]] = {}  # token -> offsets to cut it at (inner) / [-1] for its space
         for c in starts | ends:
-            if not 0 < c < len(text):
+            if not 0 < c < length:
                 continue
             i = bisect.bisect_right(tok_start, c) - 1
             if tok_start[i] < c < tok_end[i]:
@@ -289,7 +344,18 @@ class Tokenizer:
             tok_start[i:i + 1] = p_start
             tok_end[i:i + 1] = p_end
             space[i:i + 1] = p_space
-        return tok_start, tok_end, space
+        # The token starting (first) or ending (last) at each span's offsets.
+        n = len(tok_start)
+        first, last = {}, {}
+        for s in starts:
+            i = bisect.bisect_left(tok_start, s)
+            if i < n and tok_start[i] == s:
+                first[s] = i
+        for e in ends:
+            i = bisect.bisect_left(tok_end, e)
+            if i < n and tok_end[i] == e:
+                last[e] = i
+        return tok_start, tok_end, space, first, last
 
     def doc(self, text: str, spans: Iterable[tuple[int, int]] = ()):
         """A spaCy Doc of ``text`` on which every span starts and ends on tokens."""
@@ -336,13 +402,14 @@ def article_meta(article: Article) -> dict[str, Any]:
 
 
 def _annotator(annotations: Sequence[Annotation]) -> str:
-    names = Counter(a.annotator for a in annotations if a.annotator)
+    names = Counter(filter(None, map(_ANNOTATOR, annotations)))
     return names.most_common(1)[0][0] if names else ""
 
 
-def _extras(a: Annotation, annotator: str) -> dict[str, Any]:
-    """readtui's own fields, so that ``readtui import`` gives the annotation back whole."""
-    d: dict[str, Any] = {"id": a.id, "origin": a.origin}
+def _extras(a: Annotation, annotator: str, d: dict[str, Any]) -> dict[str, Any]:
+    """``d`` with readtui's own fields added, so that ``readtui import`` gives the annotation back whole."""
+    d["id"] = a.id
+    d["origin"] = a.origin
     if a.original:
         d["original"] = dict(a.original)
     if a.status != "accepted":
@@ -354,42 +421,41 @@ def _extras(a: Annotation, annotator: str) -> dict[str, Any]:
     return d
 
 
+def _text_order(a: Annotation) -> tuple[int, int, str, str]:
+    return (a.start, -a.end, a.kind, a.id)
+
+
 # --- JSONL (Prodigy) -------------------------------------------------------------
 
+Tokens = tuple[list[int], list[int], list[bool]]  # starts, ends, followed_by_space
+
+
 def _jsonl_parts(article: Article, annotations: Iterable[Annotation], tokenizer: Tokenizer | None,
-                 check: bool) -> tuple[dict[str, Any], tuple[list[int], list[int], list[bool]]]:
-    """The record without its ``tokens`` (a None placeholder keeps the key order), and the tokens
-    (``Tokenizer.offsets``: starts, ends, followed_by_space)."""
-    anns = sorted(annotations, key=lambda a: (a.start, -a.end, a.kind, a.id))
+                 check: bool, *, in_order: bool = False) -> tuple[dict[str, Any], Tokens, dict[str, Any]]:
+    """The record in three parts: the fields before ``tokens``, the tokens, the fields after.
+
+    ``in_order``: the annotations are a list in text order already (from ``gold``).
+    """
+    anns = annotations if in_order else sorted(annotations, key=_text_order)  # type: ignore[assignment]
+    aid, text = article.id, article.text
     if check:
         check_annotations(article, anns)
-    text = article.text
     marked = _spans(anns)
     try:
-        toks = (tokenizer or _default_tokenizer()).offsets(text, marked)
+        tok_start, tok_end, space, first, last = (tokenizer or _default_tokenizer()).split(text, marked)
     except ValueError as exc:
-        raise ExportError(article.id, None, None, str(exc)) from None
-    # The token starting (first) or ending (last) at each span's offsets, looked up for
-    # the spans only: the tokens rise strictly, so bisect finds them.
-    tok_start, tok_end, _ = toks
-    n = len(tok_start)
-    first, last = {}, {}
-    for s, e in marked:
-        i = bisect.bisect_left(tok_start, s)
-        if i < n and tok_start[i] == s:
-            first[s] = i
-        i = bisect.bisect_left(tok_end, e)
-        if i < n and tok_end[i] == e:
-            last[e] = i
+        raise ExportError(aid, None, None, str(exc)) from None
 
     def span(start: int, end: int, label: str) -> dict[str, Any]:
         return {"start": start, "end": end, "token_start": first.get(start), "token_end": last.get(end),
                 "label": label, "text": text[start:end]}
 
     annotator = _annotator(anns)
-    entities = [a for a in anns if a.kind == "entity"]
-    ent_label = {(a.start, a.end): a.label for a in entities}
-    spans = [{**span(a.start, a.end, a.label), **_extras(a, annotator)} for a in entities]
+    spans, ent_label = [], {}
+    for a in anns:
+        if a.kind == "entity":
+            spans.append(_extras(a, annotator, span(a.start, a.end, a.label)))
+            ent_label[(a.start, a.end)] = a.label
     quotes, relations = [], []
     for a in anns:
         if a.kind != "quote":
@@ -402,72 +468,69 @@ def _jsonl_parts(article: Article, annotations: Iterable[Annotation], tokenizer:
             child = span(sp.start, sp.end, ent_label.get((sp.start, sp.end), SPEAKER_LABEL))  # type: ignore[arg-type]
             relations.append({"head": head["token_end"], "child": child["token_end"],
                               "head_span": head, "child_span": child, "label": SPEAKER_LABEL})
-        quotes.append({"start": a.start, "end": a.end, "text": a.text, "label": a.label,
-                       "speaker": speaker,
-                       "speaker_name": (sp.name or sp.text or None) if sp is not None else None,
-                       **_extras(a, annotator)})
+        quotes.append(_extras(a, annotator, {
+            "start": a.start, "end": a.end, "text": a.text, "label": a.label, "speaker": speaker,
+            "speaker_name": (sp.name or sp.text or None) if sp is not None else None}))
     input_hash = _hash32(text)
     task_key = json.dumps([[s["start"], s["end"], s["label"]] for s in spans]
                           + [[q["start"], q["end"], q["label"],
                               q["speaker"] and [q["speaker"]["start"], q["speaker"]["end"]],
                               q["speaker_name"]] for q in quotes], ensure_ascii=True)
-    times = [t for t in (_timestamp(a.time) for a in anns if a.time) if t is not None]
-    rec = {
-        "text": text,
-        "meta": article_meta(article),
-        "_input_hash": input_hash,
-        "_task_hash": _hash32(str(input_hash), task_key),
-        "tokens": None,
-        "spans": spans,
-        "relations": relations,
-        "quotes": quotes,
-        "answer": "accept",
-        "_annotator_id": annotator,
-        "_timestamp": max(times) if times else int(datetime.now(timezone.utc).timestamp()),
-    }
-    if check:
-        _check_parts(article.id, text, (), rec, first, last)
-    return rec, toks
+    times = [t for t in map(_timestamp, {a.time for a in anns if a.time}) if t is not None]
+    head = {"text": text, "meta": article_meta(article), "_input_hash": input_hash,
+            "_task_hash": _hash32(str(input_hash), task_key)}
+    tail = {"spans": spans, "relations": relations, "quotes": quotes, "answer": "accept",
+            "_annotator_id": annotator,
+            "_timestamp": max(times) if times else int(datetime.now(timezone.utc).timestamp())}
+    if check and not (first.keys() >= set(map(_FIRST, marked)) and last.keys() >= set(map(_SECOND, marked))):
+        # A span that does not start or end on a token: say which (every span's text was
+        # checked against the article's by check_annotations, and taken from it here).
+        _check_parts(aid, text, (), {**head, **tail}, first, last)
+        raise ExportError(aid, None, None, "a span does not start and end on token boundaries")
+    return head, (tok_start, tok_end, space), tail
 
 
 def jsonl_record(article: Article, annotations: Iterable[Annotation],
                  tokenizer: Tokenizer | None = None, *, check: bool = True) -> dict[str, Any]:
     """One article as a Prodigy-shaped task (see the module docstring); checked before it returns."""
-    rec, toks = _jsonl_parts(article, annotations, tokenizer, check)
-    rec["tokens"] = _token_dicts(article.text, toks)
-    return rec
+    head, toks, tail = _jsonl_parts(article, annotations, tokenizer, check)
+    return {**head, "tokens": _token_dicts(article.text, toks), **tail}
 
 
-def _token_dicts(text: str, toks: tuple[list[int], list[int], list[bool]]) -> list[dict[str, Any]]:
-    return [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": w}
-            for i, (s, e, w) in enumerate(zip(*toks))]
+def _token_dicts(text: str, toks: Tokens) -> list[dict[str, Any]]:
+    starts, ends, space = toks
+    return [{"text": t, "start": s, "end": e, "id": i, "ws": w}
+            for i, t, s, e, w in zip(range(len(starts)), map(text.__getitem__, map(slice, starts, ends)),
+                                     starts, ends, space)]
 
 
-_TO_JSON = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(x, ensure_ascii=False), made once
+# json.dumps(x, ensure_ascii=False), made once; without the check for circular references
+# (a record is built fresh, from no cycle), which costs a dict insert and delete a container.
+_TO_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 def jsonl_line(article: Article, annotations: Iterable[Annotation],
-               tokenizer: Tokenizer | None = None) -> bytes:
+               tokenizer: Tokenizer | None = None, *, in_order: bool = False) -> bytes:
     """``jsonl_record`` as one UTF-8 JSON line, checked; the same bytes as ``json.dumps``.
 
     The tokens (nine tenths of the line) are encoded by orjson, which writes a string
     exactly as ``json.dumps(..., ensure_ascii=False)`` does and compact separators, as
-    the token list always had; the rest of the record by ``json.dumps``.
+    the token list always had; the rest of the record by ``json.dumps``. ``in_order``:
+    the annotations are a list in text order already, as ``gold`` gives them.
     """
-    rec, toks = _jsonl_parts(article, annotations, tokenizer, True)
+    head, toks, tail = _jsonl_parts(article, annotations, tokenizer, True, in_order=in_order)
     text = article.text
-    keys = list(rec)
-    at = keys.index("tokens")
-    head = _TO_JSON({k: rec[k] for k in keys[:at]})[:-1]  # holds the text: every token's text is in it
-    tail = _TO_JSON({k: rec[k] for k in keys[at + 1:]})[1:]
+    before = _TO_JSON(head)[:-1]  # holds the text: every token's text is in it
+    after = _TO_JSON(tail)[1:]
     try:
         tokens = orjson.dumps(_token_dicts(text, toks))
-        if any(c in head or c in tail for c in "\x85\u2028\u2029"):
-            line = f'{head}, "tokens": {tokens.decode("utf-8")}, {tail}\n'.translate(_LINE_BREAKS)
+        if "\x85" in before or "\u2028" in before or "\u2029" in before or \
+                "\x85" in after or "\u2028" in after or "\u2029" in after:
+            line = f'{before}, "tokens": {tokens.decode("utf-8")}, {after}\n'.translate(_LINE_BREAKS)
             return line.encode("utf-8")
-        return b"".join((head.encode("utf-8"), b', "tokens": ', tokens, b", ", tail.encode("utf-8"), b"\n"))
+        return b"".join((before.encode("utf-8"), b', "tokens": ', tokens, b", ", after.encode("utf-8"), b"\n"))
     except (orjson.JSONEncodeError, UnicodeEncodeError):  # a lone surrogate: escaped, it survives any reader
-        rec["tokens"] = _token_dicts(text, toks)
+        rec = {**head, "tokens": _token_dicts(text, toks), **tail}
         return (json.dumps(rec, ensure_ascii=True) + "\n").encode("ascii")
 
 
@@ -475,7 +538,7 @@ def jsonl_line(article: Article, annotations: Iterable[Annotation],
 
 def doccano_record(article: Article, annotations: Iterable[Annotation], *, check: bool = True) -> dict[str, Any]:
     """One article in doccano's shapes: ``label`` (entities) and ``entities``/``relations``."""
-    anns = sorted(annotations, key=lambda a: (a.start, -a.end, a.kind, a.id))
+    anns = sorted(annotations, key=_text_order)
     if check:
         check_annotations(article, anns)
     entities: list[dict[str, Any]] = []
@@ -527,7 +590,7 @@ def spacy_doc(article: Article, annotations: Iterable[Annotation], tokenizer: To
     """One article as a spaCy Doc with ents, span groups and ``user_data`` (module docstring)."""
     from spacy.tokens import Span
 
-    anns = sorted(annotations, key=lambda a: (a.start, -a.end, a.kind, a.id))
+    anns = sorted(annotations, key=_text_order)
     if check:
         check_annotations(article, anns)
     tok = tokenizer or _default_tokenizer()
@@ -609,13 +672,14 @@ def _json_line(rec: dict[str, Any], *, ascii_only: bool) -> bytes:
 
 
 def _counted(items: Iterable[Item], summary: ExportSummary) -> Iterator[Item]:
+    labels = summary.labels
     for article, anns in items:
         summary.articles += 1
-        for a in anns:
-            summary.labels[a.label] += 1
-            summary.entities += a.kind == "entity"
-            summary.quotes += a.kind == "quote"
-            summary.speakers += bool(a.speaker is not None and a.speaker.has_mention)
+        labels.update(map(_LABEL, anns))
+        kinds = list(map(_KIND, anns))
+        summary.entities += kinds.count("entity")
+        summary.quotes += kinds.count("quote")
+        summary.speakers += sum(map(_HAS_MENTION, filter(None, map(_SPEAKER, anns))))
         yield article, anns
 
 
@@ -645,98 +709,6 @@ def write_records(items: Iterable[Item], fh: IO[bytes], fmt: str, *,
     return summary
 
 
-# The parts of a DocBin that DocBin.merge joins: a worker's share travels as these
-# (pickling a DocBin goes through to_bytes/from_bytes, which does not give back the
-# same bytes).
-_DOCBIN_PARTS = ("tokens", "spaces", "strings", "cats", "flags", "user_data", "span_groups")
-
-
-@dataclass(frozen=True)
-class _ExportJob:
-    """In a worker process: load a share of the articles, select their gold, build the output."""
-
-    load: Callable[[Sequence[str]], Iterable[Item]]
-    fmt: str
-    all: bool
-    suggestions: bool
-
-    def __call__(self, ids: Sequence[str]) -> tuple[Any, ExportSummary]:
-        summary = ExportSummary()
-        items = _counted(gold(self.load(ids), all=self.all, suggestions=self.suggestions), summary)
-        if self.fmt == "jsonl":
-            return [jsonl_line(article, anns) for article, anns in items], summary
-        if self.fmt == "doccano":
-            return [_json_line(doccano_record(article, anns), ascii_only=True) for article, anns in items], summary
-        from spacy.tokens import DocBin
-
-        docbin = DocBin(store_user_data=True)
-        for article, anns in items:
-            docbin.add(spacy_doc(article, anns))
-        return {k: getattr(docbin, k) for k in _DOCBIN_PARTS}, summary
-
-
-def _start_worker(fmt: str) -> None:
-    """A worker's first steps: load spaCy's tokenizer while the parent opens the workspace,
-    then take everything loaded so far out of the garbage collector's reach. The export
-    makes ~700 objects a token; without this, each full collection walks spaCy's
-    hundreds of thousands of objects again (~8% of a worker's time)."""
-    import gc
-
-    if fmt != "doccano":
-        _default_tokenizer()
-    gc.freeze()
-
-
-def write_parallel(ids: Sequence[str], load: Callable[[Sequence[str]], Iterable[Item]], fh: IO[bytes],
-                   fmt: str = "jsonl", *, all: bool = False, suggestions: bool = False, jobs: int = 2,
-                   chunk: int = 64, on_article: Callable[[], None] = lambda: None) -> ExportSummary:
-    """``fmt`` for the articles ``ids``, built by ``jobs`` worker processes and written in order.
-
-    Each worker calls ``load(share_of_ids)`` (picklable: ``partial(store.read_articles,
-    path)``), so reading is spread over the workers too. The first record that fails
-    its checks stops the export with its ExportError, as in ``write_records``. The
-    bytes are those of ``write_records``: lines in order; for spaCy, the workers' DocBin
-    parts joined in order as ``DocBin.merge`` does, serialised once here.
-    """
-    import multiprocessing as mp
-
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r} (use one of {', '.join(FORMATS)})")
-    summary = ExportSummary()
-    job = _ExportJob(load, fmt, all, suggestions)
-    shares = [ids[i:i + chunk] for i in range(0, len(ids), chunk)]
-    docbin = None
-    if fmt == "spacy":
-        from spacy.tokens import DocBin
-
-        docbin = DocBin(store_user_data=True)
-    # spawn: the parent may run threads (a progress bar), which fork does not survive.
-    with mp.get_context("spawn").Pool(jobs, initializer=_start_worker, initargs=(fmt,)) as pool:
-        for out, counts in pool.imap(job, shares):  # in order; a few shares ahead at most
-            if docbin is None:
-                for line in out:
-                    fh.write(line)
-                    on_article()
-            else:
-                docbin.tokens.extend(out["tokens"])
-                docbin.spaces.extend(out["spaces"])
-                docbin.strings.update(out["strings"])
-                docbin.cats.extend(out["cats"])
-                docbin.flags.extend(out["flags"])
-                docbin.user_data.extend(out["user_data"])
-                docbin.span_groups.extend(out["span_groups"])
-                for _ in range(counts.articles):
-                    on_article()
-            summary.articles += counts.articles
-            summary.entities += counts.entities
-            summary.quotes += counts.quotes
-            summary.speakers += counts.speakers
-            summary.labels.update(counts.labels)
-    if docbin is not None:
-        fh.write(docbin.to_bytes())
-    return summary
-
-
 def write_atomic(output: str | Path, write: Callable[[IO[bytes]], ExportSummary], *,
                  stdout: IO[bytes] | None = None) -> ExportSummary:
     """Run ``write(fh)`` into ``output`` ("-" for stdout) all or nothing.
@@ -746,8 +718,10 @@ def write_atomic(output: str | Path, write: Callable[[IO[bytes]], ExportSummary]
     file is removed and ``output`` is left as it was.
     """
     if str(output) == "-":
-        with tempfile.TemporaryFile() as tmp:
+        # Named: worker processes open it by its path to write their part (export_workers).
+        with tempfile.NamedTemporaryFile(prefix="readtui-export-") as tmp:
             summary = write(tmp)
+            tmp.flush()
             tmp.seek(0)
             dest = stdout if stdout is not None else sys.stdout.buffer
             while chunk := tmp.read(1 << 20):
@@ -758,7 +732,9 @@ def write_atomic(output: str | Path, write: Callable[[IO[bytes]], ExportSummary]
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
+        os.close(fd)
+        # Opened by its path, which ``fh.name`` then gives: worker processes open it too.
+        with open(tmp_name, "wb", buffering=1 << 20) as fh:
             summary = write(fh)
             fh.flush()
             os.fsync(fh.fileno())

@@ -76,7 +76,7 @@ class Article:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Article":
-        known = {f for f in cls.__dataclass_fields__}
+        known = cls.__dataclass_fields__
         return cls(**{k: v for k, v in d.items() if k in known})
 
 

@@ -20,7 +20,8 @@ from tui.export import (
 )
 from tui.ingest import read_paths
 from tui.model import Annotation, Article, Speaker
-from tui.store import Workspace, shard_name
+from tests.conftest import break_span
+from tui.store import Workspace
 
 
 def gold_of(db: Path, *, done_only: bool = True, suggestions: bool = False) -> dict[str, list[Annotation]]:
@@ -262,14 +263,7 @@ def _break_a_span(db: Path) -> tuple[str, int, int]:
     """Move one accepted entity in the done article's file by one character (a broken record)."""
     with Workspace.open(db, readonly=True) as ws:
         aid = next(r["id"] for r in ws.rows() if r["state"] == "done")
-    shard = db.with_name(db.name + ".d") / shard_name(aid)
-    data = json.loads(shard.read_text())
-    for doc in data["annotations"].values():
-        if doc["kind"] == "entity" and doc["status"] == "accepted":
-            doc["start"] += 1
-            shard.write_text(json.dumps(data))
-            return aid, doc["start"], doc["end"]
-    raise AssertionError("no accepted entity")
+    return (aid, *break_span(db, aid))
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "spacy", "doccano"])
@@ -309,7 +303,8 @@ def test_parallel_export_is_the_same_file_and_stops_on_a_broken_record(reviewed_
 def test_parallel_writer_joins_docbin_parts_as_one_docbin_would(reviewed_ws):
     from functools import partial
 
-    from tui.export import write_parallel, write_records
+    from tui.export import write_records
+    from tui.export_workers import write_parallel
     from tui.store import read_articles
 
     with Workspace.open(reviewed_ws, readonly=True) as ws:

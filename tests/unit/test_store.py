@@ -193,3 +193,38 @@ def test_texts_for_the_filter_reads_text_alone_and_survives_a_damaged_file(ws_pa
         ws.article("a2")  # one from the cache, the others from their files
         (ws_path.with_name("workspace.json.d") / shard_name("a3")).write_text("{not json")
         assert dict(ws.texts(["a1", "a2", "a3"])) == {"a1": TEXT, "a2": "Other words.", "a3": ""}
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"a": 1, "a": 2}', b'{"t": "\\ud800 lone"}', b'[1e400, NaN, -Infinity]', b'[123456789012345678901234567890]',
+    b'[-9999999999999999999, 9223372036854775807]', b'\xef\xbb\xbf{"bom": 1}', b'{"x": "\\ud83c\\udf89 Zo\\u00eb"}',
+    b'[1.0, -0.0, 5e-324, 0.1, 1e16]', '{"utf16": "é"}'.encode("utf-16"), b'{"n": null, "b": [true, false]}',
+    b'12345678901234567890', b'{"hash": "ab12345678901234567890cd", "n":\n-12345678901234567890}',
+])
+def test_shards_read_as_json_reads_them(raw):
+    """orjson reads the workspace's files where it gives what json gives, json the rest."""
+    from tui.store import _loads
+
+    want = json.loads(raw)
+    got = _loads(raw)
+    assert json.dumps(got) == json.dumps(want) and repr(got) == repr(want)
+    with pytest.raises(ValueError):
+        _loads(b'{"broken": ')
+
+
+def test_read_articles_sees_a_workspace_written_since(ws_path):
+    """Export workers read through one open workspace per process; a later write is seen."""
+    from tui.store import read_articles, read_through
+
+    with Workspace.open(ws_path) as ws:
+        ws.add_articles([(article("a1"), [entity()])], suggested=False)
+    assert read_articles(ws_path, ["a1"])[0][0].state == "new"
+    with Workspace.open(ws_path) as ws:
+        ws.set_state("a1", "done")
+    assert read_articles(ws_path, ["a1"])[0][0].state == "done"
+    with Workspace.open(ws_path, readonly=True) as ws:
+        read_through(ws)
+        assert read_articles(ws_path, ["a1"])[0][0].state == "done"
+    with Workspace.open(ws_path) as ws:
+        ws.set_state("a1", "in_progress")
+    assert read_articles(ws_path, ["a1"])[0][0].state == "in_progress"  # not the closed one
