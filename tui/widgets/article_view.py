@@ -456,19 +456,30 @@ class ArticleView(ScrollView, can_focus=False):
     def _invalidate(self, dirty: Iterable[int], *, layout: bool) -> None:
         relayout = False
         dirty = list(dirty)
+        before = {}
         for b in dirty:
             if layout and self._layouts[b] is not None and self._width:
                 old = len(self._layouts[b].lines)  # type: ignore[union-attr]
                 self._layouts[b] = None
                 relayout |= len(self._layout(b).lines) != old
+            before[b] = self._strips[b]
             self._strips[b] = None
         if not self.is_mounted:
             return
         if relayout or not self._tops:
             self._recount()
-        else:  # repaint only the lines of the blocks that changed
-            for b in dirty:
-                self.refresh_lines(self._tops[b], self._tops[b + 1] - self._tops[b])
+            return
+        # Repaint only the lines that changed: a paragraph is many lines, a key changes one or two.
+        top, bottom = self.scroll_offset.y, self.scroll_offset.y + self.size.height
+        for b in dirty:
+            first, last = self._tops[b], self._tops[b + 1]
+            old = before[b]
+            if old is None or last <= top or first >= bottom:  # never drawn, or off screen
+                self.refresh_lines(first, last - first)
+                continue
+            for i, (was, now) in enumerate(zip(old, self._strips_for(b))):
+                if was != now:
+                    self.refresh_line(first + i)
 
     def _inserts(self, bi: int) -> list[tuple[int, str, str]]:
         bs, be = self.blocks[bi]
