@@ -170,6 +170,11 @@ def _loads(raw: bytes) -> Any:
     return json.loads(raw)
 
 
+def _article_doc(shard: dict) -> dict:
+    """The one document of an article file's ``article`` table (StopIteration when none)."""
+    return next(iter((shard.get("article") or {}).values()))
+
+
 def _read_json(path: Path) -> dict:
     try:
         raw = path.read_bytes()
@@ -697,8 +702,7 @@ class Workspace:
                 yield aid, hit[0].text
                 continue
             try:
-                body = next(iter((_read_json(self.shards / shard_name(aid)).get("article") or {}).values()))
-                text = body.get("text") if isinstance(body, dict) else ""
+                text = _article_doc(_read_json(self.shards / shard_name(aid))).get("text")
             except (WorkspaceCorrupt, StopIteration, AttributeError):
                 text = ""
             yield aid, text if isinstance(text, str) else ""
@@ -720,8 +724,7 @@ class Workspace:
         path = self.shards / shard_name(article_id)
         data = _read_json(path)
         try:
-            body = next(iter((data.get("article") or {}).values()))
-            article = Article.from_dict(body)
+            article = Article.from_dict(_article_doc(data))
             docs = {d["id"]: d for d in (data.get("annotations") or {}).values()}
         except (StopIteration, TypeError, KeyError, AnnotationError) as exc:
             if not data:

@@ -37,7 +37,6 @@ class ArticlesScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self._texts: dict[str, str] = {}
-        self._shown: dict[str, tuple] = {}  # article id -> what its row showed when drawn
         self._query = ""
         self._indexing = False
 
@@ -59,7 +58,8 @@ class ArticlesScreen(Screen):
     def on_screen_resume(self) -> None:
         self.refresh_rows()
 
-    def _progress(self, row: dict) -> tuple[tuple[str, str], tuple[str, str]]:
+    def _status(self, row: dict) -> tuple[tuple[str, str], tuple[str, str]]:
+        """The state and progress cells."""
         label, style = STATE_TEXT.get(row.get("state", "new"), ("?", ""))
         total, reviewed = row.get("annotations", 0), row.get("reviewed", 0)
         if row.get("suggested", True) or total:
@@ -67,32 +67,22 @@ class ArticlesScreen(Screen):
         failed = self.app.model_status.startswith("no suggestions")
         return (label, style), (("no model", "red") if failed else ("awaiting model", "dim"))
 
-    def _state(self, row: dict) -> tuple:
-        waiting = "" if row.get("suggested", True) else self.app.model_status
-        return row.get("state"), row.get("annotations"), row.get("reviewed"), waiting
-
     def _cells(self, article_id: str) -> list[tuple[str, str]]:
         """What the list shows for an article: asked only when its row is drawn."""
         row = self.app.workspace.row(article_id)
-        self._shown[article_id] = self._state(row)
         return [(_plain(row.get("title") or "(untitled)"), ""), (_plain(row.get("source", "")), "dim"),
-                (_plain((row.get("published") or "")[:10]), ""), *self._progress(row)]
+                (_plain((row.get("published") or "")[:10]), ""), *self._status(row)]
 
     def refresh_rows(self) -> None:
-        """Draw again the rows whose state or progress changed (coming back from the reader,
-        suggestions arriving); only rows drawn so far can show something stale."""
-        ws = self.app.workspace
-        for aid, shown in list(self._shown.items()):
-            if self._state(ws.row(aid)) != shown:
-                del self._shown[aid]
-                self.article_list.refresh_row(aid)
+        """Show what changed (coming back from the reader, suggestions arriving): the list
+        asks for the cells of the rows on screen and draws again only those that differ."""
+        self.article_list.refresh()
         self.app.refresh_progress()
 
     def reload(self) -> None:
         """Fill the list from the store's summary rows, keeping the highlighted article."""
         q = self._query.casefold()
         ids = [row["id"] for row in self.app.workspace.rows() if not q or q in self._haystack(row)]
-        self._shown.clear()
         self.article_list.set_rows(ids, keep=self.article_list.highlighted)
         self.app.refresh_progress()
 

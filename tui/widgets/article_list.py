@@ -90,7 +90,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._cells = cells  # a row id -> its cells; asked only for rows on screen
         self.ids: list[str] = []
         self.cursor = 0
-        self._lines: dict[str, tuple[bool, bool, Strip]] = {}  # id -> (even, highlighted, strip)
+        self._lines: dict[str, tuple[tuple, Strip, Style]] = {}  # id -> (what was drawn, line, its style)
         self._styles: dict[str, Style] = {}
 
     @property
@@ -110,23 +110,18 @@ class ArticleList(ScrollView, can_focus=True):
     def set_rows(self, ids: Sequence[str], *, keep: str | None = None) -> None:
         """Show these rows, in this order, highlighting ``keep`` if it is among them."""
         self.ids = list(ids)
-        where = {i: n for n, i in enumerate(self.ids)} if keep is not None else {}
-        self.cursor = where.get(keep, 0) if keep is not None else min(self.cursor, max(len(self.ids) - 1, 0))
-        self.virtual_size = Size(self.line_width, len(self.ids) + 1)
-        self._lines.clear()
-        self.refresh()
+        self.cursor = self.ids.index(keep) if keep in self.ids else 0
+        self._relayout()
         self.call_after_refresh(self._show_cursor)
-
-    def refresh_row(self, row_id: str) -> None:
-        """Draw this row again: what it shows has changed."""
-        if self._lines.pop(row_id, None) is not None:  # drawn before, so maybe on screen
-            self.refresh_line(self.ids.index(row_id) + 1)
 
     def on_resize(self) -> None:
         """The first column (the title) takes the width the others leave, at least MIN_FIRST cells."""
         others = sum(w + 2 for w in self.widths[1:])
         room = self.size.width - self.styles.scrollbar_size_vertical - others - 2  # a scrollbar or not
         self.widths[0] = max(MIN_FIRST, room)
+        self._relayout()
+
+    def _relayout(self) -> None:
         self.virtual_size = Size(self.line_width, len(self.ids) + 1)
         self._lines.clear()
         self.refresh()
@@ -165,20 +160,21 @@ class ArticleList(ScrollView, can_focus=True):
         if n >= len(self.ids):
             return Strip.blank(width, self.rich_style)
         row_id = self.ids[n]
-        even, highlighted = n % 2 == 0, n == self.cursor
+        # The cells are asked for each time (a dict lookup): a row whose article changed
+        # is drawn again by refreshing the list, with no bookkeeping of what is stale.
+        drawn = (tuple(self._cells(row_id)), n % 2 == 0, n == self.cursor)
         cached = self._lines.get(row_id)
-        if cached is None or cached[:2] != (even, highlighted):
+        if cached is None or cached[0] != drawn:
+            cells, even, highlighted = drawn
             base = self.rich_style
             if even:
                 base += self._style("article-list--even-row")
             if highlighted:
                 base += self._style("article-list--cursor")
-            strip = self._line(self._cells(row_id), base).extend_cell_length(self.line_width, base)
-            cached = (even, highlighted, strip)
+            cached = (drawn, self._line(cells, base), base)
             self._lines[row_id] = cached
-        strip = cached[2]
-        return strip.extend_cell_length(scroll_x + width, strip._segments[-1].style if strip._segments else None) \
-            .crop(scroll_x, scroll_x + width)
+        _, line, base = cached
+        return line.extend_cell_length(scroll_x + width, base).crop(scroll_x, scroll_x + width)
 
     # -- the cursor -----------------------------------------------------------------------
 
@@ -188,9 +184,7 @@ class ArticleList(ScrollView, can_focus=True):
         row = max(0, min(row, len(self.ids) - 1))
         old, self.cursor = self.cursor, row
         for n in {old, row}:
-            if 0 <= n < len(self.ids):
-                self._lines.pop(self.ids[n], None)
-                self.refresh_line(n + 1)
+            self.refresh_line(n + 1)
         self._show_cursor()
 
     def _show_cursor(self) -> None:

@@ -24,6 +24,7 @@ class AnnotationPanel(Static):
     DEFAULT_CSS = """
     AnnotationPanel { height: 13; padding: 0 1; margin-bottom: 1; overflow: hidden; }
     """
+    _shown: tuple | None = None  # what the panel shows now
 
     def show(self, ann: Annotation | None, *, selection: str | None = None) -> None:
         t = Text()
@@ -66,7 +67,7 @@ class AnnotationPanel(Static):
 
     def _put(self, t: Text) -> None:
         shown = (t.plain, t.spans)
-        if shown != getattr(self, "_shown", None):  # moving the caret changes nothing here
+        if shown != self._shown:  # moving the caret changes nothing here
             self._shown = shown
             self.update(t, layout=False)  # a fixed height: no layout pass per keystroke
 
