@@ -11,10 +11,12 @@ too, as if accepted). Rejected annotations never go out.
 Tokens
 ------
 Prodigy's ``tokens`` and the ``DocBin``'s words come from spaCy's English tokenizer
-(``spacy.blank("en")``), with every token split where an annotation (entity, quote or
-speaker) starts or ends inside it, and a token's trailing space made a token of its own
-when a span starts on it or ends just after it. So every span the analyst made lines up
-with tokens: ``doc.char_span(start, end, alignment_mode="strict")`` works for each.
+(``spacy.blank("en")``: the workspace keeps each article's tokens from its import, see
+``tui.tokens``; spaCy runs only for an article without them), with every token split
+where an annotation (entity, quote or speaker) starts or ends inside it, and a token's
+trailing space made a token of its own when a span starts on it or ends just after it.
+So every span the analyst made lines up with tokens:
+``doc.char_span(start, end, alignment_mode="strict")`` works for each.
 
 JSONL (Prodigy task shape), one article a line
 ----------------------------------------------
@@ -61,11 +63,9 @@ Quotes contain entities, so a relation project must allow overlapping spans.
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import json
 import os
-import re
 import sys
 import tempfile
 from collections import Counter
@@ -78,6 +78,8 @@ from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 import orjson
 
 from .model import QUOTE_LABEL, Annotation, Article
+from .tokens import Tokenizer
+from .tokens import default_tokenizer as _default_tokenizer
 
 
 FORMATS = ("jsonl", "spacy", "doccano")
@@ -88,7 +90,6 @@ USER_DATA_KEY = "readtui"
 USER_DATA_VERSION = 1
 
 Item = tuple[Article, Sequence[Annotation]]
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
 _LABEL, _KIND, _SPEAKER = attrgetter("label"), attrgetter("kind"), attrgetter("speaker")
 _START, _END, _TEXT, _ANNOTATOR = attrgetter("start"), attrgetter("end"), attrgetter("text"), attrgetter("annotator")
@@ -233,140 +234,6 @@ def _check_parts(aid: str, text: str, toks: Sequence[tuple[int, int, bool]], rec
                               "relation head/child are not the spans' last tokens")
 
 
-# --- tokens --------------------------------------------------------------------
-
-class Tokenizer:
-    """spaCy's English tokenizer, splitting tokens where annotations start or end."""
-
-    def __init__(self, nlp: Any = None):
-        if nlp is None:
-            import spacy
-
-            nlp = spacy.blank("en")
-            # Only offsets are wanted: skip computing shape, stop word … for every new word
-            # (~40% of the tokenizer's time on news text). A DocBin does not store them.
-            nlp.vocab.lex_attr_getters = {}
-            # spaCy remembers the tokens of 10,000 whitespace-separated chunks, then works
-            # out every new one again with its big regular expressions. 10,000 articles of
-            # news hold ~90,000 distinct chunks (names, numbers, words with punctuation): a
-            # cache that keeps them all makes tokenizing ~30% faster. Same tokens: it is
-            # spaCy's own cache of its own results.
-            nlp.tokenizer.max_cache_size = 1 << 30
-            # And a new chunk is cut faster: only the suffix and infix rules that can apply
-            # to it are tried (tui.affixes; the same tokens).
-            from . import affixes
-
-            affixes.install(nlp)
-        self.nlp = nlp
-
-    def __call__(self, text: str, spans: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int, bool]]:
-        """``(start, end, followed_by_space)`` for each token; each span starts and ends on tokens.
-
-        A token is split where a span starts or ends inside it; the space after a token
-        becomes a token of its own when a span starts on it or ends just after it.
-        """
-        return list(zip(*self.offsets(text, spans)))
-
-    def offsets(self, text: str, spans: Iterable[tuple[int, int]] = ()) -> tuple[list[int], list[int], list[bool]]:
-        """The tokens of ``__call__`` as three lists: starts, ends, followed_by_space.
-
-        Three lists rather than a tuple a token: the export encodes ~600 tokens an
-        article, and building and unpacking a tuple for each was a good part of its time.
-        """
-        return self.split(text, list(spans))[:3]
-
-    def split(self, text: str, spans: Sequence[tuple[int, int]]) -> tuple[
-            list[int], list[int], list[bool], dict[int, int], dict[int, int]]:
-        """``offsets``, and the index of the token that starts (ends) where each span starts (ends)."""
-        import numpy as np
-        from spacy.attrs import IDX, LENGTH, SPACY
-
-        try:
-            doc = self.nlp.tokenizer(text)
-        except UnicodeEncodeError:  # lone surrogates (from JSON escapes): same length, same offsets
-            doc = self.nlp.tokenizer(_SURROGATE.sub("\ufffd", text))
-        n = len(doc)
-        if not n:
-            return [], [], [], {}, {}
-        arr = doc.to_array([IDX, LENGTH, SPACY]).astype(np.int64)
-        tok_start = arr[:, 0]
-        tok_end = tok_start + arr[:, 1]
-        after = tok_end + arr[:, 2]
-        if tok_start[0] != 0 or after[-1] != len(text) or not np.array_equal(after[:-1], tok_start[1:]):
-            raise ValueError("spaCy's tokens do not cover the text")  # never seen; checked for free
-        # Most spans start and end where spaCy's tokens do: look them all up at once.
-        starts, ends = list(map(_FIRST, spans)), list(map(_SECOND, spans))
-        i = tok_start.searchsorted(starts)
-        j = tok_end.searchsorted(ends)
-        if np.array_equal(tok_start.take(i, mode="clip"), starts) \
-                and np.array_equal(tok_end.take(j, mode="clip"), ends):
-            return (tok_start.tolist(), tok_end.tolist(), arr[:, 2].astype(bool).tolist(),
-                    dict(zip(starts, i.tolist())), dict(zip(ends, j.tolist())))
-        return self._cut(len(text), tok_start.tolist(), tok_end.tolist(), arr[:, 2].astype(bool).tolist(), spans)
-
-    @staticmethod
-    def _cut(length: int, tok_start: list[int], tok_end: list[int], space: list[bool],
-             spans: Sequence[tuple[int, int]]) -> tuple[
-            list[int], list[int], list[bool], dict[int, int], dict[int, int]]:
-        """``split`` where a span starts or ends inside a token or on the space after one."""
-        n = len(tok_start)
-        starts = {s for s, _ in spans}
-        ends = {e for _, e in spans}
-        # Tokens to change: those a span starts or ends inside, and those whose trailing
-        # space a span starts on or ends after. Few per article: find them by offset
-        # (both lists rise strictly: the tokens are contiguous and never empty).
-        change: dict[int, list[int]] = {}  # token -> offsets to cut it at (inner) / [-1] for its space
-        for c in starts | ends:
-            if not 0 < c < length:
-                continue
-            i = bisect.bisect_right(tok_start, c) - 1
-            if tok_start[i] < c < tok_end[i]:
-                change.setdefault(i, []).append(c)
-        for c in starts:
-            i = bisect.bisect_left(tok_end, c)
-            if i < n and tok_end[i] == c and space[i]:
-                change.setdefault(i, []).append(-1)
-        for c in ends:
-            i = bisect.bisect_left(tok_end, c - 1)
-            if i < n and tok_end[i] == c - 1 and space[i]:
-                change.setdefault(i, []).append(-1)
-        for i in sorted(change, reverse=True):
-            s, e, w = tok_start[i], tok_end[i], space[i]
-            cuts = sorted(set(c for c in change[i] if c > 0))
-            p_start, p_end = [s] + cuts, cuts + [e]
-            p_space = [False] * len(p_start)
-            if w and -1 in change[i]:
-                p_start.append(e)  # the space, as a token
-                p_end.append(e + 1)
-                p_space.append(False)
-            elif w:
-                p_space[-1] = True
-            tok_start[i:i + 1] = p_start
-            tok_end[i:i + 1] = p_end
-            space[i:i + 1] = p_space
-        # The token starting (first) or ending (last) at each span's offsets.
-        n = len(tok_start)
-        first, last = {}, {}
-        for s in starts:
-            i = bisect.bisect_left(tok_start, s)
-            if i < n and tok_start[i] == s:
-                first[s] = i
-        for e in ends:
-            i = bisect.bisect_left(tok_end, e)
-            if i < n and tok_end[i] == e:
-                last[e] = i
-        return tok_start, tok_end, space, first, last
-
-    def doc(self, text: str, spans: Iterable[tuple[int, int]] = ()):
-        """A spaCy Doc of ``text`` on which every span starts and ends on tokens."""
-        from spacy.tokens import Doc
-
-        starts, ends, space = self.offsets(text, spans)
-        if _SURROGATE.search(text):
-            raise ValueError("the text holds lone surrogates (\\ud800-\\udfff), which a spaCy Doc cannot")
-        return Doc(self.nlp.vocab, words=list(map(text.__getitem__, map(slice, starts, ends))), spaces=space)
-
-
 def _spans(annotations: Iterable[Annotation]) -> list[tuple[int, int]]:
     """Every span the annotations mark: themselves and their speakers' mentions."""
     out = []
@@ -442,7 +309,8 @@ def _jsonl_parts(article: Article, annotations: Iterable[Annotation], tokenizer:
         check_annotations(article, anns)
     marked = _spans(anns)
     try:
-        tok_start, tok_end, space, first, last = (tokenizer or _default_tokenizer()).split(text, marked)
+        tok = tokenizer or _default_tokenizer()
+        tok_start, tok_end, space, first, last = tok.split(text, marked, article.tokens)
     except ValueError as exc:
         raise ExportError(aid, None, None, str(exc)) from None
 
@@ -589,7 +457,7 @@ def spacy_doc(article: Article, annotations: Iterable[Annotation], tokenizer: To
         check_annotations(article, anns)
     tok = tokenizer or _default_tokenizer()
     try:
-        doc = tok.doc(article.text, _spans(anns))
+        doc = tok.doc(article.text, _spans(anns), article.tokens)
     except ValueError as exc:
         raise ExportError(article.id, None, None, str(exc)) from None
     if doc.text != article.text:
@@ -638,16 +506,6 @@ def speaker_of(doc, i: int):
 
 
 # --- writing -------------------------------------------------------------------
-
-_TOKENIZER: Tokenizer | None = None
-
-
-def _default_tokenizer() -> Tokenizer:
-    global _TOKENIZER
-    if _TOKENIZER is None:
-        _TOKENIZER = Tokenizer()
-    return _TOKENIZER
-
 
 # Line breaks to str.splitlines() (and to many JSONL readers) that JSON leaves unescaped.
 _LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})

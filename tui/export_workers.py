@@ -16,9 +16,9 @@ the caller (``export.write_atomic``) then removes the temporary file.
 
 The processes are started by ``ExportWorkers(...)`` before the caller does anything
 else: forked when this process runs no other thread (then before the progress bar
-starts its own), after this process has loaded spaCy's tokenizer and opened the
-workspace for them all; else spawned, and each loads them itself. Then they wait for
-``write``.
+starts its own), after this process has opened the workspace and, if the export
+needs it (a DocBin, or articles stored without their tokens), loaded spaCy's tokenizer
+for them all; else spawned, and each loads them itself. Then they wait for ``write``.
 
 Formats whose output cannot be written piece by piece (the spaCy DocBin, serialised
 once at the end), and outputs without a path, go the old way: each share's result is
@@ -76,20 +76,27 @@ class ExportJob:
             docbin.add(spacy_doc(article, anns))
         return {k: getattr(docbin, k) for k in _DOCBIN_PARTS}, summary
 
-    def load_tools(self) -> None:
-        """Load spaCy's tokenizer and open the workspace (``load([])``), once per process."""
-        if self.fmt != "doccano":
-            _default_tokenizer()
-        self.load([])
+    def load_tools(self, ids: Sequence[str] = ()) -> None:
+        """Open the workspace (``load``), and load spaCy's tokenizer if this export needs
+        it, once per process: always for a DocBin (its Docs need spaCy's vocabulary), for
+        JSONL only when the articles do not carry their tokens (a workspace from before
+        they were kept, judged by the first of ``ids``; any other is tokenized when met)."""
+        first = list(self.load(list(ids[:1])))
+        if self.fmt == "doccano":
+            return
+        import numpy  # noqa: F401  (every token lookup uses it: import it once, before a fork)
 
-    def prepare(self) -> None:
+        if self.fmt == "spacy" or any(a.tokens is None for a, _ in first):
+            _default_tokenizer().nlp
+
+    def prepare(self, ids: Sequence[str]) -> None:
         """A worker's first steps: ``load_tools`` (done already when forked from a process
         that did it), then stop the cyclic garbage collector. The export makes ~3,000
         containers an article and no reference cycle (test_export_workers checks each
         format): every collection was work for nothing, 5-10% of a worker's time, and
         its first full ones walked spaCy's hundreds of thousands of objects. Reference
         counting still frees everything; the process ends with the export."""
-        self.load_tools()
+        self.load_tools(ids)
         if self.fmt == "spacy":
             _look_up_msgpack_encoders_once()
         gc.freeze()
@@ -141,7 +148,7 @@ def _work(conn: Connection, shared: _Shared, job: ExportJob, ids: Sequence[str],
     """A worker process: take shares until none is left, build each, write them in turn."""
     fd = None
     try:
-        job.prepare()
+        job.prepare(ids)
         msg = conn.recv()
         if msg[0] != "go":
             return
@@ -258,9 +265,10 @@ class ExportWorkers:
         self._shared = _Shared(ctx)
         job = ExportJob(load, fmt, all, suggestions)
         if fork:
-            # Load spaCy's tokenizer here, once, for every worker: two processes loading it
-            # side by side took ~1.4 s each on two cores (measured), one ~0.9 s.
-            job.load_tools()
+            # Load spaCy's tokenizer here (if the export needs it), once, for every worker:
+            # two processes loading it side by side took ~1.4 s each on two cores
+            # (measured), one ~0.9 s.
+            job.load_tools(self.ids)
         self._procs: list[Any] = []
         self._conns: list[Connection] = []
         try:

@@ -60,6 +60,9 @@ class Article:
     meta: Mapping[str, Any] = field(default_factory=dict)
     state: ReviewState = "new"
     hash: str = ""
+    # spaCy's tokens of ``text``, packed (tui.tokens), as the workspace keeps them: derived
+    # from the text, so not part of what makes two articles equal; None until stored.
+    tokens: list[int] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.text, str):
@@ -70,7 +73,10 @@ class Article:
             object.__setattr__(self, "hash", content_hash(self.text))
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        """The article's fields, without its tokens (the store writes those itself).
+
+        Not ``asdict``: it would copy the ~600 tokens one by one, for nothing."""
+        d = {name: getattr(self, name) for name in _ARTICLE_FIELDS}
         d["meta"] = dict(self.meta)
         return d
 
@@ -78,6 +84,9 @@ class Article:
     def from_dict(cls, d: Mapping[str, Any]) -> "Article":
         known = cls.__dataclass_fields__
         return cls(**{k: v for k, v in d.items() if k in known})
+
+
+_ARTICLE_FIELDS = tuple(name for name in Article.__dataclass_fields__ if name != "tokens")
 
 
 @dataclass(frozen=True)

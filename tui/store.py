@@ -40,6 +40,7 @@ from .model import (
     DEFAULT_LABELS, REVIEW_STATES, STATUSES, Annotation, AnnotationError, Article,
     check_annotation, now_iso,
 )
+from . import tokens
 
 SCHEMA_VERSION = 1
 ENV_DB = "READTUI_DB"
@@ -742,8 +743,11 @@ class Workspace:
 
     @staticmethod
     def _shard_doc(article: Article, anns: Mapping[str, Annotation]) -> dict:
+        doc = article.to_dict()
+        if article.tokens is not None:
+            doc["tokens"] = article.tokens
         return {
-            "article": {"1": article.to_dict()},
+            "article": {"1": doc},
             "annotations": {str(i): a.to_dict() for i, a in enumerate(
                 sorted(anns.values(), key=lambda a: (a.start, a.end, a.id)), 1)},
         }
@@ -770,6 +774,8 @@ class Workspace:
         rows: list[tuple[dict, int]] = []
         next_key = self._next_key
         for article, anns in items:
+            if article.tokens is None:  # kept with the article: an export need not tokenize it again
+                article = replace(article, tokens=tokens.pack(article.text))
             checked = {a.id: check_annotation(a, article.text) for a in anns}
             for a in checked.values():
                 if a.article_id != article.id:
