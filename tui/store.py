@@ -761,8 +761,11 @@ class Workspace:
             raise WorkspaceError(f"{self.path} is closed")
 
     def add_articles(self, items: Iterable[tuple[Article, Sequence[Annotation]]], *,
-                     suggested: bool = True) -> list[str]:
+                     suggested: bool = True, keep_tokens: bool = True) -> list[str]:
         """Import articles with their annotations; returns the ids stored.
+
+        ``keep_tokens``: tokenize each article (spaCy, loaded on first use) and keep its
+        tokens in its file for the export (tui.tokens); without, the export tokenizes it.
 
         Each article's file is written whole and renamed into place; one sync for
         the batch, then the rows go to the journal as one line. Nothing changes in
@@ -774,7 +777,7 @@ class Workspace:
         rows: list[tuple[dict, int]] = []
         next_key = self._next_key
         for article, anns in items:
-            if article.tokens is None:  # kept with the article: an export need not tokenize it again
+            if article.tokens is None and keep_tokens:  # an export need not tokenize it again
                 article = replace(article, tokens=tokens.pack(article.text))
             checked = {a.id: check_annotation(a, article.text) for a in anns}
             for a in checked.values():

@@ -85,6 +85,13 @@ def test_the_workspace_keeps_each_articles_tokens(tmp_path):
         assert ws.article(aid) == Article(aid, TEXT, title="T", state="in_progress")  # tokens are not identity
 
 
+def test_the_first_run_seeds_are_stored_without_tokens(tmp_path):
+    """The reader's first screen does not wait for spaCy (an export tokenizes them)."""
+    with Workspace.open(tmp_path / "ws.json") as ws:
+        ws.add_articles([(Article("a1", TEXT), [])], keep_tokens=False)
+        assert ws.article("a1").tokens is None
+
+
 def _drop_tokens(db: Path, aid: str, value=None) -> None:
     path = db.with_name(db.name + ".d") / shard_name(aid)
     shard = json.loads(path.read_text())
