@@ -1,17 +1,21 @@
 """How long `readtui export` takes on a large workspace: 10,000 articles x 40 annotations.
 
-Builds the workspace itself in a temporary folder through the store API (no model),
-every article marked done: ~470 words (sentences of the seeds and ten
+Builds the workspace itself in a temporary folder through the store API (no model; the
+store keeps each article's spaCy tokens, as it does for `readtui import`), every article
+marked done: ~470 words (sentences of the seeds and ten
 novel words a paragraph), 34 entities and 6 quotes (4 with a speaker).
 Then times the real command, `readtui export --format F -o FILE` in a fresh process
-(what a user waits for, Python and spaCy start-up included), for each format, and a
+(what a user waits for, start-up included), for each format, and a
 baseline measured in the same run: reading the same workspace with
 ``Workspace.iter_articles()`` and writing each article and its annotations with plain
 ``json.dumps`` (no tokens, no checks). Prints median and worst of the runs and the
 ratio to the baseline, and the CPU time of the command and its workers (the steadier
 figure on a shared machine). Target: jsonl under 10 s.
 
-    python bench/export.py [--articles 10000] [--runs 3] [--keep DIR]
+    python bench/export.py [--articles 10000] [--runs 3] [--keep DIR] [--no-kept-tokens]
+
+``--no-kept-tokens`` builds the workspace as readtui did before it kept tokens (the export
+then tokenizes every article): the figure for an older workspace.
 """
 
 from __future__ import annotations
@@ -107,7 +111,7 @@ def make_article(i: int, rng: random.Random) -> tuple[Article, list[Annotation]]
                    path=f"/bench/{i}.txt"), ents + quotes
 
 
-def build(db: Path, n: int) -> float:
+def build(db: Path, n: int, keep_tokens: bool = True) -> float:
     rng = random.Random(5)
     t0 = time.perf_counter()
     with Workspace.open(db) as ws:
@@ -115,10 +119,10 @@ def build(db: Path, n: int) -> float:
         for i in range(n):
             batch.append(make_article(i, rng))
             if len(batch) == 500:
-                ws.add_articles(batch, suggested=False)
+                ws.add_articles(batch, suggested=False, keep_tokens=keep_tokens)
                 batch = []
         if batch:
-            ws.add_articles(batch, suggested=False)
+            ws.add_articles(batch, suggested=False, keep_tokens=keep_tokens)
     return time.perf_counter() - t0
 
 
@@ -149,14 +153,17 @@ def main() -> int:
     ap.add_argument("--articles", type=int, default=10_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--keep", type=Path, help="build (or reuse) the workspace here instead of a temp dir")
+    ap.add_argument("--no-kept-tokens", action="store_true",
+                    help="build it without kept tokens, as an older workspace (the export tokenizes)")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="readtui-bench-export-"))
     where = args.keep or tmp
     db = where / "workspace.json"
     try:
         if not db.exists():
-            secs = build(db, args.articles)
-            print(f"built {args.articles:,} articles x 40 annotations in {secs:.1f} s ({where})")
+            secs = build(db, args.articles, keep_tokens=not args.no_kept_tokens)
+            kept = "without kept tokens" if args.no_kept_tokens else "tokens kept"
+            print(f"built {args.articles:,} articles x 40 annotations ({kept}) in {secs:.1f} s ({where})")
         with Workspace.open(db, readonly=True) as ws:
             n = len(ws)
             words = len(ws.article(ws.rows()[0]["id"]).text.split())

@@ -95,7 +95,7 @@ def ws_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def workspace(ws_path: Path):
-    from tui.store import Workspace, shard_name
+    from tui.store import Workspace
 
     ws = Workspace.open(ws_path)
     yield ws

@@ -71,13 +71,13 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from operator import add, attrgetter, itemgetter, lt
+from operator import attrgetter, itemgetter, lt
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 
 import orjson
 
-from .model import QUOTE_LABEL, Annotation, Article
+from .model import Annotation, Article
 from .tokens import Tokenizer
 from .tokens import default_tokenizer as _default_tokenizer
 

@@ -84,7 +84,7 @@ class ExportJob:
         first = list(self.load(list(ids[:1])))
         if self.fmt == "doccano":
             return
-        import numpy  # noqa: F401  (every token lookup uses it: import it once, before a fork)
+        import numpy  # noqa: F401 (every token lookup uses it: import it once, before a fork)
 
         if self.fmt == "spacy" or any(a.tokens is None for a, _ in first):
             _default_tokenizer().nlp

@@ -195,7 +195,7 @@ def test_real_terminal_gets_no_escape_from_the_article(tmp_path):
     db = tmp_path / "hostile.json"
     hostile_workspace(db).close()
     raw = tmp_path / "pane.raw"
-    env = f"-u COLUMNS -u LINES -u DISPLAY -u WAYLAND_DISPLAY TERM=xterm-256color TEXTUAL_ANIMATIONS=none"
+    env = "-u COLUMNS -u LINES -u DISPLAY -u WAYLAND_DISPLAY TERM=xterm-256color TEXTUAL_ANIMATIONS=none"
     term = tmux_terminal(f"env {env} {READTUI} --db {db} --annotator t", record=raw)
     try:
         term.wait(lambda s: "Evil title" in s and "articles 0/2 done" in s, "the articles list")

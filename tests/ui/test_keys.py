@@ -93,10 +93,10 @@ async def test_slash_filters_over_title_and_text(app, ws):
 
 
 async def test_header_shows_workspace_annotator_and_progress(app, ws):
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE):
         assert "demo" in app.title and "tester" in app.title
         total = sum(r["annotations"] for r in ws.rows())
-        assert f"articles 0/2 done" in app.sub_title
+        assert "articles 0/2 done" in app.sub_title
         assert f"annotations 0/{total} reviewed" in app.sub_title
 
 

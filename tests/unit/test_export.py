@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 from tui.__main__ import main
 from tui.commands import import_records
 from tui.export import (
-    ExportError, Tokenizer, check_record, doccano_record, export, gold, jsonl_record, speaker_of,
+    ExportError, check_record, doccano_record, export, gold, jsonl_record, speaker_of,
     spacy_doc,
 )
 from tui.ingest import read_paths
