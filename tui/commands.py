@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from argparse import Namespace
@@ -200,7 +199,7 @@ def print_report(report: ImportReport) -> None:
 # --- suggest -------------------------------------------------------------------
 
 def suggest_paths(args: Namespace) -> int:
-    from .export import jsonl_record
+    from .export import jsonl_line
     from .model import check_annotation
 
     labels = _labels(args.labels)
@@ -209,17 +208,19 @@ def suggest_paths(args: Namespace) -> int:
     for item in read_paths(args.paths):
         (problems if isinstance(item, ImportProblem) else records).append(item)
     suggester = _suggester(args, labels)
-    lines: list[str] = []
+    lines: list[bytes] = []
     with progress_bar() as bar:
         task = bar.add_task("suggesting", total=len(records))
         sugg = suggester.suggest_many((r.article.text for r in records), jobs=_jobs(args.jobs, len(records)))
         for rec, found in zip(records, sugg):
             anns = [check_annotation(s.to_annotation(rec.article.id), rec.article.text) for s in found]
-            lines.append(json.dumps(jsonl_record(rec.article, anns), ensure_ascii=False))
+            lines.append(jsonl_line(rec.article, anns))  # the export's lines, byte for byte
             bar.advance(task)
-    data = "".join(line + "\n" for line in lines)
+    data = b"".join(lines)
     if str(args.output) == "-":
-        sys.stdout.write(data)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
     else:
         write_atomic(Path(args.output), data)
     err.print(f"suggested for {len(records)} articles -> {args.output}; failed {len(problems)}")
