@@ -27,7 +27,10 @@ JSONL (Prodigy task shape), one article a line
 (one per quote with a speaker mention: ``head``/``child`` are the last tokens of the quote
 and the speaker, ``head_span``/``child_span`` the spans themselves, ``label`` "SPEAKER"),
 ``quotes`` (``start``, ``end``, ``text``, ``label``, ``speaker`` ``{start, end, text, name}``
-or null, ``speaker_name``), ``answer`` "accept", ``_annotator_id``, ``_timestamp``.
+or null, ``speaker_name``), ``answer`` "accept", ``_annotator_id``, ``_timestamp`` (the newest
+of the annotations' times and the time the article took its review state, e.g. was marked
+done, in Unix seconds: the same in every export; the export's clock only for an article
+with no time at all, from a workspace made before readtui kept them).
 readtui's own fields ride along on spans and quotes so ``readtui import`` is lossless:
 ``id``, ``origin``, ``original`` (when the suggestion was changed), ``status`` (only when not
 accepted, i.e. pending with ``--suggestions``), ``annotator`` (when it differs from
@@ -344,7 +347,7 @@ def _jsonl_parts(article: Article, annotations: Iterable[Annotation], tokenizer:
                           + [[q["start"], q["end"], q["label"],
                               q["speaker"] and [q["speaker"]["start"], q["speaker"]["end"]],
                               q["speaker_name"]] for q in quotes], ensure_ascii=True)
-    times = [t for t in map(_timestamp, {a.time for a in anns if a.time}) if t is not None]
+    times = [t for t in map(_timestamp, {a.time for a in anns if a.time} | {article.state_time}) if t is not None]
     head = {"text": text, "meta": article_meta(article), "_input_hash": input_hash,
             "_task_hash": _hash32(str(input_hash), task_key)}
     tail = {"spans": spans, "relations": relations, "quotes": quotes, "answer": "accept",

@@ -349,6 +349,16 @@ def _prodigy_quotes(rec: dict, add: Any) -> None:
             speaker=Speaker(child.get("start"), child.get("end"), child.get("text") or ""))
 
 
+def _answer_time(stamp: Any) -> str:
+    """A Prodigy task's ``_timestamp`` (Unix seconds: when it was answered) as ISO 8601, or ""."""
+    if not isinstance(stamp, (int, float)) or isinstance(stamp, bool):
+        return ""
+    try:
+        return datetime.fromtimestamp(stamp, timezone.utc).isoformat(timespec="seconds")
+    except (OverflowError, OSError, ValueError):  # out of range, NaN
+        return ""
+
+
 def record_to_article(rec: Any, path: str, line: int) -> Record:
     where = f"{path}:{line}"
     if not isinstance(rec, dict):
@@ -373,7 +383,7 @@ def record_to_article(rec: Any, path: str, line: int) -> Record:
         meta={k: v for k, v in meta.items()
               if k not in ("id", "title", "source", "published", "dateline", "path", "state",
                            "speaker_names")},
-        state=state)
+        state=state, state_time=_answer_time(rec.get("_timestamp")))
     try:
         anns = _span_annotations(rec, article, where)
     except ImportProblem as exc:

@@ -60,6 +60,10 @@ class Article:
     meta: Mapping[str, Any] = field(default_factory=dict)
     state: ReviewState = "new"
     hash: str = ""
+    # When the article took its review state (ISO 8601): its import, or the analyst's last
+    # change of state (marked done …). The time of an export's record when no annotation
+    # has one. Bookkeeping, not part of what makes two articles equal.
+    state_time: str = field(default="", compare=False)
     # spaCy's tokens of ``text``, packed (tui.tokens), as the workspace keeps them: derived
     # from the text, so not part of what makes two articles equal; None until stored.
     tokens: list[int] | None = field(default=None, compare=False, repr=False)

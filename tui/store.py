@@ -375,13 +375,14 @@ def summarize(article: Article, annotations: Iterable[Annotation], *, suggested:
     return {
         "id": article.id, "title": article.title, "source": article.source,
         "published": article.published, "dateline": article.dateline, "path": article.path,
-        "hash": article.hash, "state": article.state, "words": len(article.text.split()),
+        "hash": article.hash, "state": article.state, "state_time": article.state_time,
+        "words": len(article.text.split()),
         "annotations": total, "reviewed": reviewed, "counts": counts, "suggested": suggested,
     }
 
 
 def recount(row: dict, before: Iterable[Annotation], after: Iterable[Annotation], *,
-            state: str, suggested: bool) -> dict:
+            state: str, state_time: str, suggested: bool) -> dict:
     """``row`` with the annotations ``before`` replaced by ``after`` in its counts."""
     counts = {label: dict(c) for label, c in (row.get("counts") or {}).items()}
     total, reviewed = row.get("annotations", 0), row.get("reviewed", 0)
@@ -396,7 +397,7 @@ def recount(row: dict, before: Iterable[Annotation], after: Iterable[Annotation]
             total += sign
             reviewed += sign * (a.status != "pending")
     return {**row, "counts": counts, "annotations": total, "reviewed": reviewed,
-            "state": state, "suggested": suggested}
+            "state": state, "state_time": state_time, "suggested": suggested}
 
 
 _READERS: dict[str, tuple["Workspace", tuple]] = {}
@@ -737,8 +738,10 @@ class Workspace:
             else:
                 docs[ann_id] = doc
         row = self._rows.get(article_id)
-        if row is not None and row.get("state") != article.state:
-            article = replace(article, state=row["state"])
+        # The row holds the review state as of the journal; the file, as of the last checkpoint.
+        if row is not None and (row.get("state") != article.state
+                                or row.get("state_time", article.state_time) != article.state_time):
+            article = replace(article, state=row["state"], state_time=row.get("state_time", article.state_time))
         return article, {k: Annotation.from_dict(d) for k, d in docs.items()}
 
     @staticmethod
@@ -779,6 +782,8 @@ class Workspace:
         for article, anns in items:
             if article.tokens is None and keep_tokens:  # an export need not tokenize it again
                 article = replace(article, tokens=tokens.pack(article.text))
+            if not article.state_time:
+                article = replace(article, state_time=now_iso())
             checked = {a.id: check_annotation(a, article.text) for a in anns}
             for a in checked.values():
                 if a.article_id != article.id:
@@ -827,12 +832,13 @@ class Workspace:
             state = "in_progress"
         if state is not None and state not in REVIEW_STATES:
             raise ValueError(f"unknown review state {state!r}")
-        new_article = replace(article, state=state) if state else article
+        new_article = replace(article, state=state, state_time=now_iso()) \
+            if state and state != article.state else article
         old_row = self._rows[aid]
         # Count only what changed: a key press costs the same at 40 annotations or 4,000.
         before = [current[a.id] for a in checked if a.id in current]
         before += [current[i] for i in removed if i in current]
-        row = recount(old_row, before, checked, state=new_article.state,
+        row = recount(old_row, before, checked, state=new_article.state, state_time=new_article.state_time,
                       suggested=old_row.get("suggested", True) if suggested is None else suggested)
         ops: list = [["ann", aid, a.id, a.to_dict()] for a in checked]
         ops += [["ann", aid, i, None] for i in removed]

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,44 @@ def test_jsonl_reimports_whole(reviewed_ws, tmp_path):
             assert ws.article(aid).state == old.article(aid).state
             assert ws.article(aid).title == old.article(aid).title
             assert ws.annotations(aid) == anns
+
+
+def test_the_same_workspace_exports_the_same_bytes(tmp_path):
+    """Every record's _timestamp comes from the workspace, never the export's clock: an
+    article marked done without annotations, and pending suggestions (which have no time)."""
+    import time
+
+    db = tmp_path / "ws.json"
+    with Workspace.open(db) as ws:
+        ws.add_articles([(Article("a1", "Nothing to mark here.", title="Empty"), []),
+                         (Article("a2", "Sara Carter spoke."), [
+                             Annotation("s1", "a2", "entity", 0, 11, "PERSON", status="pending")])])
+        ws.set_state("a1", "done")
+        marked = ws.article("a1").state_time
+    assert marked
+    outs = []
+    for i in range(2):
+        out = tmp_path / f"export{i}.jsonl"
+        assert run("export", "--db", db, "-o", out, "--all", "--suggestions") == 0
+        outs.append(out.read_bytes())
+        time.sleep(1.1)  # the clock's seconds move on
+    assert outs[0] == outs[1]
+    empty, silver = [json.loads(line) for line in outs[0].splitlines()]
+    assert empty["_timestamp"] == int(datetime.fromisoformat(marked).timestamp())
+    with Workspace.open(db, readonly=True) as ws:
+        added = ws.article("a2").state_time
+    assert silver["_timestamp"] == int(datetime.fromisoformat(added).timestamp())
+
+
+def test_a_prodigy_answer_time_is_kept(tmp_path):
+    src = tmp_path / "answers.jsonl"
+    src.write_text(json.dumps({"text": "Sara Carter spoke.", "meta": {"id": "p1", "state": "done"},
+                               "spans": [{"start": 0, "end": 11, "label": "PERSON"}],
+                               "answer": "accept", "_timestamp": 1700000000}) + "\n")
+    db, out = tmp_path / "ws.json", tmp_path / "gold.jsonl"
+    assert run("import", "--db", db, "--no-suggest", src) == 0
+    assert run("export", "--db", db, "-o", out) == 0
+    assert read_jsonl(out)[0]["_timestamp"] == 1700000000
 
 
 def test_export_to_stdout(reviewed_ws, tmp_path):

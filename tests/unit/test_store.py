@@ -113,6 +113,25 @@ def test_workspace_storage_sees_the_journal(ws_path):
     ws.close()
 
 
+def test_the_time_of_a_review_state_survives_the_journal_and_the_checkpoint(ws_path):
+    with Workspace.open(ws_path) as ws:
+        ws.add_articles([(article(), [entity()])])
+        imported = ws.article("a1").state_time
+        assert imported and ws.row("a1")["state_time"] == imported
+    ws = Workspace.open(ws_path)
+    ws.set_state("a1", "done")
+    done = ws.article("a1").state_time
+    assert done >= imported and ws.row("a1")["state_time"] == done
+    ws.set_state("a1", "done")  # not a change of state: the time stays
+    assert ws.article("a1").state_time == done
+    ws.journal.close()  # gone without a checkpoint: the journal holds the change
+    ws._lock.release()
+    with Workspace.open(ws_path) as ws2:
+        assert (ws2.article("a1").state, ws2.article("a1").state_time) == ("done", done)
+    with Workspace.open(ws_path, readonly=True) as ws3:  # and after the checkpoint, in the file
+        assert ws3.article("a1").state_time == done
+
+
 def test_torn_last_journal_line_is_dropped(ws_path):
     with Workspace.open(ws_path) as ws:
         ws.add_articles([(article(), [entity()])])
