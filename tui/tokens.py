@@ -66,10 +66,6 @@ class Tokenizer:
             self._nlp = english()
         return self._nlp
 
-    @property
-    def loaded(self) -> bool:
-        return self._nlp is not None
-
     def pack(self, text: str) -> list[int]:
         """spaCy's tokens of ``text``, packed (module docstring): what the workspace keeps."""
         tok_start, tok_end, space = self._spacy(text)
