@@ -243,13 +243,14 @@ def export_gold(args: Namespace) -> int:
     ws = _open(args, readonly=True)
     try:
         ids = [r["id"] for r in ws.rows() if args.all or r.get("state") == "done"]
-        # Processes pay off where tokenizing dominates; a doccano line is so cheap that
-        # starting them does not (10k articles: 4.1 s in one, 4.8 s in two, written in place).
+        # Processes pay off where a record is costly (JSONL's ~600 token dicts, a spaCy Doc);
+        # a doccano line is so cheap that starting them does not (10k articles: 4.1 s in
+        # one, 4.8 s in two, written in place).
         big = len(ids) >= 2000 and args.format != "doccano"
         jobs = args.jobs if args.jobs > 0 else (min(os.cpu_count() or 1, 4) if big else 1)
         # The worker processes start first (forked before the progress bar starts its
-        # thread, with spaCy's tokenizer loaded here once for all); then each reads, builds
-        # and writes its shares of the articles.
+        # thread, with spaCy's tokenizer loaded here once for all when the export needs
+        # it); then each reads, builds and writes its shares of the articles.
         if jobs > 1:
             read_through(ws)  # the workers, forked, read through this one
         workers = ExportWorkers(ids, partial(read_articles, ws.path), args.format, all=True,

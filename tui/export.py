@@ -297,12 +297,10 @@ def _text_order(a: Annotation) -> tuple[int, int, str, str]:
 
 # --- JSONL (Prodigy) -------------------------------------------------------------
 
-Tokens = tuple[list[int], list[int], list[bool]]  # starts, ends, followed_by_space
-
-
-def _jsonl_parts(article: Article, annotations: Iterable[Annotation], tokenizer: Tokenizer | None,
-                 check: bool, *, in_order: bool = False) -> tuple[dict[str, Any], Tokens, dict[str, Any]]:
-    """The record in three parts: the fields before ``tokens``, the tokens, the fields after.
+def jsonl_record(article: Article, annotations: Iterable[Annotation],
+                 tokenizer: Tokenizer | None = None, *, check: bool = True,
+                 in_order: bool = False) -> dict[str, Any]:
+    """One article as a Prodigy-shaped task (see the module docstring); checked before it returns.
 
     ``in_order``: the annotations are a list in text order already (from ``gold``).
     """
@@ -348,31 +346,19 @@ def _jsonl_parts(article: Article, annotations: Iterable[Annotation], tokenizer:
                               q["speaker"] and [q["speaker"]["start"], q["speaker"]["end"]],
                               q["speaker_name"]] for q in quotes], ensure_ascii=True)
     times = [t for t in map(_timestamp, {a.time for a in anns if a.time} | {article.state_time}) if t is not None]
-    head = {"text": text, "meta": article_meta(article), "_input_hash": input_hash,
-            "_task_hash": _hash32(str(input_hash), task_key)}
-    tail = {"spans": spans, "relations": relations, "quotes": quotes, "answer": "accept",
-            "_annotator_id": annotator,
-            "_timestamp": max(times) if times else int(datetime.now(timezone.utc).timestamp())}
     if check and not (first.keys() >= set(map(_FIRST, marked)) and last.keys() >= set(map(_SECOND, marked))):
         # A span that does not start or end on a token: say which (every span's text was
         # checked against the article's by check_annotations, and taken from it here).
-        _check_parts(aid, text, (), {**head, **tail}, first, last)
+        _check_parts(aid, text, (), {"spans": spans, "quotes": quotes, "relations": relations}, first, last)
         raise ExportError(aid, None, None, "a span does not start and end on token boundaries")
-    return head, (tok_start, tok_end, space), tail
-
-
-def jsonl_record(article: Article, annotations: Iterable[Annotation],
-                 tokenizer: Tokenizer | None = None, *, check: bool = True) -> dict[str, Any]:
-    """One article as a Prodigy-shaped task (see the module docstring); checked before it returns."""
-    head, toks, tail = _jsonl_parts(article, annotations, tokenizer, check)
-    return {**head, "tokens": _token_dicts(article.text, toks), **tail}
-
-
-def _token_dicts(text: str, toks: Tokens) -> list[dict[str, Any]]:
-    starts, ends, space = toks
-    return [{"text": t, "start": s, "end": e, "id": i, "ws": w}
-            for i, t, s, e, w in zip(range(len(starts)), map(text.__getitem__, map(slice, starts, ends)),
-                                     starts, ends, space)]
+    tokens = [{"text": t, "start": s, "end": e, "id": i, "ws": w}
+              for i, t, s, e, w in zip(range(len(tok_start)), map(text.__getitem__, map(slice, tok_start, tok_end)),
+                                       tok_start, tok_end, space)]
+    return {"text": text, "meta": article_meta(article), "_input_hash": input_hash,
+            "_task_hash": _hash32(str(input_hash), task_key), "tokens": tokens,
+            "spans": spans, "relations": relations, "quotes": quotes, "answer": "accept",
+            "_annotator_id": annotator,
+            "_timestamp": max(times) if times else int(datetime.now(timezone.utc).timestamp())}
 
 
 def jsonl_line(article: Article, annotations: Iterable[Annotation],
@@ -386,10 +372,7 @@ def jsonl_line(article: Article, annotations: Iterable[Annotation],
     integer past 64 bits in the metadata) goes to ``json``. ``in_order``: the annotations
     are a list in text order already, as ``gold`` gives them.
     """
-    head, toks, tail = _jsonl_parts(article, annotations, tokenizer, True, in_order=in_order)
-    rec = head
-    rec["tokens"] = _token_dicts(article.text, toks)
-    rec.update(tail)
+    rec = jsonl_record(article, annotations, tokenizer, in_order=in_order)
     try:
         line = orjson.dumps(rec, option=orjson.OPT_APPEND_NEWLINE)
     except orjson.JSONEncodeError:

@@ -738,10 +738,10 @@ class Workspace:
             else:
                 docs[ann_id] = doc
         row = self._rows.get(article_id)
-        # The row holds the review state as of the journal; the file, as of the last checkpoint.
-        if row is not None and (row.get("state") != article.state
-                                or row.get("state_time", article.state_time) != article.state_time):
-            article = replace(article, state=row["state"], state_time=row.get("state_time", article.state_time))
+        if row is not None:  # the row holds the review state as of the journal; the file, as of the last checkpoint
+            state, since = row.get("state", article.state), row.get("state_time", article.state_time)
+            if (state, since) != (article.state, article.state_time):
+                article = replace(article, state=state, state_time=since)
         return article, {k: Annotation.from_dict(d) for k, d in docs.items()}
 
     @staticmethod
@@ -780,10 +780,13 @@ class Workspace:
         rows: list[tuple[dict, int]] = []
         next_key = self._next_key
         for article, anns in items:
+            filled: dict[str, Any] = {}
             if article.tokens is None and keep_tokens:  # an export need not tokenize it again
-                article = replace(article, tokens=tokens.pack(article.text))
+                filled["tokens"] = tokens.pack(article.text)
             if not article.state_time:
-                article = replace(article, state_time=now_iso())
+                filled["state_time"] = now_iso()
+            if filled:
+                article = replace(article, **filled)
             checked = {a.id: check_annotation(a, article.text) for a in anns}
             for a in checked.values():
                 if a.article_id != article.id:
