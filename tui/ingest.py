@@ -56,6 +56,10 @@ _BOMS = (
 )
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Letters of Central European code pages that Windows-1252 reads as symbols inside a word
+# ("Za¿ó³æ", "¾e"); Spanish "¿Qué" and "25°C" stay Western.
+_SYMBOL_IN_WORD = re.compile(r"[A-Za-zÀ-ÿ][¤¦¬¯±³¶¹¼½¾¿]|[¤¦¬¯±³¶¹¼¾][A-Za-zÀ-ÿ]")
+_ICELANDIC = re.compile(r"[ÐÝÞðýþ]")
 
 
 def _as_western(raw: bytes) -> str | None:
@@ -69,6 +73,10 @@ def _as_western(raw: bytes) -> str | None:
     letters = [c for c in text if c.isalpha()]
     accented = sum(ord(c) > 127 for c in letters)
     if not letters or accented > 0.3 * len(letters) or _CONTROL.search(text):
+        return None
+    # Central European, Baltic and Turkish code pages put letters where Windows-1252 has
+    # symbols (¿ ³ ¹ ¾ ...) or the Icelandic letters (ð þ ý): such a reading is not sure.
+    if _SYMBOL_IN_WORD.search(text) or _ICELANDIC.search(text):
         return None
     return text
 
@@ -98,11 +106,17 @@ def decode(raw: bytes, path: str | Path) -> str:
         return western
     from charset_normalizer import from_bytes
 
-    best = from_bytes(raw).best()
-    # Trust another guess only when the detector sees no noise at all: a wrong
-    # guess (Greek read as Korean) shows as noise, and refusing beats mojibake.
-    if best is not None and best.chaos == 0.0 and not _CONTROL.search(str(best)):
-        return str(best)
+    matches = from_bytes(raw)
+    best = matches.best()
+    # Trust the detector only when it is sure: no noise, a language recognised, and no
+    # other clean reading of the bytes (a different text) nearly as likely. Short
+    # single-byte texts often read as well in two scripts; refusing beats mojibake.
+    if best is not None and best.chaos == 0.0 and best.coherence > 0.0:
+        text = str(best)
+        rivals = [m for m in matches if m.chaos == 0.0 and m.coherence >= best.coherence - 0.1
+                  and str(m) != text]
+        if not rivals and not _CONTROL.search(text):
+            return text
     raise ImportProblem(
         path, f"not UTF-8 (byte {raw[utf8_error.start]:#04x} at offset {utf8_error.start}) "
         "and the encoding could not be recognised; convert it to UTF-8 first")

@@ -12,6 +12,7 @@ from tui.store import Workspace
 
 from .helpers import one_line, readtui
 
+RUSSIAN = "Привет, как дела? Это тест кодировки. Правительство приняло новый закон о налогах и сборах в среду."
 FRENCH = "Le ministre a déclaré à Genève : « Nous agirons vite », avant de quitter l’hôtel."
 
 
@@ -20,15 +21,42 @@ FRENCH = "Le ministre a déclaré à Genève : « Nous agirons vite », avant de
     ("Zürich Straße Köln".encode("latin-1"), "Zürich Straße Köln"),
     (FRENCH.encode("utf-16"), FRENCH),  # with its byte-order mark
     (FRENCH.encode("utf-8-sig"), FRENCH),
-    ("Привет, как дела? Это тест кодировки.".encode("cp1251"), "Привет, как дела? Это тест кодировки."),
+    (RUSSIAN.encode("cp1251"), RUSSIAN),
 ])
 def test_encodings_that_can_be_known_are_decoded(raw, expected):
     assert decode(raw, "f.txt") == expected
 
 
+# Single-byte encodings a detector may or may not recognise, depending on its release.
+# Our guarantee is the same either way: the right characters, or a refusal that says why.
+# Never mojibake, and nothing here relies on what a library cannot do.
+SINGLE_BYTE = [
+    ("Καλημέρα, τι κάνεις σήμερα; Η βουλή ψήφισε το νομοσχέδιο.", "cp1253"),
+    ("Καλημέρα, τι κάνεις σήμερα;", "iso-8859-7"),
+    ("Привет, как дела? Это тест кодировки.", "koi8-r"),
+    ("Привет, как дела? Это тест кодировки.", "cp1251"),  # as well read as Greek: too short to know
+    ("Þingvellir og Reykjavík eru á Íslandi, sagði ráðherrann.", "cp1252"),
+    ("¿Qué tal? Hace 25°C en Madrid, costó £5m.", "cp1252"),
+    ("Zażółć gęślą jaźń, powiedział minister w Krakowie.", "cp1250"),
+    ("Başbakan İstanbul'da açıklama yaptı: «Çalışacağız».", "cp1254"),
+    ("Ministr řekl, že vláda přijme nový zákon o daních.", "iso-8859-2"),
+    ("שלום, מה שלומך היום?", "cp1255"),
+    ("مرحبا، كيف حالك اليوم؟", "cp1256"),
+]
+
+
+@pytest.mark.parametrize("text, encoding", SINGLE_BYTE)
+def test_single_byte_text_is_right_or_refused_never_mojibake(text, encoding):
+    try:
+        got = decode(text.encode(encoding), "f.txt")
+    except ImportProblem as exc:
+        assert "convert it to UTF-8" in exc.reason or "could not be recognised" in exc.reason
+    else:
+        assert got == text
+
+
 @pytest.mark.parametrize("raw, reason", [
     ("Café".encode("utf-8") + " et thé glacé".encode("latin-1"), "mixes UTF-8 with another encoding"),
-    ("Καλημέρα, τι κάνεις σήμερα;".encode("cp1253"), "could not be recognised"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file"),
     (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01", "binary file"),
     (b"\xff\xfe" + b"\x00\xd8", "utf-16"),  # BOM, then a lone surrogate
