@@ -397,3 +397,15 @@ async def test_article_text_is_data_not_markup(tmp_path):
         assert "\x1b" not in joined and "\x07" not in joined
         assert "\ufffd[31mred" in joined
     ws.close()
+
+
+async def test_ctrl_c_tells_how_to_quit_in_plain_words(app, ws):
+    async with app.run_test(size=SIZE) as pilot:
+        for where in ("list", "reader"):
+            if where == "reader":
+                await open_reader(app, pilot)
+            await pilot.press("ctrl+c")
+            await pilot.pause()
+            told = [n for n in app._notifications if "quit" in n.message]
+            assert told and all("[" not in n.message and "ctrl+q" in n.message for n in told)
+            assert app.is_running
