@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 LOCK := requirements.lock
 SHARED ?= ../shared
 
-.PHONY: install run test test-fast test-latest lock bench screenshots clean check-doccano
+.PHONY: install run test test-fast test-latest lock lock-upgrade bench screenshots clean check-doccano
 
 install: $(STAMP)
 
@@ -32,10 +32,16 @@ test: install
 test-fast: install
 	TEXTUAL_ANIMATIONS=none $(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
 
-# The lock, from pyproject.toml's ranges (test extra included) and lock-tools.in.
+# The lock, from pyproject.toml's ranges (every extra) and lock-tools.in. `make lock` keeps
+# the pins already in the lock and adds what is new; `make lock-upgrade` moves every pin
+# to the newest version the ranges allow.
+UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml lock-tools.in --all-extras --generate-hashes \
+	  --python-version 3.11 --python-platform x86_64-manylinux_2_28 -o $(LOCK)
 lock: install
-	$(VENV)/bin/uv pip compile pyproject.toml lock-tools.in --extra test --generate-hashes \
-	  --python-version 3.11 --python-platform x86_64-manylinux_2_28 --upgrade -o $(LOCK)
+	$(UV_COMPILE)
+
+lock-upgrade: install
+	$(UV_COMPILE) --upgrade
 
 # The newest versions pyproject's ranges allow, in a venv of their own: drift shows here
 # before users meet it. Not part of CI.
@@ -43,7 +49,7 @@ test-latest:
 	rm -rf .venv-latest
 	$(PYTHON) -m venv .venv-latest
 	.venv-latest/bin/python -m pip install -q --upgrade pip
-	.venv-latest/bin/python -m pip install -q --upgrade --upgrade-strategy eager -e '.[test]'
+	.venv-latest/bin/python -m pip install -q --upgrade --upgrade-strategy eager -e '.[test,cluster]'
 	TEXTUAL_ANIMATIONS=none .venv-latest/bin/python -m pytest -q $(PYTEST_ARGS)
 
 define need_shared
