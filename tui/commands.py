@@ -111,7 +111,7 @@ def restore_backup(args: Namespace) -> int:
 
 
 def _suggester(args: Namespace, labels: Sequence[str]):
-    from .suggest import ModelMissing, Suggester
+    from .nlp.suggest import ModelMissing, Suggester
 
     try:
         return Suggester(labels=labels, model=getattr(args, "model", None))
@@ -305,7 +305,7 @@ def _score(x: float | None) -> str:
 
 
 def evaluation_table(ev, labels: Sequence[str]) -> Table:
-    """The pre-annotator against the gold, per label (``tui.evaluate``)."""
+    """The pre-annotator against the gold, per label (``tui.nlp.evaluate``)."""
     speaker = any(s.speaker_changed for s in ev.labels.values())
     cols = ["label", "sugg.", "kept", "changed", "rej.", "added"]
     cols += ["spk chg"] if speaker else []
@@ -328,7 +328,7 @@ def evaluation_table(ev, labels: Sequence[str]) -> Table:
 
 
 def stats(args: Namespace) -> int:
-    from .evaluate import evaluate
+    from .nlp.evaluate import evaluate
 
     ws = _open(args, readonly=True)
     try:
@@ -377,9 +377,10 @@ def run_app(args: Namespace) -> int:
             # Their tokens are not kept: loading spaCy for them would hold the first screen
             # back ~0.7 s, and an export tokenizes two articles in no time.
             import_records(ws, read_paths(seed_paths()), keep_tokens=False)
-        from .app import make_app
+        from .ui.app import make_app
+        from .service import Session
 
-        app = make_app(ws, model=args.model, annotator=args.annotator or login_name())
+        app = make_app(Session(ws, args.annotator or login_name()), model=args.model)
         app.run()
     finally:
         _close(ws)

@@ -12,7 +12,7 @@ Tokens
 ------
 Prodigy's ``tokens`` and the ``DocBin``'s words come from spaCy's English tokenizer
 (``spacy.blank("en")``: the workspace keeps each article's tokens from its import, see
-``tui.tokens``; spaCy runs only for an article without them), with every token split
+``tui.nlp.tokens``; spaCy runs only for an article without them), with every token split
 where an annotation (entity, quote or speaker) starts or ends inside it, and a token's
 trailing space made a token of its own when a span starts on it or ends just after it.
 So every span the analyst made lines up with tokens:
@@ -81,8 +81,8 @@ from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 import orjson
 
 from .model import Annotation, Article
-from .tokens import Tokenizer
-from .tokens import default_tokenizer as _default_tokenizer
+from .nlp.tokens import Tokenizer
+from .nlp.tokens import default_tokenizer as _default_tokenizer
 
 
 FORMATS = ("jsonl", "spacy", "doccano")

@@ -64,7 +64,7 @@ class Article:
     # change of state (marked done …). The time of an export's record when no annotation
     # has one. Bookkeeping, not part of what makes two articles equal.
     state_time: str = field(default="", compare=False)
-    # spaCy's tokens of ``text``, packed (tui.tokens), as the workspace keeps them: derived
+    # spaCy's tokens of ``text``, packed (tui.nlp.tokens), as the workspace keeps them: derived
     # from the text, so not part of what makes two articles equal; None until stored.
     tokens: list[int] | None = field(default=None, compare=False, repr=False)
 

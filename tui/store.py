@@ -36,11 +36,12 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 import orjson
 from tinydb.storages import Storage
 
+from .change import ArticleSummary, Change
 from .model import (
     DEFAULT_LABELS, REVIEW_STATES, STATUSES, Annotation, AnnotationError, Article,
     check_annotation, now_iso,
 )
-from . import tokens
+from .nlp import tokens
 
 SCHEMA_VERSION = 1
 ENV_DB = "READTUI_DB"
@@ -768,7 +769,7 @@ class Workspace:
         """Import articles with their annotations; returns the ids stored.
 
         ``keep_tokens``: tokenize each article (spaCy, loaded on first use) and keep its
-        tokens in its file for the export (tui.tokens); without, the export tokenizes it.
+        tokens in its file for the export (tui.nlp.tokens); without, the export tokenizes it.
 
         Each article's file is written whole and renamed into place; one sync for
         the batch, then the rows go to the journal as one line. Nothing changes in
@@ -810,8 +811,9 @@ class Workspace:
 
     def save(self, annotations: Sequence[Annotation], *, removed: Sequence[str] = (),
              article_id: str | None = None, state: str | None = None,
-             suggested: bool | None = None) -> None:
-        """Write changes to one article's annotations in one durable step.
+             suggested: bool | None = None) -> Change:
+        """Write changes to one article's annotations in one durable step; returns what
+        changed (before and after, and the article's new summary).
 
         Every annotation is checked against the article's text first; if one is
         refused, nothing is written. ``state`` changes the article's review state.
@@ -858,6 +860,11 @@ class Workspace:
         self._put_row(row, self._keys[aid])
         if self.journal.size > self.CHECKPOINT_BYTES:
             self.checkpoint()
+        was: dict[str, Annotation | None] = {a.id: current.get(a.id) for a in checked}
+        was.update({i: current.get(i) for i in removed})
+        now: dict[str, Annotation | None] = {a.id: a for a in checked}
+        now.update({i: None for i in removed})
+        return Change(aid, was, now, article.state, new_article.state, ArticleSummary.from_row(row))
 
     def set_state(self, article_id: str, state: str) -> None:
         self.save([], article_id=article_id, state=state)

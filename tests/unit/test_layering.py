@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-DOMAIN = ["tui.model", "tui.store", "tui.ingest", "tui.suggest", "tui.quotes", "tui.export", "tui.export_workers",
-          "tui.affixes", "tui.evaluate", "tui.history", "tui.spans", "tui.review"]
+DOMAIN = ["tui.model", "tui.store", "tui.ingest", "tui.nlp.suggest", "tui.quotes", "tui.export", "tui.export_workers",
+          "tui.nlp.affixes", "tui.nlp.evaluate", "tui.history", "tui.spans", "tui.speakers", "tui.change", "tui.service"]
 
 
 @pytest.mark.parametrize("module", DOMAIN)

@@ -12,8 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from ..model import Annotation, Speaker
-from ..spans import sanitize
+from ...model import Annotation, Speaker
+from ...spans import sanitize
 
 
 class _Picker(ModalScreen):
