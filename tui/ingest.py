@@ -125,22 +125,31 @@ def decode(raw: bytes, path: str | Path) -> str:
 # --- news pages --------------------------------------------------------------
 
 _MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+# Every pattern here runs in time linear in the line: a page is untrusted input, and one
+# catastrophic backtrack hangs a whole folder's import. Runs that two parts of a pattern
+# could share (white space around optional pieces, a word that may hold hyphens) are
+# possessive (``*+``), so the engine never tries every way of splitting them;
+# tests/unit/test_ingest_linear.py times each pattern on the inputs that would.
 _UPDATE = re.compile(
-    r"^\s*(?:Update[d]?|Published|Posted|First published|Last updated)\s*(?:on|at)?\s*:?\s*(?P<when>.+?)\s*$",
+    r"^\s*+(?:Update[d]?|Published|Posted|First published|Last updated)\s*+(?:on|at)?+\s*+:?+\s*+"
+    r"(?P<when>.*?\S)\s*+$",
     re.I)
 _BOILERPLATE = re.compile(
-    r"^\s*(?:(?:Photo|Image|Picture|File photo|Representative image|Photo credit|Credit|Video)\s*:.*"
-    r"|Tags\s*:.*|Similar News|Related News|Related Stories|Also Read\b.*|Read More\b.*|Read also\b.*"
-    r"|Advertisement|ADVERTISEMENT|Share this( article)?|Follow us on\b.*|Click here\b.*)\s*$",
+    r"^\s*+(?:(?:Photo|Image|Picture|File photo|Representative image|Photo credit|Credit|Video)\s*+:.*"
+    r"|Tags\s*+:.*|Similar News|Related News|Related Stories|Also Read\b.*|Read More\b.*|Read also\b.*"
+    r"|Advertisement|ADVERTISEMENT|Share this( article)?|Follow us on\b.*|Click here\b.*)\s*+$",
     re.I)
-_SIGNATURE = re.compile(r"^\s*(?:-{1,3}|—|–)\s*(?P<source>[A-Za-z][\w&.' ]{1,40}?)\s*$")
-_SOURCE_LINE = re.compile(r"^\s*Source\s*:\s*(?P<source>.{2,60}?)\s*$", re.I)
+_SIGNATURE = re.compile(r"^\s*+(?:-{1,3}+|—|–)\s*+(?P<source>[A-Za-z][\w&.' ]{1,40}?)\s*+$")
+# A one-character source counts only after a space ("Source: X"), as it always has.
+_SOURCE_LINE = re.compile(r"^\s*+Source\s*+:\s*+(?P<source>\S.{1,59}?|(?<=\s)\S)\s*+$", re.I)
+_PLACE_WORD = r"[A-Z][\w.'’\-]*+"  # possessive: "A-B-C" is one word, never split at its hyphens
 _DATELINE = re.compile(
-    rf"^(?P<place>[A-Z][\w.'’\-]*(?:[ \-][A-Z][\w.'’\-]*){{0,3}}(?:,\s*[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){{0,2}})?)"
-    rf"(?:,\s*(?:{_MONTHS})[a-z]*\.?\s+\d{{1,2}}(?:,\s*\d{{4}})?)?"
-    rf"\s*(?:\((?P<agency>[A-Za-z .]{{2,20}})\))?\s*(?::|—|–|\s-)\s+")
-_UPPER_PLACE = re.compile(r"^[A-Z][A-Z .'\-]{2,}(?:,\s*[A-Z][\w .'\-]+)?$")
-_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+    rf"^(?P<place>{_PLACE_WORD}(?:[ \-]{_PLACE_WORD}){{0,3}}(?:,\s*+{_PLACE_WORD}(?: {_PLACE_WORD}){{0,2}})?)"
+    rf"(?:,\s*+(?:{_MONTHS})[a-z]*+\.?\s++\d{{1,2}}(?:,\s*+\d{{4}})?)?"
+    rf"\s*+(?:\((?P<agency>[A-Za-z .]{{2,20}})\))?\s*+(?::|—|–|(?<=\s)-)\s++")
+MAX_DATELINE_CHARS = 80  # "NEW DELHI, Jan 28 (IANS) - " and the like; never a paragraph
+_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*+\s++(?=[\"“‘(\[]?[A-Z0-9])")
+_ZONE = re.compile(r"\b(GMT|UTC|Z|IST|EST|EDT|CET|CEST|BST|PST|PDT)\b\s*+([+-]\d{1,2}(?::?\d{2})?)?$")
 _TZ = {"GMT": 0, "UTC": 0, "Z": 0, "IST": 330, "EST": -300, "EDT": -240, "CET": 60,
        "CEST": 120, "BST": 60, "PST": -480, "PDT": -420}
 
@@ -149,14 +158,17 @@ def parse_when(raw: str) -> str:
     """A news page's date-time as ISO 8601, or "" when it cannot be read."""
     s = raw.strip().rstrip(".")
     tz = timezone.utc
-    m = re.search(r"\s*\b(GMT|UTC|Z|IST|EST|EDT|CET|CEST|BST|PST|PDT)\b\s*([+-]\d{1,2}(?::?\d{2})?)?$", s)
+    m = _ZONE.search(s)
     has_tz = bool(m)
     if m:
         minutes = _TZ[m.group(1)]
         if m.group(2):
             sign = -1 if m.group(2)[0] == "-" else 1
-            digits = m.group(2)[1:].replace(":", "")
-            minutes += sign * (int(digits[:2]) * 60 + (int(digits[2:]) if len(digits) > 2 else 0))
+            offset = m.group(2)[1:]  # "5", "05", "5:30", "0530"
+            hours, _, mins = offset.partition(":") if ":" in offset else (offset[:-2] or offset, "", offset[-2:])
+            minutes += sign * (int(hours) * 60 + (int(mins) if len(offset) > 2 else 0))
+        if abs(minutes) >= 24 * 60:  # "GMT+99": no such zone, so no time to trust
+            return ""
         tz = timezone(timedelta(minutes=minutes))
         s = s[: m.start()].strip()
     s = re.sub(r"\s+", " ", s.replace(",", ", ")).replace(" ,", ",")
@@ -208,8 +220,8 @@ def parse_news(content: str, path: str = "") -> Article:
         if not title and not any(k.strip() for k in kept) and _is_title(stripped):
             title = stripped.lstrip("#").strip()
             continue
-        m = _UPDATE.match(stripped)
-        if m and not published and len(stripped) < 80:
+        m = _UPDATE.match(stripped) if len(stripped) < 80 else None
+        if m and not published:
             when = parse_when(m.group("when"))
             if when:
                 published = when
@@ -223,8 +235,9 @@ def parse_news(content: str, path: str = "") -> Article:
     for i, line in enumerate(kept):
         if not line.strip():
             continue
-        m = _DATELINE.match(line.lstrip())
-        if m and len(m.group(0)) < 80 and len(line) > len(m.group(0)) + 20:
+        # Only the line's head can hold a dateline: the match never looks further.
+        m = _DATELINE.match(line.lstrip(), 0, MAX_DATELINE_CHARS)
+        if m and len(m.group(0)) < MAX_DATELINE_CHARS and len(line) > len(m.group(0)) + 20:
             dateline = m.group("place").strip()
             if m.group("agency") and not source:
                 source = m.group("agency").strip()

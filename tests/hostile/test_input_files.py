@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 
 import pytest
 
@@ -177,6 +178,20 @@ def test_100000_one_line_articles_in_one_jsonl(tmp_path):
         assert ws.article("n99999").text == "Short article number 99999."
     s = readtui("stats", "--db", db)
     assert "100000 articles" in s.stdout
+
+
+def test_the_reported_pages_import_at_once(tmp_path):
+    """The two pages from issue 20, through the installed command: a hyphen run that hung
+    the dateline pattern, and an ``Update`` line of spaces that hung the time pattern."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "hyphens.txt").write_text("A headline\n\n" + "A-" * 300 + "a\n")
+    (tmp_path / "in" / "update.txt").write_text("A headline\nUpdate a" + " " * 200_000 + "b\n\nThe body.\n")
+    (tmp_path / "in" / "good.txt").write_text("Headline\n\nWASHINGTON (Reuters) - The Senate voted today.\n")
+    start = time.monotonic()
+    r = readtui("import", "--no-suggest", tmp_path / "in", "--db", tmp_path / "ws.json", timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "imported 3" in one_line(r.stderr)
+    assert time.monotonic() - start < 30  # seconds: minutes (or never) before
 
 
 def test_random_files_never_crash_import(tmp_path):
