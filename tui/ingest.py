@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -17,14 +18,17 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .model import (
-    KINDS, QUOTE_LABEL, REVIEW_STATES, Annotation, AnnotationError, Article, Speaker,
-    check_annotation, content_hash, new_id,
+    KINDS, QUOTE_LABEL, REVIEW_STATES, Annotation, AnnotationError, Article, Speaker, brief,
+    check_annotation, content_hash, is_offset, label_problem, new_id,
 )
 
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 MAX_TITLE_CHARS = 200
 MAX_TITLE_WORDS = 30
+# Levels of lists and objects a record's kept values (meta, an annotation's original) may
+# have. Real records use a handful; a thousand breaks json (RecursionError) when stored.
+MAX_NESTING = 100
 
 
 class ImportProblem(Exception):
@@ -257,6 +261,40 @@ def parse_news(content: str, path: str = "") -> Article:
 
 # --- JSONL records -----------------------------------------------------------
 
+def value_problem(value: Any, what: str) -> str | None:
+    """Why a value a record brings cannot be kept as it is, or None: nested deeper than
+    ``MAX_NESTING`` (json could not write it back), or a number that is not finite (JSON
+    has no NaN or Infinity: an export would write null)."""
+    stack = [(value, 0)]
+    while stack:  # not recursive: the value may be as deep as the line is long
+        v, depth = stack.pop()
+        if isinstance(v, float) and not math.isfinite(v):
+            return f"{what} holds {v!r}, which JSON cannot write (an export would make it null)"
+        if isinstance(v, (list, dict)):
+            if depth >= MAX_NESTING:
+                return f"{what} is nested too deeply (more than {MAX_NESTING} levels)"
+            stack.extend((c, depth + 1) for c in (v.values() if isinstance(v, dict) else v))
+    return None
+
+
+def _text_field(value: Any, what: str) -> str:
+    """A record's title, source … as text: a string, or a number written out."""
+    if value is None or isinstance(value, str):
+        return value or ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return str(value)
+    raise ValueError(f"{what} is {brief(value)}, not text")
+
+
+def _record_id(value: Any) -> str | None:
+    """A record's id: a string, or an integer as its decimal string; None when it has none."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str) or is_offset(value):
+        return str(value)
+    raise ValueError(f"the id is {brief(value)}, not a string or an integer")
+
+
 def _span_annotations(rec: dict, article: Article, where: str) -> list[Annotation]:
     """Annotations a record brings: Prodigy/readtui ``spans`` and ``quotes``, doccano ``label``/``entities``."""
     text = article.text
@@ -272,10 +310,13 @@ def _span_annotations(rec: dict, article: Article, where: str) -> list[Annotatio
     def add(kind: str, start: Any, end: Any, label: Any, *, speaker: Speaker | None = None,
             seen_text: Any = None, status: str = status_default, origin: str = "manual",
             original: Any = None, extra: dict | None = None) -> None:
-        if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
-            raise ImportProblem(where, f"span offsets must be integers, got {start!r}-{end!r}")
-        if not isinstance(label, str) or not label:
-            raise ImportProblem(where, f"span {start}-{end} has no label")
+        if not (is_offset(start) and is_offset(end)):
+            raise ImportProblem(where, f"span offsets must be integers, got {brief(start)}-{brief(end)}")
+        problem = label_problem(label) or value_problem(original, "its original")
+        if speaker is not None and not (isinstance(speaker.name, str) and isinstance(speaker.text, str)):
+            problem = "has a speaker whose name or text is not a string"
+        if problem:
+            raise ImportProblem(where, f"span {start}-{end} {problem}")
         extra = extra or {}
         # readtui's own export carries each annotation's id, annotator and time: keep them.
         ann_id = extra.get("id")
@@ -311,7 +352,7 @@ def _span_annotations(rec: dict, article: Article, where: str) -> list[Annotatio
     if isinstance(labels, list) and not (relation_shape and "quotes" not in rec):
         for item in labels:
             if not (isinstance(item, (list, tuple)) and len(item) == 3):
-                raise ImportProblem(where, f"doccano label {item!r} is not [start, end, label]")
+                raise ImportProblem(where, f"doccano label {brief(item)} is not [start, end, label]")
             add("entity", item[0], item[1], item[2])
     if isinstance(ents, list) and "quotes" not in rec:
         for e in ents:
@@ -321,7 +362,7 @@ def _span_annotations(rec: dict, article: Article, where: str) -> list[Annotatio
             if label in (QUOTE_LABEL, "SPEAKER"):
                 continue  # rebuilt from the relations below
             add("entity", e.get("start_offset"), e.get("end_offset"), label)
-        _doccano_quotes(rec, add)
+        _doccano_quotes(rec, add, where)
     for q in rec.get("quotes") or []:
         if not isinstance(q, dict):
             raise ImportProblem(where, "a quote is not an object")
@@ -333,8 +374,6 @@ def _span_annotations(rec: dict, article: Article, where: str) -> list[Annotatio
             # readable speaker_name (the name, else the mention); other tools only the latter.
             name = sp["name"] if isinstance(sp.get("name"), str) else q.get("speaker_name")
             speaker = Speaker(sp.get("start"), sp.get("end"), sp.get("text") or "", name or "")
-            if speaker.has_mention and not (isinstance(speaker.start, int) and isinstance(speaker.end, int)):
-                raise ImportProblem(where, "speaker offsets must be integers")
         add("quote", q.get("start"), q.get("end"), q.get("label") or QUOTE_LABEL, speaker=speaker,
             seen_text=q.get("text"),
             status=q.get("status") if q.get("status") in ("accepted", "pending", "rejected") else status_default,
@@ -345,14 +384,18 @@ def _span_annotations(rec: dict, article: Article, where: str) -> list[Annotatio
     return out
 
 
-def _doccano_quotes(rec: dict, add: Any) -> None:
+def _doccano_quotes(rec: dict, add: Any, where: str) -> None:
     """doccano's relation shape: QUOTE entities linked to their speaker by SPEAKER relations."""
-    ents = {e.get("id"): e for e in rec.get("entities") or [] if isinstance(e, dict)}
+    entities = [e for e in rec.get("entities") or [] if isinstance(e, dict)]
+    if not all(isinstance(e.get("id"), (int, str, type(None))) for e in entities):
+        raise ImportProblem(where, "an entity's id is not a string or an integer")
+    ents = {e.get("id"): e for e in entities}
     meta = rec.get("meta") if isinstance(rec.get("meta"), dict) else {}
     names = meta.get("speaker_names") if isinstance(meta.get("speaker_names"), dict) else {}
     speakers = {}
     for r in rec.get("relations") or []:
-        if isinstance(r, dict) and r.get("type") == "SPEAKER":
+        if isinstance(r, dict) and r.get("type") == "SPEAKER" \
+                and isinstance(r.get("from_id"), (int, str)) and isinstance(r.get("to_id"), (int, str)):
             speakers[r.get("from_id")] = ents.get(r.get("to_id"))
     for eid, e in ents.items():
         if e.get("label") != QUOTE_LABEL:
@@ -398,18 +441,22 @@ def record_to_article(rec: Any, path: str, line: int) -> Record:
     if not text.strip():
         raise ImportProblem(path, "\"text\" is empty", line)
     meta = rec.get("meta") if isinstance(rec.get("meta"), dict) else {}
-    # meta.id first: doccano's export puts its own example id in "id".
-    rid = meta.get("id", rec.get("id"))
-    aid = str(rid) if rid is not None and str(rid).strip() else content_hash(text)[:16]
+    kept = {k: v for k, v in meta.items()
+            if k not in ("id", "title", "source", "published", "dateline", "path", "state", "speaker_names")}
+    try:
+        # meta.id first: doccano's export puts its own example id in "id".
+        aid = _record_id(meta.get("id", rec.get("id"))) or content_hash(text)[:16]
+        title = _text_field(rec.get("title") or meta.get("title"), "the title") or first_sentence(text)
+        fields = {k: _text_field(meta.get(k) or None, k) for k in ("source", "published", "dateline", "path")}
+        problem = value_problem(kept, "meta")
+        if problem:
+            raise ValueError(problem)
+    except ValueError as exc:
+        raise ImportProblem(path, str(exc), line) from None
     state = meta.get("state") if meta.get("state") in REVIEW_STATES else "new"
-    title = rec.get("title") or meta.get("title") or first_sentence(text)
     article = Article(
-        id=aid, text=text, title=str(title), source=str(meta.get("source") or ""),
-        published=str(meta.get("published") or ""), dateline=str(meta.get("dateline") or ""),
-        path=str(meta.get("path") or f"{path}:{line}"), original="",
-        meta={k: v for k, v in meta.items()
-              if k not in ("id", "title", "source", "published", "dateline", "path", "state",
-                           "speaker_names")},
+        id=aid, text=text, title=title, source=fields["source"], published=fields["published"],
+        dateline=fields["dateline"], path=fields["path"] or f"{path}:{line}", original="", meta=kept,
         state=state, state_time=_answer_time(rec.get("_timestamp")))
     try:
         anns = _span_annotations(rec, article, where)
@@ -430,8 +477,15 @@ def read_jsonl(path: Path, raw: bytes | None = None) -> Iterator[Record | Import
             continue
         try:
             rec = json.loads(line)
-        except ValueError as exc:
+        except RecursionError:  # "[[[[…": one bad line, not the end of the import
+            yield ImportProblem(path, "nested too deeply (lists or objects thousands of levels inside "
+                                "one another)", n)
+            continue
+        except json.JSONDecodeError as exc:
             yield ImportProblem(path, f"not valid JSON ({exc.msg} at column {exc.colno})", n)
+            continue
+        except ValueError as exc:  # an integer of more than 4,300 digits
+            yield ImportProblem(path, f"not valid JSON ({str(exc).split(':')[0]})", n)
             continue
         try:
             yield record_to_article(rec, str(path), n)
