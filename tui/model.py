@@ -197,7 +197,7 @@ def brief(x: Any) -> str:
     if isinstance(x, str):
         return repr(x[:40]) + ("…" if len(x) > 40 else "")
     if isinstance(x, (list, dict)):
-        return f"a {'list' if isinstance(x, list) else 'object'} of {len(x)}"
+        return f"a list of {len(x)}" if isinstance(x, list) else f"an object of {len(x)}"
     return f"a {type(x).__name__}"
 
 
