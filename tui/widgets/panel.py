@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ..model import Annotation
-from ..spans import sanitize
+from ..spans import one_line, sanitize
 from .article_view import LABEL_COLOURS, OTHER_COLOUR
 
 
@@ -43,7 +43,7 @@ class AnnotationPanel(Static):
         if ann.kind == "quote":
             t.append(" QUOTE ", style="bold reverse")
         else:
-            t.append(f" {sanitize(ann.label)} ", style=Style(color="#111111", bgcolor=colour, bold=True))
+            t.append(f" {one_line(ann.label)} ", style=Style(color="#111111", bgcolor=colour, bold=True))
         status_style = {"pending": "yellow", "accepted": "green", "rejected": "red"}[ann.status]
         t.append(f"  {ann.status}", style=f"bold {status_style}")
         t.append(f"  {ann.origin}\n", style="dim")
@@ -61,7 +61,7 @@ class AnnotationPanel(Static):
                     t.append(_clip(sp.name, 60) + "\n")
         if ann.original:
             was = ann.original
-            t.append(f"was {sanitize(str(was.get('label')))} {was.get('start')}–{was.get('end')}\n", style="dim")
+            t.append(f"was {one_line(str(was.get('label')))} {was.get('start')}–{was.get('end')}\n", style="dim")
         t.rstrip()
         self._put(t)
 
