@@ -21,8 +21,8 @@ from rich.table import Table
 from rich.text import Text
 
 from .ingest import ImportProblem, Record, read_paths
-from .model import DEFAULT_LABELS
-from .store import Workspace, WorkspaceCorrupt, WorkspaceError, write_atomic
+from .model import DEFAULT_LABELS, label_problem
+from .store import SaveFailed, Workspace, WorkspaceCorrupt, WorkspaceError, write_atomic
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
@@ -52,6 +52,10 @@ def _labels(arg: str | None) -> tuple[str, ...]:
     labels = tuple(dict.fromkeys(x.strip().upper() for x in arg.split(",") if x.strip()))
     if not labels:
         raise SystemExit("readtui: --labels needs at least one label")
+    for label in labels:
+        problem = label_problem(label)
+        if problem:  # the reason shows the label as a repr: no control character reaches the terminal
+            raise SystemExit(f"readtui: --labels {problem.removeprefix('has ')}")
     return labels
 
 
@@ -127,6 +131,7 @@ class ImportReport:
     imported: int = 0
     duplicates: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
+    stopped: str = ""  # why the import stopped before the end (the disk refused a write)
 
 
 def _batches(items: Sequence[Record], size: int) -> Iterable[Sequence[Record]]:
@@ -173,9 +178,15 @@ def import_records(ws: Workspace, stream: Iterable[Record | ImportProblem], *, s
         annotated = [(r.article, r.annotations) for r in batch if has(r)]
         plain = [(r.article, [s.to_annotation(r.article.id) for s in next(suggestions)]
                   if suggester is not None else []) for r in batch if not has(r)]
-        ws.add_articles(annotated, suggested=True, keep_tokens=keep_tokens)
-        ws.add_articles(plain, suggested=suggester is not None, keep_tokens=keep_tokens)
-        report.imported += len(batch)
+        try:  # each add stores all its articles or none (SaveFailed)
+            ws.add_articles(annotated, suggested=True, keep_tokens=keep_tokens)
+            report.imported += len(annotated)
+            ws.add_articles(plain, suggested=suggester is not None, keep_tokens=keep_tokens)
+            report.imported += len(plain)
+        except SaveFailed as exc:  # a full disk: what was stored stays; the rest is not imported
+            report.stopped = str(exc)
+            getattr(suggestions, "close", lambda: None)()  # the model's workers stop too
+            break
         on_progress(len(batch))
     return report
 
@@ -196,13 +207,16 @@ def import_paths(args: Namespace) -> int:
     finally:
         _close(ws)
     print_report(report, ws.path)
-    return 1 if report.problems else 0
+    return 1 if report.problems or report.stopped else 0
 
 
 def print_report(report: ImportReport, path: Path) -> None:
     err.print(Text.assemble("imported ", (str(report.imported), "bold"),
                             f", duplicates {report.duplicates} (already in the workspace, stored once), "
                             f"failed {len(report.problems)} -> {path}"), soft_wrap=True)
+    if report.stopped:
+        err.print(Text(f"readtui: import stopped, the rest was not imported: {report.stopped}", style="bold red"),
+                  soft_wrap=True)
     for p in report.problems[:200]:
         err.print(Text(f"  failed {p}", style="red"))
     if len(report.problems) > 200:

@@ -23,7 +23,7 @@ from textual.strip import Strip
 
 from ...model import Annotation
 from ...spans import blocks as cut_blocks
-from ...spans import sanitize, words
+from ...spans import one_line, sanitize, words
 
 # Labels with a colour of their own in the theme (entities.tcss: displaCy's colours, so
 # analysts who know displaCy read the labels at a glance); any other label is ent--other.
@@ -478,7 +478,7 @@ class ArticleView(ScrollView, can_focus=False):
         for ann_id in self._in_block[bi]:
             a = self.anns[ann_id]
             if a.kind == "entity" and bs < a.end <= be and self.visible(a):
-                out.append((a.end, TAG_SEP + sanitize(a.label), a.id))
+                out.append((a.end, TAG_SEP + one_line(a.label), a.id))
         cur = self.current_annotation()
         if cur is not None and cur.kind == "quote" and cur.speaker is not None and cur.speaker.has_mention:
             if bs < cur.speaker.end <= be:  # type: ignore[operator]

@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from ...change import ArticleSummary
 from ...model import Annotation
-from ...spans import sanitize
+from ...spans import one_line, sanitize
 from .article_view import ENT_CLASSES, ent_class
 
 
@@ -45,7 +45,7 @@ class AnnotationPanel(Static):
         if ann.kind == "quote":
             t.append(" QUOTE ", style="bold reverse")
         else:
-            t.append(f" {sanitize(ann.label)} ",
+            t.append(f" {one_line(ann.label)} ",
                      style=self.get_component_rich_style(ent_class(ann.label)) + Style(bold=True))
         status_style = {"pending": "yellow", "accepted": "green", "rejected": "red"}[ann.status]
         t.append(f"  {ann.status}", style=f"bold {status_style}")
@@ -64,7 +64,7 @@ class AnnotationPanel(Static):
                     t.append(_clip(sp.name, 60) + "\n")
         if ann.original:
             was = ann.original
-            t.append(f"was {sanitize(str(was.get('label')))} {was.get('start')}–{was.get('end')}\n", style="dim")
+            t.append(f"was {one_line(str(was.get('label')))} {was.get('start')}–{was.get('end')}\n", style="dim")
         t.rstrip()
         self._put(t)
 
