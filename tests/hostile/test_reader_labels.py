@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui.app import make_app
+from tui.ui.app import make_app
 from tui.model import Annotation, Article
 from tui.store import Workspace
 
