@@ -138,9 +138,6 @@ class Annotation:
     def span(self) -> tuple[int, int]:
         return (self.start, self.end)
 
-    def overlaps(self, other: "Annotation") -> bool:
-        return self.start < other.end and other.start < self.end
-
     def changed(self, annotator: str = "", **changes: Any) -> "Annotation":
         """A copy with ``changes``, remembering what a model suggestion first said."""
         original = dict(self.original)
@@ -258,7 +255,3 @@ def check_annotation(ann: Annotation, text: str) -> Annotation:
     if not ann.text or sp is not ann.speaker:
         ann = replace(ann, text=actual, speaker=sp)
     return ann
-
-
-def is_reviewed(ann: Annotation) -> bool:
-    return ann.status != "pending"
