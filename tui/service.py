@@ -106,7 +106,7 @@ class Session:
         return change
 
     def undo(self) -> Change | None:
-        """Undo the last action; the change it made (named "undo …"), or None."""
+        """Undo the last action; the change that made (named as the action), or None."""
         return self._restore(undo=True)
 
     def redo(self) -> Change | None:
@@ -119,7 +119,7 @@ class Session:
         keep, gone, state = entry.side(undo)
         change = self._save(entry.article_id, keep, gone, state)
         self.history.undone() if undo else self.history.redone()
-        return change.named(f"{'undo' if undo else 'redo'} {entry.what}")
+        return change.named(entry.what)
 
     def add_suggestions(self, article_id: str, found: Sequence[Annotation]) -> Change | None:
         """The model's suggestions for an article that had none, minus any that overlap

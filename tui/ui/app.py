@@ -185,8 +185,7 @@ class ReadTUI(App):
             self.notify("Nothing to undo." if undo else "Nothing to redo.")
             return
         self.show_change(AnnotationsChanged(change, jump=True))
-        what = change.what[0].upper() + change.what[1:]
-        self.notify(f"{what} in “{change.summary.title[:50]}”.")
+        self.notify(f"{'Undid' if undo else 'Redid'} {change.what} in “{change.summary.title[:50]}”.")
 
     def notify(self, message: str, *, title: str = "", severity="information",
                timeout: float | None = None, markup: bool = False) -> None:
