@@ -21,7 +21,7 @@ QUOTE_MATCH = 0.5
 MIN_SHARED = 3
 # A sentence has a counterpart in the other version when one of its sentences holds
 # this share of its content words.
-SENTENCE_COVERED = 0.5
+SENTENCE_COVERED = 0.4
 # Entities the comparison lists: who and what, not dates and numbers.
 NAMED = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
 
