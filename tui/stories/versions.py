@@ -165,7 +165,8 @@ class StoryIndex:
 
     def _look_closer(self, pairs: list[tuple[str, str]], texts: dict[str, str], texts_of: TextsOf) -> None:
         missing = sorted({x for p in pairs for x in p if x not in texts})
-        texts.update(texts_of(missing))
+        if missing:
+            texts.update(texts_of(missing))
         split: dict[str, list[set[str]]] = {}
         for a, b in pairs:
             for x in (a, b):
