@@ -6,7 +6,9 @@ is the usual source of inconsistent gold; those come first.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from itertools import repeat
 
 from .extracts import Extracts
 
@@ -34,15 +36,17 @@ def entity_index(extracts: Extracts) -> list[IndexEntry]:
     """Texts labelled differently across articles first, then by occurrences."""
     seen: dict[str, list[tuple[str, int, int, str]]] = {}
     for aid, e in extracts:
-        for start, end, text, label in e.get("entities", ()):
-            seen.setdefault(" ".join(text.split()), []).append((aid, start, end, label))
+        ents = e.get("entities") or {}
+        texts = ents.get("text", ())
+        for occ, text in zip(zip(repeat(aid), ents.get("start", ()), ents.get("end", ()), ents.get("label", ())), texts):
+            seen.setdefault(text, []).append(occ)
+    merged: dict[str, list[tuple[str, int, int, str]]] = {}
+    for text, occ in seen.items():  # a few hundred distinct texts: spacing evened out here
+        merged.setdefault(" ".join(text.split()), []).extend(occ)
     out = []
-    for text, occ in seen.items():
-        labels: dict[str, int] = {}
-        for _, _, _, label in occ:
-            labels[label] = labels.get(label, 0) + 1
-        mixed = len(labels) > 1
+    for text, occ in merged.items():
+        labels = Counter(o[3] for o in occ)
         ordered = dict(sorted(labels.items(), key=lambda kv: (-kv[1], kv[0])))
-        out.append(IndexEntry(text, ordered, len({o[0] for o in occ}), tuple(occ), mixed))
+        out.append(IndexEntry(text, ordered, len({o[0] for o in occ}), tuple(occ), len(labels) > 1))
     out.sort(key=lambda x: (not x.mixed, -x.count, x.text.lower()))
     return out

@@ -68,3 +68,22 @@ def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
 
 def jaccard(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
+
+
+_NAME_WORD = re.compile(r"[\w'’.&-]+")
+# Words before a name that are not part of it.
+TITLES = frozenset("""the a an mr mr. ms ms. mrs mrs. dr dr. director ambassador president sen sen. senator
+rep rep. representative gov gov. governor minister secretary chief spokesman spokeswoman spokesperson
+prime deputy acting general gen. professor prof. judge justice officer former""".split())
+
+
+def clean_name(name: str) -> str:
+    """A speaker's name without the titles and articles before it or a possessive after it."""
+    words = _NAME_WORD.findall(name.strip())
+    while words and words[0].lower() in TITLES:
+        words.pop(0)
+    if words:
+        words[-1] = re.sub(r"['’]s$", "", words[-1]).rstrip(".,")
+    return " ".join(words)
+
+

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..store import SaveFailed, Workspace, write_atomic
 from .compare import Comparison, compare
 from .entity_index import IndexEntry, entity_index
-from .extracts import Extracts
+from .extracts import Extracts, no_gc
 from .ledger import LedgerSpeaker, ledger
 from .versions import Story, StoryIndex
 
@@ -64,8 +64,12 @@ def extracts(ws: Workspace) -> Extracts:
 
 
 def quote_ledger(ws: Workspace) -> list[LedgerSpeaker]:
-    return ledger(extracts(ws))
+    ex = extracts(ws)
+    with no_gc():
+        return ledger(ex)
 
 
 def entities(ws: Workspace) -> list[IndexEntry]:
-    return entity_index(extracts(ws))
+    ex = extracts(ws)
+    with no_gc():
+        return entity_index(ex)
