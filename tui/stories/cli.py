@@ -35,6 +35,15 @@ def _json(data) -> int:
     return 0
 
 
+def _read(args: Namespace, fn):
+    """``fn(ws)`` on the workspace opened read-only, and the workspace's path."""
+    ws = _open(args, readonly=True)
+    try:
+        return fn(ws), ws.path
+    finally:
+        _close(ws)
+
+
 def stories(args: Namespace) -> int:
     ws = _open(args, readonly=True)
     try:
@@ -86,11 +95,7 @@ def compare(args: Namespace) -> int:
 def quotes(args: Namespace) -> int:
     from .ledger import CSV_COLUMNS, csv_rows
 
-    ws = _open(args, readonly=True)
-    try:
-        speakers = service.quote_ledger(ws)
-    finally:
-        _close(ws)
+    speakers, _ = _read(args, service.quote_ledger)
     if args.csv:
         buf = io.StringIO()
         writer = csv.writer(buf)
@@ -114,11 +119,7 @@ def quotes(args: Namespace) -> int:
 
 
 def entities(args: Namespace) -> int:
-    ws = _open(args, readonly=True)
-    try:
-        index = service.entities(ws)
-    finally:
-        _close(ws)
+    index, _ = _read(args, service.entities)
     if args.json:
         return _json([e.to_dict() for e in index])
     table = Table("", "entity", "labels", "count", "articles", box=box.SIMPLE_HEAD,
