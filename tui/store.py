@@ -397,8 +397,9 @@ def recount(row: dict, before: Iterable[Annotation], after: Iterable[Annotation]
                     del counts[a.label]
             total += sign
             reviewed += sign * (a.status != "pending")
+    # "rev" counts the article's saves: what an index derived from it (tui.stories) checks.
     return {**row, "counts": counts, "annotations": total, "reviewed": reviewed,
-            "state": state, "state_time": state_time, "suggested": suggested}
+            "state": state, "state_time": state_time, "suggested": suggested, "rev": row.get("rev", 0) + 1}
 
 
 _READERS: dict[str, tuple["Workspace", tuple]] = {}
@@ -667,6 +668,11 @@ class Workspace:
     def rows(self) -> list[dict]:
         """Summary rows of every article, in import order."""
         return list(self._rows.values())
+
+    def derived_path(self, name: str) -> Path:
+        """Where an index derived from the articles (stories, quotes) keeps its file: beside
+        the workspace, never journaled; rebuilt from the articles when missing or stale."""
+        return self.path.with_name(f"{self.path.name}.{name}")
 
     def row(self, article_id: str) -> dict:
         return self._rows[article_id]
