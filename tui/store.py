@@ -358,6 +358,15 @@ class Lock:
 
 # --- the workspace -------------------------------------------------------------
 
+# Beside a workspace's table: its journal, backup, lock and the folder of article files.
+SIDE_FILES = (".journal", ".bak", ".lock", ".d")
+
+
+def workspace_files(path: Path) -> list[Path]:
+    """The files of the workspace at ``path``: the table, then its SIDE_FILES."""
+    return [path] + [path.with_name(path.name + side) for side in SIDE_FILES]
+
+
 def shard_name(article_id: str) -> str:
     """A file name for any article id (ids come from users' files: keep them out of paths)."""
     h = hashlib.sha1(article_id.encode("utf-8", "surrogatepass")).hexdigest()
