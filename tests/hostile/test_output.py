@@ -246,6 +246,8 @@ def test_no_file_content_reaches_the_terminal(tmp_path, forced):
     stats = no_escapes(readtui("stats", "--db", db, env=env), forced=forced)
     assert "[link=https://evil.example]PERSON" in stats and "[/]" in stats and ":warning:" in stats
     no_escapes(readtui("stats", "--db", folder / "missing.json", env=env), forced=forced)
+    for command in ("entities", "quotes", "stories"):
+        no_escapes(readtui(command, "--db", db, env=env), forced=forced)
 
     bad = folder / "bad \x1b]52;c;ZXZpbA==\x07.jsonl"
     bad.write_text('{"text": "Sara Carter spoke.", "spans": [{"start": 0, "end": 99, '

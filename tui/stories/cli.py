@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import sys
 from argparse import Namespace
 from pathlib import Path
@@ -15,15 +14,12 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from ..commands import _close, _open, err, out
+from ..commands import _close, _open, err, out, shown
 from ..store import SaveFailed, write_atomic
 from . import workspace as service
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def _plain(s: str, width: int = 0) -> Text:
-    s = _CONTROL.sub(" ", s)
+    s = shown(s)
     if width and len(s) > width:
         s = s[:width - 1] + "…"
     return Text(s)
@@ -54,7 +50,7 @@ def stories(args: Namespace) -> int:
     if args.json:
         return _json([s.to_dict() for s in found])
     if not found:
-        out.print(f"no story with two or more versions among {len(titles)} articles in {ws.path}", markup=False)
+        out.print(shown(f"no story with two or more versions among {len(titles)} articles in {ws.path}"))
         return 0
     table = Table("story", "article", "title", box=box.SIMPLE_HEAD, title=f"{len(found)} stories")
     for s in found:
@@ -77,10 +73,10 @@ def compare(args: Namespace) -> int:
         _close(ws)
     if args.json:
         return _json(result.to_dict())
-    table = Table("status", "speaker", "in A", "in B", box=box.SIMPLE_HEAD, title=f"quotes: {args.a} / {args.b}")
+    table = Table("status", "speaker", "in A", "in B", box=box.SIMPLE_HEAD, title=shown(f"quotes: {args.a} / {args.b}"))
     for q in result.quotes:
         status = q.status + (f" ({', '.join(q.change)})" if q.change else "")
-        table.add_row(status, q.speaker or "", _plain(q.a.text if q.a else "", 60), _plain(q.b.text if q.b else "", 60))
+        table.add_row(status, _plain(q.speaker or ""), _plain(q.a.text if q.a else "", 60), _plain(q.b.text if q.b else "", 60))
     out.print(table)
     for side, sentences in (("A", result.sentences_only_a), ("B", result.sentences_only_b)):
         out.print(Text(f"sentences only in {side}: {len(sentences)}", style="bold"))
@@ -126,6 +122,6 @@ def entities(args: Namespace) -> int:
                   title="entities (! labelled more than one way)")
     for e in index:
         table.add_row("!" if e.mixed else "", _plain(e.text, 60),
-                      ", ".join(f"{label} {n}" for label, n in e.labels.items()), str(e.count), str(e.articles))
+                      _plain(", ".join(f"{label} {n}" for label, n in e.labels.items())), str(e.count), str(e.articles))
     out.print(table)
     return 0
