@@ -105,12 +105,18 @@ def restore_backup(args: Namespace) -> int:
     from .store import default_path
 
     path = Path(args.db) if args.db else default_path()
+    force = getattr(args, "force", False)
     try:
-        kept = Workspace.restore_backup(path)
+        healthy = force and Workspace.opens(path)
+        if healthy:
+            err.print(Text(f"readtui: {path} is not damaged; restoring its backup loses "
+                           f"{Workspace.restore_losses(path)}", style="yellow"))
+        kept = Workspace.restore_backup(path, force=force)
     except WorkspaceError as exc:
         err.print(Text(f"readtui: {exc}", style="bold red"))
         return 1
-    err.print(f"restored {path} from {path}.bak; the damaged file is kept as {kept}", markup=False)
+    what = "the file it replaced" if healthy else "the damaged file"
+    err.print(Text(f"restored {path} from {path}.bak; {what} is kept as {kept}"))
     return 0
 
 
@@ -349,6 +355,9 @@ def stats(args: Namespace) -> int:
         s = ws.stats()
         done = [r["id"] for r in ws.rows() if r.get("state") == "done"]
         ev = evaluate(ws.iter_articles(done))
+    except WorkspaceError as exc:  # an article's file is damaged
+        err.print(Text(f"readtui: {exc}", style="bold red"))
+        return 1
     finally:
         _close(ws)
     out.print(f"[bold]{ws.path}[/]  {s['articles']} articles: "
