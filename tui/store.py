@@ -83,6 +83,10 @@ ROW_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError, In
 SNAPSHOT_TRIES = 50
 
 
+def _still_changing(path: Path) -> WorkspaceError:
+    return WorkspaceError(f"{path} kept changing while it was read ({SNAPSHOT_TRIES} tries); try again")
+
+
 def _resolve(path: Path) -> Path:
     """A symlinked workspace is its target: files go beside it, and writes replace it, not the link."""
     return path.resolve() if path.is_symlink() else path
@@ -304,17 +308,33 @@ class WorkspaceStorage(AtomicJSONStorage):
     """
 
     def read(self) -> dict | None:
-        data = _read_json(self.path)
         journal = Journal(self.path.with_name(self.path.name + ".journal"))
-        for txn in journal.replay():
+        for _ in range(SNAPSHOT_TRIES):  # as Workspace.open: again if a checkpoint came between
+            try:
+                return self._read(journal)
+            except _Checkpointed:
+                continue
+        raise _still_changing(self.path)
+
+    def _read(self, journal: "Journal") -> dict | None:
+        try:
+            table = open(self.path, "rb")
+        except FileNotFoundError:
+            table = None
+        with table or nullcontext():
+            data = _parse_json(self.path, table.read()) if table is not None else {}
+            txns = list(journal.replay())
+            if not _same_file(self.path, table):
+                raise _Checkpointed
+        for txn in txns:
             for op in txn:
                 if op[0] == "row":
                     _, key, row = op
-                    table = data.setdefault("articles", {})
+                    rows = data.setdefault("articles", {})
                     if row is None:
-                        table.pop(str(key), None)
+                        rows.pop(str(key), None)
                     else:
-                        table[str(key)] = row
+                        rows[str(key)] = row
                 elif op[0] == "meta":
                     data.setdefault("_meta", {})["1"] = op[1]
         return data or None
@@ -415,9 +435,11 @@ class Lock:
         # The last holder died without releasing (kill -9, a power cut): its temporary
         # files may still lie around. Release empties the file; a death leaves it filled.
         self.left_by_dead = False
+        self.created = False  # this lock made the file: a refused open removes it again
 
     def acquire(self) -> None:
-        fd = _create(self.path, None if self.path.exists() else self.mode, os.O_RDWR | os.O_CREAT)
+        self.created = not self.path.exists()
+        fd = _create(self.path, self.mode if self.created else None, os.O_RDWR | os.O_CREAT)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
@@ -440,9 +462,11 @@ class Lock:
         os.write(fd, json.dumps(info).encode())
         self._fd = fd
 
-    def release(self) -> None:
+    def release(self, *, remove: bool = False) -> None:
         if self._fd is not None:
             try:
+                if remove:
+                    self.path.unlink()
                 os.ftruncate(self._fd, 0)
             except OSError:
                 pass
@@ -600,10 +624,10 @@ class Workspace:
                 ws._lock.release()
                 continue  # a writer folded its journal while we read: read again
             except BaseException:
-                ws._lock.release()
+                ws._lock.release(remove=ws._lock.created)  # a refused path keeps no lock file
                 raise
             return ws
-        raise WorkspaceError(f"{where} kept changing while it was read ({SNAPSHOT_TRIES} tries); try again")
+        raise _still_changing(where)
 
     def _check_place(self, create: bool) -> None:
         """Refuse, in one line, a path that cannot be a workspace, before anything is written."""
