@@ -116,7 +116,7 @@ def restore_backup(args: Namespace) -> int:
         err.print(Text(f"readtui: {exc}", style="bold red"))
         return 1
     what = "the file it replaced" if healthy else "the damaged file"
-    err.print(Text(f"restored {path} from {path}.bak; {what} is kept as {kept}"))
+    err.print(Text(f"restored {path} from {path}.bak" + (f"; {what} is kept as {kept}" if kept else "")))
     return 0
 
 

@@ -660,10 +660,11 @@ class Workspace:
     def _remove_temporaries(self) -> None:
         """Drop the temporary files a killed writer left (an article file half-written by an
         import, a table or journal mid-rename). Only called holding the lock."""
-        here = [self.path.parent.glob(f".{n}.*.tmp") for n in (self.path.name, self.journal.path.name)]
+        # Named as write_atomic and write_many name them: .<name>.<pid>.tmp.
+        here = [self.path.parent.glob(f".{n}.[0-9]*.tmp") for n in (self.path.name, self.journal.path.name)]
         here.append(self.path.parent.glob(self.backup.name + ".tmp"))
         if self.shards.is_dir():
-            here += [d.glob(".*.tmp") for d in self.shards.iterdir() if d.is_dir()]
+            here += [d.glob(".*.json.[0-9]*.tmp") for d in self.shards.iterdir() if d.is_dir()]
         for found in here:
             for tmp in found:
                 try:
@@ -707,7 +708,7 @@ class Workspace:
     def _read_table(self, table: IO[bytes], backup: Path | None) -> dict:
         """``workspace.json``'s rows read into memory; its ``_meta`` returned."""
         raw = table.read()
-        if not raw and backup is None and not self.journal.size:
+        if not raw.strip() and backup is None and not self.journal.size:
             return {}  # an empty file, as mktemp makes: a new workspace may go there
         try:
             data = _parse_json(self.path, raw)
@@ -799,12 +800,13 @@ class Workspace:
                 self._by_hash.pop(row.get("hash"), None)
 
     @staticmethod
-    def restore_backup(path: Path | str, *, force: bool = False) -> Path:
+    def restore_backup(path: Path | str, *, force: bool = False) -> Path | None:
         """Put ``workspace.json.bak`` back in place; the file it replaces is kept beside it.
 
         Only a workspace that does not open is restored, unless ``force``: a healthy one
         would go back to its previous checkpoint (``restore_losses`` says what that loses).
-        Returns where the replaced file went (a new name, never an existing file). Changes
+        Returns where the replaced file went (a new name, never an existing file; None when
+        there was none). Changes
         still in the journal replay over the backup on the next open.
         """
         path = _resolve(Path(path))
