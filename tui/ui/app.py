@@ -167,6 +167,7 @@ class ReadTUI(App):
             if reader is not None:
                 reader.open(article_id)
             else:
+                self.session.annotations(article_id)  # read before the screen shows (and keeps) it
                 self.push_screen(ReaderScreen(article_id))
         except ArticleUnreadable as exc:
             self.notify(f"Cannot open this article: {exc}", severity="error", timeout=20)
