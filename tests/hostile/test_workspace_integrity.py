@@ -230,7 +230,7 @@ async def test_the_reader_shows_a_saved_action_as_saved_when_the_checkpoint_fail
         await pilot.press("u")  # the saved action can be undone
         await pilot.pause()
         said = [n.message for n in app._notifications]
-        assert any(m.startswith("Undo accept") for m in said), said
+        assert any(m.startswith("Undid accept") for m in said), said
     monkeypatch.undo()
     ws.close()
     with Workspace.open(db, readonly=True) as again:
