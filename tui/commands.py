@@ -116,12 +116,18 @@ def restore_backup(args: Namespace) -> int:
     from .store import default_path
 
     path = Path(args.db) if args.db else default_path()
+    force = getattr(args, "force", False)
     try:
-        kept = Workspace.restore_backup(path)
+        healthy = force and Workspace.opens(path)
+        if healthy:
+            err.print(shown(f"readtui: {path} is not damaged; restoring its backup loses "
+                            f"{Workspace.restore_losses(path)}"), style="yellow")
+        kept = Workspace.restore_backup(path, force=force)
     except WorkspaceError as exc:
         err.print(shown(f"readtui: {exc}"), style="bold red")
         return 1
-    err.print(shown(f"restored {path} from {path}.bak; the damaged file is kept as {kept}"))
+    what = "the file it replaced" if healthy else "the damaged file"
+    err.print(shown(f"restored {path} from {path}.bak" + (f"; {what} is kept as {kept}" if kept else "")))
     return 0
 
 
@@ -386,6 +392,9 @@ def stats(args: Namespace) -> int:
         s = ws.stats()
         done = [r["id"] for r in ws.rows() if r.get("state") == "done"]
         ev = evaluate(ws.iter_articles(done))
+    except WorkspaceError as exc:  # an article's file is damaged
+        err.print(shown(f"readtui: {exc}"), style="bold red")
+        return 1
     finally:
         _close(ws)
     out.print(Text.assemble((shown(ws.path), "bold"), f"  {s['articles']} articles: ",

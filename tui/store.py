@@ -29,9 +29,10 @@ import os
 import socket
 import sys
 from collections import OrderedDict
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import IO, Any, Iterable, Iterator, Mapping, Sequence
 
 import orjson
 from tinydb.storages import Storage
@@ -73,6 +74,47 @@ class SaveFailed(WorkspaceError):
     """The disk refused a write; nothing was changed in memory or on disk."""
 
 
+class _Checkpointed(Exception):
+    """A checkpoint replaced ``workspace.json`` while a reader read it and the journal."""
+
+
+# What a malformed row, change or annotation raises as it is taken in.
+ROW_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError, IndexError)
+SNAPSHOT_TRIES = 50
+
+
+def _still_changing(path: Path) -> WorkspaceError:
+    return WorkspaceError(f"{path} kept changing while it was read ({SNAPSHOT_TRIES} tries); try again")
+
+
+def _resolve(path: Path) -> Path:
+    """A symlinked workspace is its target: files go beside it, and writes replace it, not the link."""
+    return path.resolve() if path.is_symlink() else path
+
+
+def _same_file(path: Path, table: IO[bytes] | None) -> bool:
+    """Whether ``path`` still names the file ``table`` was read from (or, None, still no file)."""
+    try:
+        now = os.stat(path)
+    except FileNotFoundError:
+        return table is None
+    if table is None:
+        return False
+    was = os.fstat(table.fileno())
+    return (now.st_ino, now.st_dev) == (was.st_ino, was.st_dev)
+
+
+def _check_annotation_doc(doc: Any, ann_id: Any) -> None:
+    """Refuse a stored annotation that is not one (its offsets and label the reader relies on)."""
+    if not isinstance(doc, dict) or doc.get("id") != ann_id or not isinstance(ann_id, str):
+        raise ValueError(f"annotation {ann_id!r:.40} is malformed")
+    for key in ("start", "end"):
+        if type(doc.get(key)) is not int:
+            raise ValueError(f"annotation {ann_id!r:.40}: {key} {doc.get(key)!r:.40} is not an integer")
+    if not isinstance(doc.get("label"), str):
+        raise ValueError(f"annotation {ann_id!r:.40}: label {doc.get('label')!r:.40} is not a string")
+
+
 def default_path() -> Path:
     env = os.environ.get(ENV_DB)
     if env:
@@ -89,6 +131,22 @@ def _dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=True, separators=(",", ":"))
 
 
+def _keep_aside(path: Path, why: str) -> Path:
+    """Link ``path`` to a new name beside it (``.damaged-<time>``, ``-2`` … when taken): never
+    over a file kept before."""
+    stem = f"{path.name}.{why}-{now_iso().replace(':', '')}"
+    for n in range(1, 10_000):
+        kept = path.with_name(stem if n == 1 else f"{stem}-{n}")
+        try:
+            os.link(path, kept)
+            return kept
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise SaveFailed(f"could not keep {path} aside as {kept}: {exc.strerror or exc}") from None
+    raise SaveFailed(f"could not keep {path} aside: {stem} and 9,998 more names are taken")
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -97,13 +155,39 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: Path, data: str | bytes, *, keep_backup: Path | None = None) -> None:
-    """Write ``path`` so that a crash leaves either the old file or the new one."""
+def _mode(path: Path) -> int | None:
+    """The permission bits of ``path``, None when there is no such file."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        return None
+
+
+def _create(path: Path, mode: int | None, flags: int = os.O_WRONLY | os.O_CREAT | os.O_TRUNC) -> int:
+    """Open ``path`` for writing; a file it creates gets ``mode`` (else the umask's default)."""
+    fd = os.open(path, flags, 0o600 if mode is not None else 0o666)
+    if mode is not None:
+        try:
+            os.fchmod(fd, mode)
+        except OSError:
+            os.close(fd)
+            raise
+    return fd
+
+
+def write_atomic(path: Path, data: str | bytes, *, keep_backup: Path | None = None,
+                 mode: int | None = None) -> None:
+    """Write ``path`` so that a crash leaves either the old file or the new one.
+
+    The new file keeps the mode of the one it replaces (a chmod 600 stays 600); a file
+    that did not exist gets ``mode``, else the umask's default.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    kept = _mode(path)
     try:
-        with open(tmp, "wb") as fh:
+        with open(_create(tmp, mode if kept is None else kept), "wb") as fh:
             fh.write(raw)
             fh.flush()
             os.fsync(fh.fileno())
@@ -123,18 +207,19 @@ def write_atomic(path: Path, data: str | bytes, *, keep_backup: Path | None = No
         raise SaveFailed(f"could not write {path}: {exc.strerror or exc}") from exc
 
 
-def write_many(files: Sequence[tuple[Path, str]]) -> None:
+def write_many(files: Sequence[tuple[Path, str]], *, mode: int | None = None) -> None:
     """Write many new files, each renamed into place, with one sync for them all.
 
     Bulk import writes thousands of small files; an fsync each would cost more
     than the import itself. A crash leaves each file either absent or whole.
+    Each file gets ``mode`` (the workspace's), else the umask's default.
     """
     done = []
     try:
         for path, data in files:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            with open(tmp, "wb") as fh:
+            with open(_create(tmp, mode), "wb") as fh:
                 fh.write(data.encode("utf-8"))
             done.append((tmp, path))
         for tmp, path in done:
@@ -182,11 +267,15 @@ def _read_json(path: Path) -> dict:
         raw = path.read_bytes()
     except FileNotFoundError:
         return {}
+    return _parse_json(path, raw)
+
+
+def _parse_json(path: Path, raw: bytes) -> dict:
     if not raw.strip():
         raise WorkspaceCorrupt(path, "the file is empty")
     try:
         data = _loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise WorkspaceCorrupt(path, f"not valid JSON: {exc}") from None
     if not isinstance(data, dict):
         raise WorkspaceCorrupt(path, "not a TinyDB database (top level is not an object)")
@@ -219,17 +308,33 @@ class WorkspaceStorage(AtomicJSONStorage):
     """
 
     def read(self) -> dict | None:
-        data = _read_json(self.path)
         journal = Journal(self.path.with_name(self.path.name + ".journal"))
-        for txn in journal.replay():
+        for _ in range(SNAPSHOT_TRIES):  # as Workspace.open: again if a checkpoint came between
+            try:
+                return self._read(journal)
+            except _Checkpointed:
+                continue
+        raise _still_changing(self.path)
+
+    def _read(self, journal: "Journal") -> dict | None:
+        try:
+            table = open(self.path, "rb")
+        except FileNotFoundError:
+            table = None
+        with table or nullcontext():
+            data = _parse_json(self.path, table.read()) if table is not None else {}
+            txns = list(journal.replay())
+            if not _same_file(self.path, table):
+                raise _Checkpointed
+        for txn in txns:
             for op in txn:
                 if op[0] == "row":
                     _, key, row = op
-                    table = data.setdefault("articles", {})
+                    rows = data.setdefault("articles", {})
                     if row is None:
-                        table.pop(str(key), None)
+                        rows.pop(str(key), None)
                     else:
-                        table[str(key)] = row
+                        rows[str(key)] = row
                 elif op[0] == "meta":
                     data.setdefault("_meta", {})["1"] = op[1]
         return data or None
@@ -238,8 +343,9 @@ class WorkspaceStorage(AtomicJSONStorage):
 class Journal:
     """The append-only log: one JSON line per action, fsync'd."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, mode: int | None = None):
         self.path = path
+        self.mode = mode  # of a journal this creates: the workspace's
         self._fh = None
 
     def replay(self, *, repair: bool = False) -> Iterator[list]:
@@ -255,11 +361,13 @@ class Journal:
                 continue
             try:
                 txn = json.loads(line)
-                ops = txn["ops"]
-            except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):
                 if i == len(lines) - 1:  # torn last line: the action never returned
                     break
                 raise WorkspaceCorrupt(self.path, f"line {i + 1} of the journal is unreadable")
+            ops = txn.get("ops") if isinstance(txn, dict) else None
+            if not isinstance(ops, list):  # whole JSON, so not torn: written wrong
+                raise WorkspaceCorrupt(self.path, f"line {i + 1} of the journal is not a list of changes")
             good_end += len(line) + 1
             yield ops
         if repair and good_end < len(raw):
@@ -271,7 +379,8 @@ class Journal:
         line = (_dumps({"ops": ops}) + "\n").encode("ascii")
         try:
             if self._fh is None:
-                self._fh = open(self.path, "ab")
+                mode = None if self.path.exists() else self.mode
+                self._fh = open(_create(self.path, mode, os.O_WRONLY | os.O_APPEND | os.O_CREAT), "ab")
             start = self._fh.tell()
             self._fh.write(line)
             self._fh.flush()
@@ -305,7 +414,7 @@ class Journal:
 
     def clear(self) -> None:
         self.close()
-        write_atomic(self.path, b"")
+        write_atomic(self.path, b"", mode=self.mode)
 
     def close(self) -> None:
         if self._fh is not None:
@@ -319,12 +428,18 @@ class Journal:
 class Lock:
     """An exclusive lock on the workspace; the kernel drops it if we die."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, mode: int | None = None):
         self.path = path
+        self.mode = mode  # of a lock file this creates: the workspace's
         self._fd: int | None = None
+        # The last holder died without releasing (kill -9, a power cut): its temporary
+        # files may still lie around. Release empties the file; a death leaves it filled.
+        self.left_by_dead = False
+        self.created = False  # this lock made the file: a refused open removes it again
 
     def acquire(self) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        self.created = not self.path.exists()
+        fd = _create(self.path, self.mode if self.created else None, os.O_RDWR | os.O_CREAT)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
@@ -340,15 +455,18 @@ class Lock:
                 f"{self.path.with_suffix('')} is open in another readtui ({who or 'unknown process'}). "
                 "Close that one first, or use --db to pick another workspace."
             ) from None
+        self.left_by_dead = bool(os.pread(fd, 1, 0).strip())
         info = {"pid": os.getpid(), "host": socket.gethostname(),
                 "command": " ".join(Path(sys.argv[0]).name.split() + sys.argv[1:2]), "since": now_iso()}
         os.ftruncate(fd, 0)
         os.write(fd, json.dumps(info).encode())
         self._fd = fd
 
-    def release(self) -> None:
+    def release(self, *, remove: bool = False) -> None:
         if self._fd is not None:
             try:
+                if remove:
+                    self.path.unlink()
                 os.ftruncate(self._fd, 0)
             except OSError:
                 pass
@@ -482,8 +600,9 @@ class Workspace:
         self.readonly = readonly
         self.shards = self.path.with_name(self.path.name + ".d")
         self.backup = self.path.with_name(self.path.name + ".bak")
-        self.journal = Journal(self.path.with_name(self.path.name + ".journal"))
-        self._lock = Lock(self.path.with_name(self.path.name + ".lock"))
+        self.mode = _mode(self.path)  # the files it creates get the workspace file's mode
+        self.journal = Journal(self.path.with_name(self.path.name + ".journal"), self.mode)
+        self._lock = Lock(self.path.with_name(self.path.name + ".lock"), self.mode)
         self.meta: dict[str, Any] = {}
         self._rows: dict[str, dict] = {}  # article id -> summary row, in import order
         self._keys: dict[str, int] = {}  # article id -> TinyDB doc id in "articles"
@@ -502,68 +621,155 @@ class Workspace:
     @classmethod
     def open(cls, path: Path | str | None = None, *, readonly: bool = False,
              labels: Sequence[str] | None = None, create: bool = True) -> "Workspace":
-        ws = cls(Path(path) if path else default_path(), readonly=readonly)
-        if not ws.path.exists() and not ws.journal.path.exists():
-            if readonly or not create:
-                raise WorkspaceError(f"no workspace at {ws.path}")
-        if not readonly:
-            ws.path.parent.mkdir(parents=True, exist_ok=True)
-            ws._lock.acquire()
+        where = _resolve(Path(path) if path else default_path())
+        for _ in range(SNAPSHOT_TRIES):
+            ws = cls(where, readonly=readonly)
+            ws._check_place(create)
+            if not readonly:
+                ws._take_lock()
+            try:
+                ws._load(labels)
+            except _Checkpointed:
+                ws._lock.release()
+                continue  # a writer folded its journal while we read: read again
+            except BaseException:
+                ws._lock.release(remove=ws._lock.created)  # a refused path keeps no lock file
+                raise
+            return ws
+        raise _still_changing(where)
+
+    def _check_place(self, create: bool) -> None:
+        """Refuse, in one line, a path that cannot be a workspace, before anything is written."""
+        path = self.path
+        if path.is_dir():
+            raise WorkspaceError(f"{path} is a folder, not a workspace file; "
+                                 f"give a file name, such as {path / 'workspace.json'}")
+        if not path.exists() and not self.journal.path.exists():
+            if self.readonly or not create:
+                raise WorkspaceError(f"no workspace at {path}")
+            folder = next((p for p in path.parents if p.exists()), None)
+            if folder is not None and not folder.is_dir():
+                raise WorkspaceError(f"cannot create a workspace at {path}: {folder} is a file, not a folder")
+        if not self.readonly:
+            folder = path.parent if path.parent.exists() else None
+            if folder is not None and not os.access(folder, os.W_OK):
+                raise WorkspaceError(
+                    f"{path} is read-only for you ({folder} cannot be written); readtui can read it "
+                    "(readtui stats, readtui export) but not save to it")
+
+    def _take_lock(self) -> None:
         try:
-            ws._load(labels)
-        except BaseException:
-            ws._lock.release()
-            raise
-        return ws
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._lock.acquire()
+        except OSError as exc:
+            raise WorkspaceError(f"cannot open {self.path} for writing: {exc.strerror or exc}") from None
+        if self._lock.left_by_dead:  # its holder died: nobody else writes these temporaries now
+            self._remove_temporaries()
+
+    def _remove_temporaries(self) -> None:
+        """Drop the temporary files a killed writer left (an article file half-written by an
+        import, a table or journal mid-rename). Only called holding the lock."""
+        # Named as write_atomic and write_many name them: .<name>.<pid>.tmp.
+        here = [self.path.parent.glob(f".{n}.[0-9]*.tmp") for n in (self.path.name, self.journal.path.name)]
+        here.append(self.path.parent.glob(self.backup.name + ".tmp"))
+        if self.shards.is_dir():
+            here += [d.glob(".*.json.[0-9]*.tmp") for d in self.shards.iterdir() if d.is_dir()]
+        for found in here:
+            for tmp in found:
+                try:
+                    tmp.unlink()
+                except OSError:
+                    pass
 
     def _load(self, labels: Sequence[str] | None) -> None:
         backup = self.backup if self.backup.exists() else None
         try:
-            data = _read_json(self.path)
+            table = open(self.path, "rb")
+        except FileNotFoundError:
+            table = None
+        except OSError as exc:
+            raise WorkspaceError(f"cannot read {self.path}: {exc.strerror or exc}") from None
+        # The table stays open until the journal is read: if a checkpoint replaced it
+        # meanwhile, the path names another file (this one's inode is still in use, so
+        # no new file can have it) and what the journal held is in that one: read again.
+        with table or nullcontext():
+            data = self._read_table(table, backup) if table is not None else {}
+            meta = self._meta_of(data, backup)
+            for n, ops in enumerate(self.journal.replay(repair=not self.readonly), 1):
+                meta = self._apply(ops, meta, n)
+            if not _same_file(self.path, table):
+                raise _Checkpointed
+        if meta is None:
+            meta = {"schema": SCHEMA_VERSION, "labels": list(labels or DEFAULT_LABELS),
+                    "created": now_iso()}
+            if not self.readonly:
+                self.journal.append([["meta", meta]])
+        schema, names = meta.get("schema", 0), meta.get("labels", [])
+        if not isinstance(schema, int) or not isinstance(names, list) \
+                or not all(isinstance(x, str) for x in names):
+            raise WorkspaceCorrupt(self.path, "its settings (_meta) are malformed", backup)
+        if schema > SCHEMA_VERSION:
+            raise WorkspaceTooNew(
+                f"{self.path} was written by a newer readtui (schema {schema}, this "
+                f"readtui reads up to {SCHEMA_VERSION}); upgrade readtui to open it. The file was left untouched.")
+        self.meta = meta
+
+    def _read_table(self, table: IO[bytes], backup: Path | None) -> dict:
+        """``workspace.json``'s rows read into memory; its ``_meta`` returned."""
+        raw = table.read()
+        if not raw.strip() and backup is None and not self.journal.size:
+            return {}  # an empty file, as mktemp makes: a new workspace may go there
+        try:
+            data = _parse_json(self.path, raw)
         except WorkspaceCorrupt as exc:
             raise WorkspaceCorrupt(exc.path, exc.reason, backup) from None
-        meta = (data.get("_meta") or {}).get("1")
+        if data and "_meta" not in data:
+            raise WorkspaceError(
+                f"{self.path} is not a readtui workspace (a JSON file without readtui's _meta table); "
+                "it was left untouched. Give --db a new file name to create a workspace.")
         rows = data.get("articles") or {}
         if not isinstance(rows, dict):
             raise WorkspaceCorrupt(self.path, "the articles table is not a table", backup)
         try:
             for key, row in sorted(rows.items(), key=lambda kv: int(kv[0])):
                 self._put_row(row, int(key))
-        except (ValueError, TypeError, KeyError) as exc:
-            raise WorkspaceCorrupt(self.path, f"an article row is malformed ({exc})", backup) from None
-        for ops in self.journal.replay(repair=not self.readonly):
-            if not isinstance(ops, list):
-                raise WorkspaceCorrupt(self.journal.path, "a journal entry is not a list of changes")
-            meta = self._apply(ops, meta)
-        if meta is None:
-            meta = {"schema": SCHEMA_VERSION, "labels": list(labels or DEFAULT_LABELS),
-                    "created": now_iso()}
-            if not self.readonly:
-                self.journal.append([["meta", meta]])
-        if int(meta.get("schema", 0)) > SCHEMA_VERSION:
-            raise WorkspaceTooNew(
-                f"{self.path} was written by a newer readtui (schema {meta.get('schema')}, this "
-                f"readtui reads up to {SCHEMA_VERSION}); upgrade readtui to open it. The file was left untouched.")
-        self.meta = meta
+        except ROW_ERRORS as exc:
+            raise WorkspaceCorrupt(self.path, f"an article row is malformed ({exc!r})", backup) from None
+        return data
 
-    def _apply(self, ops: list, meta: dict | None) -> dict | None:
-        for op in ops:
-            kind = op[0]
-            if kind == "row":
-                _, key, row = op
-                if row is None:
-                    self._drop_row(key)
-                else:
-                    self._put_row(row, int(key))
-            elif kind == "ann":
-                _, article_id, ann_id, doc = op
-                self._pending_ann.setdefault(article_id, {})[ann_id] = doc
-            elif kind == "touch":  # the review state changed: rewrite the shard at checkpoint
-                self._pending_ann.setdefault(op[1], {})
-            elif kind == "meta":
-                meta = op[1]
+    def _meta_of(self, data: dict, backup: Path | None) -> dict | None:
+        meta = data.get("_meta") or {}
+        if not isinstance(meta, dict) or not isinstance(meta.get("1", {}), dict):
+            raise WorkspaceCorrupt(self.path, "its settings (_meta) are malformed", backup)
+        return meta.get("1")
+
+    def _apply(self, ops: list, meta: dict | None, entry: int = 0) -> dict | None:
+        try:
+            for op in ops:
+                meta = self._apply_one(op, meta)
+        except ROW_ERRORS as exc:
+            raise WorkspaceCorrupt(self.journal.path, f"entry {entry} of the journal is malformed ({exc!r})") from None
+        return meta
+
+    def _apply_one(self, op: list, meta: dict | None) -> dict | None:
+        kind, *args = op
+        if kind == "row" and len(args) == 2:
+            key, row = args
+            if row is None:
+                self._drop_row(int(key))
             else:
-                raise WorkspaceCorrupt(self.journal.path, f"unknown change {kind!r}")
+                self._put_row(row, int(key))
+        elif kind == "ann" and len(args) == 3:
+            article_id, ann_id, doc = args
+            if doc is not None:
+                _check_annotation_doc(doc, ann_id)
+            self._pending_ann.setdefault(article_id, {})[ann_id] = doc
+        elif kind == "touch" and len(args) == 1:  # the review state changed: rewrite the shard at checkpoint
+            self._pending_ann.setdefault(args[0], {})
+        elif kind == "meta" and len(args) == 1 and isinstance(args[0], dict):
+            meta = args[0]
+        else:
+            raise ValueError(f"unknown change {op!r:.80}")
         return meta
 
     def _account(self, row: dict, sign: int) -> None:
@@ -580,6 +786,8 @@ class Workspace:
 
     def _put_row(self, row: dict, key: int) -> None:
         aid = row["id"]
+        if not isinstance(aid, str):
+            raise TypeError(f"article id {aid!r:.40} is not a string")
         old = self._rows.get(aid)
         if old is not None:
             self._account(old, -1)
@@ -601,38 +809,67 @@ class Workspace:
                 self._by_hash.pop(row.get("hash"), None)
 
     @staticmethod
-    def restore_backup(path: Path | str) -> Path:
-        """Put ``workspace.json.bak`` back in place; the damaged file is kept beside it.
+    def restore_backup(path: Path | str, *, force: bool = False) -> Path | None:
+        """Put ``workspace.json.bak`` back in place; the file it replaces is kept beside it.
 
-        Returns where the damaged file went. Changes still in the journal replay
-        over the backup on the next open.
+        Only a workspace that does not open is restored, unless ``force``: a healthy one
+        would go back to its previous checkpoint (``restore_losses`` says what that loses).
+        Returns where the replaced file went (a new name, never an existing file; None when
+        there was none). Changes
+        still in the journal replay over the backup on the next open.
         """
-        path = Path(path)
+        path = _resolve(Path(path))
         backup = path.with_name(path.name + ".bak")
         if not backup.exists():
             raise WorkspaceError(f"no backup of {path} to restore ({backup} does not exist)")
         _read_json(backup)  # refuse a damaged backup too
+        healthy = Workspace.opens(path)
+        if healthy and not force:
+            raise WorkspaceError(
+                f"{path} is not damaged (it opens), so its backup was not restored: that would go back "
+                "to the previous checkpoint and lose what came since. Pass --force to restore it anyway.")
         lock = Lock(path.with_name(path.name + ".lock"))
         lock.acquire()
         try:
-            kept = path.with_name(f"{path.name}.damaged-{now_iso().replace(':', '')}")
+            kept = None
             if path.exists():
-                os.replace(path, kept)
+                kept = _keep_aside(path, "replaced" if healthy else "damaged")
             write_atomic(path, backup.read_bytes())
         finally:
             lock.release()
         return kept
+
+    @staticmethod
+    def opens(path: Path | str) -> bool:
+        """Whether the workspace at ``path`` opens (for reading)."""
+        try:
+            Workspace.open(path, readonly=True, create=False).close()
+        except WorkspaceError:
+            return False
+        return True
+
+    @staticmethod
+    def restore_losses(path: Path | str) -> str:
+        """What restoring the backup of a workspace that opens would lose, in words."""
+        path = _resolve(Path(path))
+        with Workspace.open(path, readonly=True, create=False) as now:
+            rows = {r["id"]: r for r in now.rows()}
+        backup = path.with_name(path.name + ".bak")
+        old = {str(r.get("id")): r for r in (_read_json(backup).get("articles") or {}).values()
+               if isinstance(r, dict)}
+        gone = len(rows.keys() - old.keys())
+        changed = sum(1 for aid, r in rows.items() if aid in old and
+                      (r.get("state"), r.get("counts"), r.get("annotations")) !=
+                      (old[aid].get("state"), old[aid].get("counts"), old[aid].get("annotations")))
+        return (f"{gone} article{'s' * (gone != 1)} imported since and the review of {changed} "
+                f"article{'s' * (changed != 1)} changed since (their review state or annotations)")
 
     def close(self) -> None:
         if self.closed:
             return
         try:
             if not self.readonly and self.journal.size:
-                try:
-                    self.checkpoint()
-                except SaveFailed as exc:
-                    # Everything is still in the journal, which replays on the next open.
-                    self.warning = f"{exc}; your changes are safe in {self.journal.path}"
+                self._fold()  # on failure everything is still in the journal, which replays
         finally:
             self.journal.close()
             self._lock.release()
@@ -649,7 +886,7 @@ class Workspace:
         self._writable()
         for aid in list(self._pending_ann):
             article, anns = self._read_shard(aid)
-            write_atomic(self.shards / shard_name(aid), _dumps(self._shard_doc(article, anns)))
+            write_atomic(self.shards / shard_name(aid), _dumps(self._shard_doc(article, anns)), mode=self.mode)
         data = {
             "_meta": {"1": self.meta},
             "articles": {str(self._keys[aid]): row for aid, row in self._rows.items()},
@@ -744,21 +981,22 @@ class Workspace:
         try:
             article = Article.from_dict(_article_doc(data))
             docs = {d["id"]: d for d in (data.get("annotations") or {}).values()}
-        except (StopIteration, TypeError, KeyError, AnnotationError) as exc:
+            for ann_id, doc in self._pending_ann.get(article_id, {}).items():
+                if doc is None:
+                    docs.pop(ann_id, None)
+                else:
+                    docs[ann_id] = doc
+            anns = {k: Annotation.from_dict(d) for k, d in docs.items()}
+        except (StopIteration, AnnotationError, *ROW_ERRORS) as exc:
             if not data:
                 raise WorkspaceCorrupt(path, "the article's file is missing") from None
             raise WorkspaceCorrupt(path, f"the article's file is malformed ({exc!r})") from None
-        for ann_id, doc in self._pending_ann.get(article_id, {}).items():
-            if doc is None:
-                docs.pop(ann_id, None)
-            else:
-                docs[ann_id] = doc
         row = self._rows.get(article_id)
         if row is not None:  # the row holds the review state as of the journal; the file, as of the last checkpoint
             state, since = row.get("state", article.state), row.get("state_time", article.state_time)
             if (state, since) != (article.state, article.state_time):
                 article = replace(article, state=state, state_time=since)
-        return article, {k: Annotation.from_dict(d) for k, d in docs.items()}
+        return article, anns
 
     @staticmethod
     def _shard_doc(article: Article, anns: Mapping[str, Annotation]) -> dict:
@@ -816,7 +1054,7 @@ class Workspace:
             rows.append((row, key))
         if not ops:
             return []
-        write_many(files)
+        write_many(files, mode=self.mode)
         self.journal.append(ops)
         for row, key in rows:
             self._pending_ann.pop(row["id"], None)
@@ -874,12 +1112,26 @@ class Workspace:
         self._cache.move_to_end(aid)
         self._put_row(row, self._keys[aid])
         if self.journal.size > self.CHECKPOINT_BYTES:
-            self.checkpoint()
+            self._fold()
         was: dict[str, Annotation | None] = {a.id: current.get(a.id) for a in checked}
         was.update({i: current.get(i) for i in removed})
         now: dict[str, Annotation | None] = {a.id: a for a in checked}
         now.update({i: None for i in removed})
         return Change(aid, was, now, article.state, new_article.state, ArticleSummary.from_row(row))
+
+    def _fold(self) -> None:
+        """Checkpoint after a saved action. The action is saved (its journal line is durable
+        and replays on the next open) whether or not this works, so a failure is a warning."""
+        try:
+            self.checkpoint()
+            self.warning = ""
+        except SaveFailed as exc:
+            self.warning = f"{exc}; your changes are safe in {self.journal.path}"
+
+    def take_warning(self) -> str:
+        """What went wrong beside a saved action (a failed checkpoint), once."""
+        warning, self.warning = self.warning, ""
+        return warning
 
     def set_state(self, article_id: str, state: str) -> None:
         self.save([], article_id=article_id, state=state)
