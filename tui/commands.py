@@ -22,8 +22,9 @@ from rich.text import Text
 
 from .ingest import ImportProblem, Record, read_paths
 from .model import DEFAULT_LABELS, label_problem
+from .nlp.tokens import with_tokens
 from .spans import one_line
-from .store import SaveFailed, Workspace, WorkspaceCorrupt, WorkspaceError
+from .store import SaveFailed, Workspace, WorkspaceCorrupt, WorkspaceError, opens, restore_backup, restore_losses
 
 # No markup, no emoji codes: what they print is text (see ``shown``).
 err = Console(stderr=True, highlight=False, markup=False, emoji=False)
@@ -96,7 +97,7 @@ def _open(args: Namespace, *, readonly: bool = False, labels: Sequence[str] | No
             answer = err.input(shown(f"Restore the last good backup ({exc.backup}) and keep the damaged file "
                                      "beside it? [y/N] "))
             if answer.strip().lower() in ("y", "yes"):
-                kept = Workspace.restore_backup(exc.path)
+                kept = restore_backup(exc.path)
                 err.print(shown(f"restored {exc.path} from its backup; the damaged file is kept as {kept}"))
                 return _open(args, readonly=readonly, labels=labels)
         err.print(shown(f"To restore the last good backup: readtui restore-backup{db}"))
@@ -118,11 +119,11 @@ def restore_backup(args: Namespace) -> int:
     path = Path(args.db) if args.db else default_path()
     force = getattr(args, "force", False)
     try:
-        healthy = force and Workspace.opens(path)
+        healthy = force and opens(path)
         if healthy:
             err.print(shown(f"readtui: {path} is not damaged; restoring its backup loses "
-                            f"{Workspace.restore_losses(path)}"), style="yellow")
-        kept = Workspace.restore_backup(path, force=force)
+                            f"{restore_losses(path)}"), style="yellow")
+        kept = restore_backup(path, force=force)
     except WorkspaceError as exc:
         err.print(shown(f"readtui: {exc}"), style="bold red")
         return 1
@@ -161,7 +162,8 @@ def import_records(ws: Workspace, stream: Iterable[Record | ImportProblem], *, s
                    on_progress: Callable[[int], None] = lambda n: None) -> ImportReport:
     """Store new articles (with suggestions when a suggester is given); duplicates once.
 
-    ``keep_tokens``: as ``Workspace.add_articles``."""
+    ``keep_tokens``: keep each article's spaCy tokens in its file (tui.nlp.tokens), so an
+    export need not tokenize it again; without, the export tokenizes it."""
     report = ImportReport()
     fresh: list[Record] = []
     seen: dict[str, str] = {}  # hash -> id, within this import
@@ -192,13 +194,14 @@ def import_records(ws: Workspace, stream: Iterable[Record | ImportProblem], *, s
     if suggester is not None and need:
         suggestions = suggester.suggest_many((r.article.text for r in need), jobs=jobs)
     for batch in _batches(fresh, BATCH if suggester is not None else BATCH_NO_MODEL):
-        annotated = [(r.article, r.annotations) for r in batch if has(r)]
-        plain = [(r.article, [s.to_annotation(r.article.id) for s in next(suggestions)]
+        store = with_tokens if keep_tokens else (lambda a: a)
+        annotated = [(store(r.article), r.annotations) for r in batch if has(r)]
+        plain = [(store(r.article), [s.to_annotation(r.article.id) for s in next(suggestions)]
                   if suggester is not None else []) for r in batch if not has(r)]
         try:  # each add stores all its articles or none (SaveFailed)
-            ws.add_articles(annotated, suggested=True, keep_tokens=keep_tokens)
+            ws.add_articles(annotated, suggested=True)
             report.imported += len(annotated)
-            ws.add_articles(plain, suggested=suggester is not None, keep_tokens=keep_tokens)
+            ws.add_articles(plain, suggested=suggester is not None)
             report.imported += len(plain)
         except SaveFailed as exc:  # a full disk: what was stored stays; the rest is not imported
             report.stopped = str(exc)

@@ -16,7 +16,7 @@ import pytest
 
 from tui import store as store_mod
 from tui.model import Article
-from tui.store import Journal, Workspace, WorkspaceStorage, shard_name
+from tui.store import Journal, Workspace, WorkspaceStorage, restore_backup, shard_name
 
 from .helpers import ROOT, one_line, readtui
 from .test_workspace_faults import build
@@ -93,7 +93,7 @@ def test_restore_backup_twice_in_one_second_keeps_both_damaged_files(tmp_path, m
     kept = []
     for damage in (b"first damage", b"second damage"):
         db.write_bytes(damage)
-        kept.append(Workspace.restore_backup(db))
+        kept.append(restore_backup(db))
         assert kept[-1].read_bytes() == damage
     assert kept[0] != kept[1] and kept[0].read_bytes() == b"first damage"
 
@@ -146,8 +146,7 @@ WRITER = textwrap.dedent("""
     ws = Workspace.open(sys.argv[1])
     print("open", flush=True)
     for i in range(int(sys.argv[2])):
-        ws.add_articles([(Article(id=f"n{i}", text=f"Story number {i}.", title=f"N{i}"), [])],
-                        keep_tokens=False)
+        ws.add_articles([(Article(id=f"n{i}", text=f"Story number {i}.", title=f"N{i}"), [])])
         ws.checkpoint()  # every row lives in the journal, then in workspace.json
     ws.close()
 """)
