@@ -352,6 +352,25 @@ def test_footage_of_name_saying(nlp):
     assert "Ruth Baker" in speaker(text, quote_with(text, quotes, "fifty points"))
 
 
+# ---------------------------------------------------------------- issue 15: unseen news
+
+
+@pytest.mark.parametrize("text, source", [
+    ("A new poll found that \u201cmost voters want a change of course\u201d in the capital.", "A new poll"),
+    ("A report by the county auditor showed \u201cserious lapses in the handling of funds.\u201d",
+     "A report by the county auditor"),
+    ("The memo revealed that officials had \u201cno plan at all for the winter.\u201d", "The memo"),
+])
+def test_documents_and_polls_speak_through_find_show_reveal(nlp, text, source):
+    text, quotes = run(nlp, text)
+    assert speaker(text, quotes[0]) == source
+
+
+def test_any_verb_after_a_quote_closing_on_a_comma(nlp):
+    text, quotes = run(nlp, "\u201cGet out of my office right now,\u201d the mayor barked at the reporters.")
+    assert speaker(text, quotes[0]) == "the mayor"
+
+
 # ---------------------------------------------------------------- seed articles
 
 

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Union
 
 from .cues import (Context, according_to, gender_of, has_own_clause, is_agentive, is_cue, line_break_between,
                    nearest_child, outside, speaker_of_cue, subject_of)
-from .lexicon import PERSON_PRONOUNS, RELATIVE, WEAK_CUES
-from .marks import DASHES, OPEN_MARKS, TRANSCRIPT_LABEL
+from .lexicon import PERSON_PRONOUNS, RELATIVE, SPEECH_FORMS, WEAK_CUES
+from .marks import CLOSE_MARKS, DASHES, OPEN_MARKS, TRANSCRIPT_LABEL
 
 if TYPE_CHECKING:  # spaCy loads only with the model
     from spacy.tokens import Token
@@ -147,7 +147,7 @@ def _after_quote(ctx: Context, q: QuotePlace) -> Source | None:
     for j in range(k, min(n, k + 10)):
         t = doc[j]
         if t.idx >= p_hi or (t.is_punct and t.text not in ".-()\u2019'") or t.is_space:
-            return None
+            break
         if t.pos_ in ("VERB", "AUX") and not (t.text[:1].isupper() and not is_cue(t)):
             if is_cue(t) and j > k:
                 lo = k
@@ -159,7 +159,27 @@ def _after_quote(ctx: Context, q: QuotePlace) -> Source | None:
                     if j - lo == 1 and doc[lo].pos_ == "PRON":
                         return SpeakerWord(doc[lo])
                     return SpeakerText(doc[lo].idx, doc[j - 1].idx + len(doc[j - 1].text))
+            break
+    return _subject_after_quote(ctx, q, k)
+
+
+def _subject_after_quote(ctx: Context, q: QuotePlace, k: int) -> SpeakerWord | None:
+    """ "“…,” Ramos, 58, told AFP" / "“…!” the senator barked": a quote that closes on a
+    comma, question or exclamation mark is followed by its attribution, whatever the
+    verb; the speaker is that verb's subject, which opens the clause after the quote."""
+    doc, text = ctx.doc, ctx.text
+    inner_end = text[q.start:q.end].rstrip(CLOSE_MARKS + '"\u2019 ')
+    if not inner_end.endswith((",", "?", "!")):
+        return None
+    for t in doc[k:min(len(doc), k + 24)]:
+        if t.idx >= q.p_hi or t.text in (".", ";", ":") or t.is_space or t.text in OPEN_MARKS + '"':
             return None
+        if t.pos_ in ("VERB", "AUX") and t.tag_ in ("VBD", "VBZ") or t.lower_ in SPEECH_FORMS and t.i > k:
+            subj = nearest_child(t, ("nsubj",))
+            if subj is not None and k <= subj.i < t.i and subj.left_edge.i == k and subj.lower_ not in RELATIVE:
+                return SpeakerWord(subj)
+            if t.dep_ == "ROOT":  # the clause's own verb, with no subject after the quote
+                return None
     return None
 
 

@@ -18,8 +18,10 @@ SPEECH_VERBS = frozenset(
     announce concur disagree agree object protest insist highlight underline underscore
     point tell inform assure remind instruct order signal acknowledge pronounce write
     headline title caption sign tweet retweet blog publish print broadcast air
+    find show reveal indicate
     """.split()
 )
+# "find", "show", "reveal", "indicate": how polls, studies, reports and documents speak
 
 
 def _inflections(verbs) -> frozenset:

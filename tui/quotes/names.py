@@ -43,13 +43,15 @@ def mention_span(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> Me
             break
     while lo < tok.i and (doc[lo].is_punct or doc[lo].is_space or doc[lo].dep_ == "cc"):
         lo += 1
-    while hi > tok.i and ((doc[hi].is_punct and doc[hi].text != ")") or doc[hi].is_space):
-        hi -= 1
+    hi = _trim(doc, tok, hi)
     start = doc[lo].idx
-    # relative clauses stay: news annotators keep them in the source ("Victor Cha,
-    # who served as Asia director …"); cutting them where they dwarf the name lost more
-    # than it won
     end = doc[hi].idx + len(doc[hi].text)
+    cut = _trim(doc, tok, _before_clause(tok, hi))
+    cut_end = doc[cut].idx + len(doc[cut].text)
+    if end - start > max(3 * (cut_end - start), 40):
+        # a long clause after the name is no part of it; a short one may stay, as news
+        # annotators often keep it ("Smith, who chairs the panel")
+        end = cut_end
     if end - start <= 160:
         return Mention(start, end)
     # too long: up to the last comma that leaves it short enough
@@ -64,6 +66,25 @@ def mention_span(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> Me
     while lo > 0 and doc[lo - 1].dep_ in ("compound", "amod", "det", "poss", "case", "nmod") and doc[lo - 1].head.i >= lo:
         lo -= 1
     return Mention(doc[lo].idx, tok.idx + len(tok.text))
+
+
+# what follows a name but is no part of it: "Perry, who hugged her", "The Post, which
+# backed her", "Sanders, celebrating a win", "Smith as he dined"
+_CLAUSE_DEPS = frozenset(("acl", "advcl"))
+
+
+def _trim(doc, tok, hi: int) -> int:
+    while hi > tok.i and ((doc[hi].is_punct and doc[hi].text != ")") or doc[hi].is_space):
+        hi -= 1
+    return hi
+
+
+def _before_clause(tok, hi: int) -> int:
+    """The last token of the mention before the first clause hanging from its head."""
+    for c in tok.rights:
+        if c.i <= hi and c.dep_ in _CLAUSE_DEPS:
+            return max(tok.i, c.left_edge.i - 1)
+    return hi
 
 
 def clean_name(s: str) -> str:
