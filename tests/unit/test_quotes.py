@@ -371,6 +371,20 @@ def test_any_verb_after_a_quote_closing_on_a_comma(nlp):
     assert speaker(text, quotes[0]) == "the mayor"
 
 
+@pytest.mark.parametrize("text, source", [
+    ("Mayor Tom Reed says he respects his rival and calls her \u201ca tough and capable opponent in every way.\u201d",
+     "Mayor Tom Reed"),
+    ("The governor said she admires the judge and called him \u201cthe fairest man on the bench.\u201d",
+     "The governor"),
+    # a coordinated clause with its own speaker stays that speaker's
+    ("Tom Reed said the plan was costly, and Ann Cole called it \u201ca waste of public money from the start.\u201d",
+     "Ann Cole"),
+])
+def test_pronoun_in_a_reported_clause_gives_way_to_the_reporting_subject(nlp, text, source):
+    text, quotes = run(nlp, text)
+    assert speaker(text, quotes[0]) == source
+
+
 # ---------------------------------------------------------------- seed articles
 
 

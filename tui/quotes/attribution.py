@@ -254,8 +254,16 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
                     spk = according_to([tok]) if tok.lower_ == "according" else speaker_of_cue(tok, ctx)
                     if spk is not None and outside(spk, a, b):
                         best, best_dist = spk, 0
-                if tok.head is tok or (best is not None and tok.dep_ == "conj"):
+                if tok.head is tok:
                     break
+                if best is not None and tok.dep_ == "conj":
+                    # "X said A, and Y called it “…”": a coordinated clause is no cue
+                    # of ours; but "X says he likes her and calls her “…”" is X's
+                    tok = _governor_of_coordination(tok)
+                    if tok is None:
+                        break
+                    steps += 1
+                    continue
                 if best is None and has_own_clause(tok):
                     # "X described Clinton as a “disgrace” after she … blamed shootings
                     # on “implicit bias”": no cue in the adverbial clause, and it has
@@ -272,6 +280,16 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
                 if spk is not None and outside(spk, a, b) and best_dist > 0:
                     best, best_dist = spk, 0
     return _Hung(best, clause_verb)
+
+
+def _governor_of_coordination(tok):
+    """The verb that governs the clauses ``tok`` is coordinated with when they are its
+    complement ("says [he likes her and calls her …]"), else None."""
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    if tok.dep_ == "ccomp" and tok.head is not tok:
+        return tok.head
+    return None
 
 
 def _clause_subject(ctx: Context, q: QuotePlace, clause_verb) -> SpeakerWord | None:
