@@ -257,8 +257,11 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
                 if tok.head is tok:
                     break
                 if best is not None and tok.dep_ == "conj":
-                    # "X said A, and Y called it “…”": a coordinated clause is no cue
-                    # of ours; but "X says he likes her and calls her “…”" is X's
+                    # "X said A, and Y called it “…”": a coordinated clause with its own
+                    # subject is no cue of ours; "X says he likes her and calls her “…”"
+                    # is X's
+                    if nearest_child(tok, ("nsubj", "nsubjpass")) is not None:
+                        break  # "… and the engineer replied, “…”": a speaker of its own
                     tok = _governor_of_coordination(tok)
                     if tok is None:
                         break
