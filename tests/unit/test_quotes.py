@@ -385,6 +385,18 @@ def test_pronoun_in_a_reported_clause_gives_way_to_the_reporting_subject(nlp, te
     assert speaker(text, quotes[0]) == source
 
 
+def test_single_quotation_marks_in_a_text_without_double_ones(nlp):
+    text, quotes = run(nlp, "\u2018We have never seen anything like this before,\u2019 said Mrs Green, "
+                            "the head teacher. It\u2019s the school\u2019s worst year since the \u201990s.")
+    assert [text[q.start:q.end] for q in quotes] == ["\u2018We have never seen anything like this before,\u2019"]
+    assert speaker(text, quotes[0]).startswith("Mrs Green")
+
+
+def test_single_quoted_headline():
+    text = "Council votes \u2018to close the old library for good\u2019 after Jones\u2019 report."
+    assert [text[s:e] for s, e in _quote_spans(text)] == ["\u2018to close the old library for good\u2019"]
+
+
 # ---------------------------------------------------------------- seed articles
 
 

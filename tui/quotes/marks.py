@@ -14,8 +14,22 @@ CLOSE_MARKS = "\u201d\u00bb"
 DASHES = "\u2015\u2014\u2013-"
 TRANSCRIPT_LABEL = re.compile(r"[ \t\u00a0]*([A-Z][A-Z.'\u2019\- ]{1,40}[A-Z.])[ \t\u00a0]*:[ \t\u00a0]")
 WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*")
+# a single-quoted string: opens after a space, a bracket or a dash and before a letter
+# or digit; closes before anything but a letter (so "don\u2019t" and "Clinton\u2019s" never do)
+SINGLE_QUOTED = re.compile(r"(?:(?<=^)|(?<=[\s(\[\u2014\u2013-]))\u2018(?=[\w$])[^\u2018\u2019\n]*?[^\s\u2018]\u2019(?![A-Za-z])",
+                           re.MULTILINE)
+
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans (marks included) of quoted strings, in order, non-overlapping:
+    double quotes (see ``double_quote_spans``), or in a text that has none, single
+    ones (``‘…’``, headlines and British style)."""
+    if any(m in text for m in '"\u201c\u201d\u00ab\u00bb'):
+        return double_quote_spans(text)
+    return [m.span() for m in SINGLE_QUOTED.finditer(text)]
+
+
+def double_quote_spans(text: str) -> list[tuple[int, int]]:
     """Character spans (marks included) of quoted strings, in order, non-overlapping.
 
     A quote opened by a straight mark closes at the next straight mark, one opened by
