@@ -397,6 +397,19 @@ def test_single_quoted_headline():
     assert [text[s:e] for s, e in _quote_spans(text)] == ["\u2018to close the old library for good\u2019"]
 
 
+def test_transcript_with_names_as_labels(nlp):
+    text, quotes = run(nlp, "Part of the interview follows.\n\n"
+                            "\u201cJohn Miller: Will the council close the old library this year?\u201d\n\n"
+                            "\u201cMary Watson: We will not close it while I chair the board.\u201d")
+    assert [speaker(text, q) for q in quotes] == ["John Miller", "Mary Watson"]
+
+
+def test_name_label_after_a_heading(nlp):
+    text, quotes = run(nlp, "FARM PRICES FALL AGAIN \u2013 Mary Watson: "
+                            "\u201cThe price of milk has dropped for the third month in a row.\u201d")
+    assert speaker(text, quotes[0]) == "Mary Watson"
+
+
 # ---------------------------------------------------------------- seed articles
 
 

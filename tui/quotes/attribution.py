@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Union
 from .cues import (Context, according_to, gender_of, has_own_clause, is_agentive, is_cue, line_break_between,
                    nearest_child, outside, speaker_of_cue, subject_of)
 from .lexicon import PERSON_PRONOUNS, RELATIVE, SPEECH_FORMS, WEAK_CUES
-from .marks import CLOSE_MARKS, DASHES, OPEN_MARKS, TRANSCRIPT_LABEL
+from .marks import CLOSE_MARKS, DASHES, NAME_LABEL, NAME_LABEL_BEFORE, OPEN_MARKS, TRANSCRIPT_LABEL
 
 if TYPE_CHECKING:  # spaCy loads only with the model
     from spacy.tokens import Token
@@ -367,6 +367,10 @@ def _colon_introduction(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
         j -= 1
     if j < 0 or text[j] != ":":
         return None
+    # a person's name as the label, opening the paragraph or after a heading's dash
+    label = _name_label(ctx, NAME_LABEL_BEFORE.search(text, q.p_lo, j + 1))
+    if label is not None:
+        return label
     sent = doc[ctx.tok_at(j)].sent
     for t in sent:
         if t.i >= a:
@@ -478,12 +482,19 @@ def _named_cue_before(ctx: Context, q: QuotePlace, pron):
 
 
 def _transcript(ctx: Context, q: QuotePlace) -> SpeakerText | None:
-    """A transcript line: "NAME: …"."""
+    """A transcript line: "NAME: …", or a person's name as the label ("Jane Doe: “…”",
+    "“Jane Doe: …")."""
     text = ctx.text
     m = TRANSCRIPT_LABEL.match(text, q.p_lo, q.p_hi)
     if m and m.end() <= q.start:
         return SpeakerText(m.start(1), m.end(1))
     m = TRANSCRIPT_LABEL.match(text, q.start + 1, q.p_hi)
     if m:
+        return SpeakerText(m.start(1), m.end(1))
+    return _name_label(ctx, NAME_LABEL.match(text, q.start + 1, q.p_hi))
+
+
+def _name_label(ctx: Context, m) -> SpeakerText | None:
+    if m and ctx.is_person_at(m.start(1), m.end(1)):
         return SpeakerText(m.start(1), m.end(1))
     return None

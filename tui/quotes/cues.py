@@ -23,6 +23,11 @@ class Context:
         self.persons = [e for e in doc.ents if e.label_ == "PERSON"]
         self.person_starts = [e.start_char for e in self.persons]
 
+    def is_person_at(self, start: int, end: int) -> bool:
+        """A PERSON entity covers characters [start, end)."""
+        k = bisect_right(self.person_starts, start) - 1
+        return k >= 0 and self.persons[k].end_char >= end
+
     def tok_at(self, char: int) -> int:
         """Index of the token holding character ``char`` (or the one just before it)."""
         return max(0, bisect_right(self.starts, char) - 1)

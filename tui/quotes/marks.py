@@ -13,6 +13,9 @@ OPEN_MARKS = "\u201c\u00ab"
 CLOSE_MARKS = "\u201d\u00bb"
 DASHES = "\u2015\u2014\u2013-"
 TRANSCRIPT_LABEL = re.compile(r"[ \t\u00a0]*([A-Z][A-Z.'\u2019\- ]{1,40}[A-Z.])[ \t\u00a0]*:[ \t\u00a0]")
+# a name as a speaker label, "Jane Doe: …" (taken when the name is a person's)
+NAME_LABEL = re.compile(r"[ \t\u00a0]*([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3})[ \t\u00a0]*:[ \t\u00a0]")
+NAME_LABEL_BEFORE = re.compile(r"(?:^|[\u2013\u2014-][ \t\u00a0]+|[.!?][ \t\u00a0]+)([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3})[ \t\u00a0]*:[ \t\u00a0]*$", re.MULTILINE)
 WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*")
 # a single-quoted string: opens after a space, a bracket or a dash and before a letter
 # or digit; closes before anything but a letter (so "don\u2019t" and "Clinton\u2019s" never do)
