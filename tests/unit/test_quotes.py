@@ -410,6 +410,13 @@ def test_name_label_after_a_heading(nlp):
     assert speaker(text, quotes[0]) == "Mary Watson"
 
 
+def test_he_added_is_the_subject_before_not_the_last_name(nlp):
+    text, quotes = run(nlp, "Tom Baker met Bill Ross at the town hall on Monday. "
+                            "He added: \u201cWe will win the county in the end.\u201d")
+    assert speaker(text, quotes[0]) == "He"
+    assert quotes[0].speaker_name == "Tom Baker"
+
+
 # ---------------------------------------------------------------- seed articles
 
 

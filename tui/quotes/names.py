@@ -103,7 +103,8 @@ class Names:
         self.ctx = ctx
         self.full: dict[str, str] = {}
         self.gender: dict[str, str] = {}
-        self.mentions: list[tuple[int, str]] = []  # (char start, full-name key) in order
+        # (char start, full-name key, the mention is a subject) in text order
+        self.mentions: list[tuple[int, str, bool]] = []
         doc = ctx.doc
         for e in ctx.persons:
             name = clean_name(e.text)
@@ -128,23 +129,28 @@ class Names:
                 last = words[-1].lower()
                 if g and last not in self.gender:
                     self.gender[last] = g
-                self.mentions.append((e.start_char, last))
+                self.mentions.append((e.start_char, last, e.root.dep_ in ("nsubj", "nsubjpass")))
 
     def by_word(self, word: str) -> str | None:
         return self.full.get(clean_name(word).lower())
 
     def before(self, char: int, gender: str | None) -> str | None:
-        """The nearest person mentioned before ``char`` whose gender fits."""
+        """The person a pronoun at ``char`` stands for: the nearest earlier one whose
+        gender fits, preferring one who was the subject of a clause a few mentions back
+        ("Tom Baker met Bill Ross. He added …" is Baker)."""
         k = bisect_left(self.mentions, (char, "")) - 1
-        steps = 0
-        while k >= 0 and steps < 30:
-            last = self.mentions[k][1]
+        nearest = None
+        for steps in range(30):
+            if k - steps < 0:
+                break
+            _, last, subject = self.mentions[k - steps]
             g = self.gender.get(last)
             if gender is None or g is None or g == gender:
-                return self.full.get(last)
-            k -= 1
-            steps += 1
-        return None
+                if subject and steps < 8:
+                    return self.full.get(last)
+                if nearest is None:
+                    nearest = last
+        return None if nearest is None else self.full.get(nearest)
 
 
 def resolve_name(ctx: Context, names: Names, start: int, end: int) -> str | None:
