@@ -357,14 +357,20 @@ def _cue_sentence_before(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
     return None
 
 
-def _colon_introduction(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
+def _skip(text: str, k: int, chars: str, step: int, stop: int) -> int:
+    """The first position from ``k`` on, going by ``step``, that holds none of
+    ``chars`` (or ``stop``)."""
+    while k != stop and text[k] in chars:
+        k += step
+    return k
+
+
+def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
     """A colon introduction: "Carter articulated a stark reality: “…”"."""
     text = ctx.text
     doc = ctx.doc
     a = q.a
-    j = q.start - 1
-    while j >= 0 and text[j] in " \t\r\n\u00a0":
-        j -= 1
+    j = _skip(text, q.start - 1, " \t\r\n\u00a0", -1, -1)
     if j < 0 or text[j] != ":":
         return None
     # a person's name as the label, opening the paragraph or after a heading's dash
@@ -393,14 +399,10 @@ def _dash_byline(ctx: Context, q: QuotePlace) -> SpeakerText | None:
     """A dash byline after the quote: "“…” ― Name"."""
     text = ctx.text
     p_hi = q.p_hi
-    k = q.end
-    while k < p_hi and text[k] in " \t\u00a0,.":
-        k += 1
+    k = _skip(text, q.end, " \t\u00a0,.", 1, p_hi)
     if k >= p_hi or text[k] not in DASHES:
         return None
-    k += 1
-    while k < p_hi and text[k] in " \t\u00a0":
-        k += 1
+    k = _skip(text, k + 1, " \t\u00a0", 1, p_hi)
     e = p_hi
     while e > k and text[e - 1] in " \t\r\u00a0.":
         e -= 1
