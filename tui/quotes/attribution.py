@@ -178,9 +178,23 @@ def _subject_after_quote(ctx: Context, q: QuotePlace, k: int) -> SpeakerWord | N
             subj = nearest_child(t, ("nsubj",))
             if subj is not None and k <= subj.i < t.i and subj.left_edge.i == k and subj.lower_ not in RELATIVE:
                 return SpeakerWord(subj)
+            if subj is None and t.lower_ in SPEECH_FORMS and 0 < t.i - k <= 10:
+                # a phrase the parser got wrong ("screenwriter" as a verb): the words
+                # between the quote and its speech verb, when they hold a name or noun
+                return _phrase(doc, k, t.i)
             if t.dep_ == "ROOT":  # the clause's own verb, with no subject after the quote
                 return None
     return None
+
+
+def _phrase(doc, lo: int, hi: int) -> SpeakerText | None:
+    """Tokens [lo, hi) as a speaker, without punctuation at their ends, when they
+    hold a noun or a name."""
+    while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space):
+        hi -= 1
+    if not any(doc[x].pos_ in ("PROPN", "NOUN") for x in range(lo, hi)):
+        return None
+    return SpeakerText(doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text))
 
 
 def attribute(ctx: Context, qs: int, qe: int) -> Attribution | None:
@@ -392,6 +406,21 @@ def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
         spk = subject_of(root)
         if spk is not None and spk.i < a:
             return SpeakerWord(spk)
+    return _subject_before_colon(ctx, q, ctx.tok_at(j))
+
+
+def _subject_before_colon(ctx: Context, q: QuotePlace, colon: int) -> SpeakerWord | None:
+    """ "She went on: “…”" where the parser took the quote for the sentence's main
+    clause: the subject of the verb right before the colon."""
+    doc = ctx.doc
+    for v in reversed(doc[max(0, colon - 4):colon]):
+        if v.idx < q.p_lo:
+            break
+        if v.pos_ == "VERB":
+            spk = nearest_child(v, ("nsubj",))
+            if spk is not None and spk.i < v.i and spk.idx >= q.p_lo:
+                return SpeakerWord(spk)
+            break
     return None
 
 

@@ -129,7 +129,7 @@ def speaker_of_cue(cue, ctx):
             if c.dep_ == "poss":
                 return c
         return None
-    spk = subject_of(cue)
+    spk = subject_of(cue) or _name_just_before(cue)
     if spk is None:
         return None
     spk = antecedent(spk)
@@ -140,6 +140,18 @@ def speaker_of_cue(cue, ctx):
     if "\n" in text[lo:hi]:
         return None
     return spk
+
+
+def _name_just_before(cue):
+    """ "Shaw said that …" opening a paragraph: a name right before a speech verb that
+    has no subject is that subject, which the parser hung elsewhere (on the paragraph
+    before, or as the object of a word it took for a verb)."""
+    if cue.i == 0 or cue.pos_ != "VERB" or cue.tag_ not in ("VBD", "VBZ"):
+        return None
+    prev = cue.doc[cue.i - 1]
+    if prev.pos_ == "PROPN" and prev.head is not cue and prev.dep_ not in ("pobj", "poss"):
+        return prev
+    return None
 
 
 def antecedent(spk):
