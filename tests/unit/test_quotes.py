@@ -459,6 +459,14 @@ def test_colon_introduction_when_the_quote_is_parsed_as_the_main_clause(nlp):
     assert speaker(doc.text, quotes[0]) == "She"
 
 
+def test_pronoun_cue_after_a_colon_introduced_quote_stays(nlp):
+    # the pronoun's own speech verb is the attribution; the full name is in speaker_name
+    text, quotes = run(nlp, "Senator Mary Cole seemed annoyed: \u201cIt is a public report! "
+                            "Just send it to the committee,\u201d she wrote.")
+    assert speaker(text, quotes[0]) == "she"
+    assert quotes[0].speaker_name == "Mary Cole"
+
+
 # ---------------------------------------------------------------- seed articles
 
 

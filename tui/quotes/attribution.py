@@ -494,9 +494,10 @@ def _namer_above(pron):
 
 
 def _named_cue_before(ctx: Context, q: QuotePlace, pron):
-    """ "DuVernay said she felt … because “…,” she said." / "Sen. X scolded him: “…,”
-    she said.": a pronoun cue after the quote repeats a named speaker introduced
-    earlier in the same sentence; news annotators mark the name."""
+    """ "DuVernay said she felt … because “…,” she said.": a pronoun cue after the
+    quote repeats a named speaker of a speech verb earlier in the same sentence; news
+    annotators mark the name.  Not after a colon ("Clinton seemed irritated: “…,” she
+    wrote."): there the pronoun's own cue is the attribution."""
     doc = ctx.doc
     a, p_lo, qs = q.a, q.p_lo, q.start
     if pron.i < a:
@@ -505,7 +506,7 @@ def _named_cue_before(ctx: Context, q: QuotePlace, pron):
     while k >= 0 and doc[k].idx >= p_lo and not (doc[k].text in (".", "!", "?") or doc[k].is_space):
         k -= 1
     for t in doc[k + 1:a]:
-        if t.pos_ == "VERB" and (is_cue(t) or (t.dep_ in ("ROOT", "ccomp") and ctx.text[max(0, qs - 3):qs].strip().endswith(":"))):
+        if t.pos_ == "VERB" and is_cue(t) and not ctx.text[max(0, qs - 3):qs].strip().endswith(":"):
             spk = nearest_child(t, ("nsubj",))
             if spk is not None and spk.i < t.i and spk.pos_ == "PROPN" and spk.ent_type_ in ("PERSON", "ORG", "NORP", ""):
                 return spk
