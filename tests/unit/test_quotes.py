@@ -467,6 +467,12 @@ def test_pronoun_cue_after_a_colon_introduced_quote_stays(nlp):
     assert quotes[0].speaker_name == "Mary Cole"
 
 
+def test_words_quoted_in_a_reported_clause_are_the_reporters(nlp):
+    text, quotes = run(nlp, "Mayor Tom Reed is questioning whether the governor would have attended the "
+                            "\u201cmost expensive party in the state.\u201d")
+    assert speaker(text, quotes[0]) == "Mayor Tom Reed"
+
+
 # ---------------------------------------------------------------- seed articles
 
 

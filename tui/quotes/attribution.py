@@ -453,6 +453,7 @@ def _subject_of_verb_above(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
             if tok.idx < q.p_lo or tok.idx > q.p_hi:
                 break
             if tok.pos_ in ("VERB", "AUX"):
+                tok = _main_clause_of(tok, q)
                 spk = speaker_of_cue(tok, ctx)
                 if spk is not None and outside(spk, a, b) and is_agentive(spk):
                     return SpeakerWord(spk)
@@ -462,6 +463,20 @@ def _subject_of_verb_above(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
             tok = tok.head
         break
     return None
+
+
+def _main_clause_of(verb, q: QuotePlace):
+    """The verb whose complement ``verb``'s clause is ("X is questioning whether Y
+    would attend “…”" -> questioning): news annotators give words quoted inside a
+    reported clause to the one who reports them."""
+    for _ in range(4):
+        head = verb.head
+        if verb.dep_ != "ccomp" or head is verb or head.pos_ not in ("VERB", "AUX"):
+            break
+        if head.idx < q.p_lo or nearest_child(head, ("nsubj",)) is None:
+            break
+        verb = head
+    return verb
 
 
 def _namer_above(pron):
