@@ -473,6 +473,12 @@ def test_words_quoted_in_a_reported_clause_are_the_reporters(nlp):
     assert speaker(text, quotes[0]) == "Mayor Tom Reed"
 
 
+def test_opening_mark_typed_for_a_closing_one():
+    text = "\u201cWe lost the vote and the budget,\u201c said Ann Cole, the chair. \u201cWe will try again.\u201d"
+    got = [text[s:e] for s, e in _quote_spans(text)]
+    assert got == ["\u201cWe lost the vote and the budget,\u201c", "\u201cWe will try again.\u201d"]
+
+
 # ---------------------------------------------------------------- seed articles
 
 

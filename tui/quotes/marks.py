@@ -88,7 +88,9 @@ def double_quote_spans(text: str) -> list[tuple[int, int]]:
             else:  # a curly close with no curly open: mixed marks, take it as the end
                 spans.append((open_at, i + 1))
                 open_at = -1
-        elif ch in CLOSE_MARKS or (ch == '"' and not prev.isspace() and (nxt.isspace() or not nxt.isalnum())):
+        elif ch in CLOSE_MARKS or (ch in '"\u201c' and not prev.isspace() and (nxt.isspace() or not nxt.isalnum())):
+            # a straight mark, or an opening one typed for a closing one ("…,“ said"),
+            # that can only close
             spans.append((open_at, i + 1))
             open_at = -1
     if open_at >= 0:
