@@ -479,6 +479,16 @@ def test_opening_mark_typed_for_a_closing_one():
     assert got == ["\u201cWe lost the vote and the budget,\u201c", "\u201cWe will try again.\u201d"]
 
 
+@pytest.mark.parametrize("text, source", [
+    ("The mayor expressed hope that the vote would \u201cbring the whole town together again.\u201d", "The mayor"),
+    ("The senator implied that the report was \u201cwritten by people who never visited the site.\u201d",
+     "The senator"),
+])
+def test_expressing_and_implying_are_speech(nlp, text, source):
+    text, quotes = run(nlp, text)
+    assert speaker(text, quotes[0]) == source
+
+
 # ---------------------------------------------------------------- seed articles
 
 

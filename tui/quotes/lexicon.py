@@ -18,7 +18,7 @@ SPEECH_VERBS = frozenset(
     announce concur disagree agree object protest insist highlight underline underscore
     point tell inform assure remind instruct order signal acknowledge pronounce write
     headline title caption sign tweet retweet blog publish print broadcast air
-    find show reveal indicate
+    find show reveal indicate express imply interrupt react propose refer
     """.split()
 )
 # "find", "show", "reveal", "indicate": how polls, studies, reports and documents speak
@@ -41,7 +41,7 @@ def _inflections(verbs) -> frozenset:
 
 SPEECH_FORMS = _inflections(SPEECH_VERBS)
 # verbs that take a quote as object/complement only when clearly about words
-WEAK_CUES = frozenset("call describe label brand dub term rate rule characterize characterise".split())
+WEAK_CUES = frozenset("call describe label brand dub term rate rule characterize characterise refer".split())
 CUE_NOUNS = frozenset(
     """
     statement claim remark comment words word message tweet assertion promise warning
