@@ -489,6 +489,11 @@ def test_expressing_and_implying_are_speech(nlp, text, source):
     assert speaker(text, quotes[0]) == source
 
 
+def test_owner_of_a_slogan_is_its_speaker(nlp):
+    text, quotes = run(nlp, "The crowd picked up her slogan, \u201cfix the roads before the bridges,\u201d within minutes.")
+    assert speaker(text, quotes[0]) == "her"
+
+
 # ---------------------------------------------------------------- seed articles
 
 

@@ -47,6 +47,7 @@ CUE_NOUNS = frozenset(
     statement claim remark comment words word message tweet assertion promise warning
     speech letter email post response reply answer interview testimony quote quip
     announcement declaration argument accusation charge pledge vow description
+    call slogan chant phrase language view conclusion plea demand assessment
     """.split()
 )
 PRONOUNS = frozenset("he she they we i you it him her them us me".split())
