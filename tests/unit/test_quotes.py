@@ -494,6 +494,12 @@ def test_owner_of_a_slogan_is_its_speaker(nlp):
     assert speaker(text, quotes[0]) == "her"
 
 
+def test_quote_introduced_from_a_source(nlp):
+    text, quotes = run(nlp, "The roads were in a bad state. More from the council report: "
+                            "\u201cThe roads were never repaired after the flood of last spring.\u201d")
+    assert speaker(text, quotes[0]) == "the council report"
+
+
 # ---------------------------------------------------------------- seed articles
 
 

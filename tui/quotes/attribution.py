@@ -391,7 +391,11 @@ def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
     label = _name_label(ctx, NAME_LABEL_BEFORE.search(text, q.p_lo, j + 1))
     if label is not None:
         return label
-    sent = doc[ctx.tok_at(j)].sent
+    colon = ctx.tok_at(j)
+    last = doc[colon - 1] if colon > 0 else None
+    if last is not None and last.dep_ == "pobj" and last.head.lower_ in ("from", "by"):
+        return SpeakerWord(last)  # "More from the report: “…”"
+    sent = doc[colon].sent
     for t in sent:
         if t.i >= a:
             break
@@ -406,7 +410,7 @@ def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
         spk = subject_of(root)
         if spk is not None and spk.i < a:
             return SpeakerWord(spk)
-    return _subject_before_colon(ctx, q, ctx.tok_at(j))
+    return _subject_before_colon(ctx, q, colon)
 
 
 def _subject_before_colon(ctx: Context, q: QuotePlace, colon: int) -> SpeakerWord | None:
