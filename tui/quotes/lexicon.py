@@ -3,6 +3,8 @@ titles, common first names (to guess a pronoun's gender) and small function word
 Generic English, drawn from no corpus."""
 from __future__ import annotations
 
+from ..speakers import TITLE_WORDS  # noqa: F401  (the name rule the speaker picker shares)
+
 SPEECH_VERBS = frozenset(
     """
     say tell state add write argue articulate mention note explain insist claim declare
@@ -54,13 +56,6 @@ PRONOUNS = frozenset("he she they we i you it him her them us me".split())
 PERSON_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
 FEMALE_TITLES = frozenset("mrs. mrs ms. ms miss madam madame lady queen sister mother".split())
 MALE_TITLES = frozenset("mr. mr sir lord king father brother".split())
-TITLE_WORDS = frozenset(
-    """
-    mr. mr mrs. mrs ms. ms dr. dr prof. president sen. senator rep. gov. governor
-    director ambassador secretary minister judge justice general gen. col. lt. capt.
-    sgt. rev. chairman chairwoman chief mayor speaker
-    """.split()
-)
 # common first names, to guess a pronoun's gender cheaply (US census top names)
 FEMALE_NAMES = frozenset(
     """

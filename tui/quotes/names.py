@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import NamedTuple
 
+from ..speakers import clean_name, fullest_name, name_words
 from .cues import Context
 from .lexicon import FEMALE_NAMES, FEMALE_TITLES, MALE_NAMES, MALE_TITLES, PERSON_PRONOUNS, PRONOUNS, TITLE_WORDS
 
@@ -87,15 +88,6 @@ def _before_clause(tok, hi: int) -> int:
     return hi
 
 
-def clean_name(s: str) -> str:
-    s = s.strip()
-    for suffix in ("\u2019s", "'s", "\u2019", "'"):
-        if s.endswith(suffix):
-            s = s[: -len(suffix)]
-            break
-    return s.strip(" ,.;:")
-
-
 class Names:
     """Full names of the article's people, by each word of them, and their gender."""
 
@@ -110,7 +102,7 @@ class Names:
             name = clean_name(e.text)
             if not name:
                 continue
-            words = [w for w in name.split() if w[:1].isupper() and w.lower() not in TITLE_WORDS]
+            words = name_words(name)
             for w in words:
                 key = w.lower()
                 if len(name) > len(self.full.get(key, "")):
