@@ -500,6 +500,12 @@ def test_quote_introduced_from_a_source(nlp):
     assert speaker(text, quotes[0]) == "the council report"
 
 
+def test_dash_byline_in_the_next_paragraph(nlp):
+    text, quotes = run(nlp, "\u201cThe new bridge will open in the spring, and it will be free.\u201d\n\n"
+                            "- Mayor Ann Cole, speaking at the town hall.\n\nThe bridge cost millions.")
+    assert speaker(text, quotes[0]) == "Mayor Ann Cole"
+
+
 # ---------------------------------------------------------------- seed articles
 
 

@@ -429,17 +429,36 @@ def _subject_before_colon(ctx: Context, q: QuotePlace, colon: int) -> SpeakerWor
 
 
 def _dash_byline(ctx: Context, q: QuotePlace) -> SpeakerText | None:
-    """A dash byline after the quote: "“…” ― Name"."""
+    """A dash byline after the quote: "“…” ― Name", or opening the next paragraph
+    ("“…”¶¶- Name, tweeting after the speech.")."""
     text = ctx.text
     p_hi = q.p_hi
     k = _skip(text, q.end, " \t\u00a0,.", 1, p_hi)
-    if k >= p_hi or text[k] not in DASHES:
+    if k >= p_hi:
+        return _byline_below(text, p_hi)
+    if text[k] not in DASHES:
         return None
     k = _skip(text, k + 1, " \t\u00a0", 1, p_hi)
     e = p_hi
     while e > k and text[e - 1] in " \t\r\u00a0.":
         e -= 1
     if 0 < e - k <= 60 and text[k].isupper():
+        return SpeakerText(k, e)
+    return None
+
+
+def _byline_below(text: str, p_hi: int) -> SpeakerText | None:
+    """A paragraph that is a dash and a name (up to a comma or its end)."""
+    k = _skip(text, p_hi, " \t\r\n\u00a0", 1, len(text))
+    if k >= len(text) or text[k] not in DASHES or k - p_hi > 4:
+        return None
+    k = _skip(text, k + 1, " \t\u00a0", 1, len(text))
+    e = k
+    while e < len(text) and text[e] not in ",\n(":
+        e += 1
+    while e > k and text[e - 1] in " \t\r\u00a0.":
+        e -= 1
+    if 0 < e - k <= 60 and text[k:k + 1].isupper():
         return SpeakerText(k, e)
     return None
 
