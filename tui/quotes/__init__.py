@@ -6,24 +6,28 @@ frozen dataclasses.  It never imports textual or rich.
 
 The finder works in three passes, each linear in the length of the text:
 
-1. ``quote_spans`` scans the characters for paired quotation marks (straight ``"``,
-   curly ``“ ”`` and guillemets ``« »``), one paragraph at a time.  A quote left open at
-   the end of a paragraph runs on when the next paragraph opens with a quotation mark
-   (the newspaper convention for quotes over several paragraphs).  Single quotes
-   (``‘ ’``) only nest inside double quotes and are never taken as quotes of their own,
-   so apostrophes (``don't``, ``’90s``, ``Clinton’s``) are harmless.
-2. ``attribution.attribute`` looks for the speech cue of each quote: the verb the quote hangs from
-   in the parse (``said``, ``told``, ``called`` …), ``according to X``, a colon
-   introduction (``X said: “…”``), a transcript line (``NAME: …``), a dash byline
-   (``“…” ― Name``), and otherwise the speaker of the previous quote when the quote
-   continues it.  An explicit ``as X put it`` or ``according to X`` in the quote's
-   sentence outranks the verb's subject.  The speaker mention is the cue's subject as a
-   noun phrase (pronouns and ``who`` stay as they are, as news annotators mark them;
-   ``a letter that says`` stands for whoever issued the letter); a pronoun yields to a
-   name that is the same speaker higher in the same sentence (``X said … “…,” she
-   said``; ``X … what he called “…”``).
-3. ``resolve_name`` maps a mention to a full name within the article: a surname to the
-   longest PERSON entity that contains it, a pronoun to the nearest earlier person.
+1. ``marks.quote_spans`` scans the characters for paired quotation marks (straight
+   ``"``, curly ``“ ”`` and guillemets ``« »``), one paragraph at a time.  A quote left
+   open at the end of a paragraph runs on when the next paragraph opens with a
+   quotation mark (the newspaper convention for quotes over several paragraphs).
+   Single quotes (``‘ ’``) nest inside double quotes; in a text with no double quotes
+   (headlines, British style) they are the quotes.  Apostrophes (``don't``, ``’90s``,
+   ``Clinton’s``) never open or close one.
+2. ``attribution.attribute`` looks for the speech cue of each quote: the verb the
+   quote hangs from in the parse (``said``, ``told``, ``called``, and for documents and
+   polls ``found``, ``showed`` …), ``according to X``, the clause right after the quote
+   (``“…,” the mayor barked``), a colon introduction (``X said: “…”``, ``More from the
+   report: “…”``), a transcript label (``NAME: …``, ``Jane Doe: …``), a dash byline
+   (``“…” ― Name``, or on the next line), and otherwise the speaker of the previous
+   quote when the quote continues it.  The outermost reporting verb wins (``X says he
+   likes her and calls her “…”`` is X's).  The speaker mention is the cue's subject as a
+   noun phrase (``names.mention_span``; pronouns and ``who`` stay as they are, as news
+   annotators mark them; a long participial phrase after the name is cut); a pronoun
+   yields to a name that is the same speaker higher in the same sentence.
+3. ``names.resolve_name`` maps a mention to a full name within the article: a surname
+   to the longest PERSON entity that contains it (``names.fullest_name``, the rule the
+   reader's speaker picker uses too), a pronoun to the nearest earlier person of its
+   gender, preferring one who was a subject.
 
 Quoted strings of one or two words with no speech cue are dropped: in news they are
 scare quotes, titles and nicknames far more often than speech.
