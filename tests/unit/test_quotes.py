@@ -506,6 +506,17 @@ def test_dash_byline_in_the_next_paragraph(nlp):
     assert speaker(text, quotes[0]) == "Mayor Ann Cole"
 
 
+@pytest.mark.parametrize("text, source", [
+    ("The senator told reporters that he is looking ahead to the vote because he will have "
+     "\u201ca lot of support in the north.\u201d", "The senator"),
+    ("Ann Cole said she had not yet called for a recount because she believed "
+     "\u201cthe count was fair to everyone.\u201d", "Ann Cole"),
+])
+def test_reason_clause_inside_a_report_is_the_reporters(nlp, text, source):
+    text, quotes = run(nlp, text)
+    assert speaker(text, quotes[0]) == source
+
+
 # ---------------------------------------------------------------- seed articles
 
 

@@ -310,8 +310,21 @@ def _governor_of_coordination(tok):
 
 
 def _clause_subject(ctx: Context, q: QuotePlace, clause_verb) -> SpeakerWord | None:
+    """The subject of an adverbial clause that holds the quote ("… after she blamed
+    shootings on “implicit bias”"), or, when the clause is part of what someone
+    reports ("X told reporters that … because he will have “…”"), the reporter."""
     if clause_verb is None:
         return None
+    tok = clause_verb
+    for _ in range(6):
+        if tok.head is tok or tok.head.idx < q.p_lo:
+            break
+        tok = tok.head
+        if is_cue(tok) and tok.pos_ == "VERB" and tok.lemma_.lower() not in WEAK_CUES:
+            reporter = speaker_of_cue(tok, ctx)
+            if reporter is not None and outside(reporter, q.a, q.b):
+                return SpeakerWord(reporter)
+            break
     spk = subject_of(clause_verb)
     if spk is not None and outside(spk, q.a, q.b) and is_agentive(spk):
         return SpeakerWord(spk)
