@@ -25,7 +25,7 @@ The finder works in three passes, each linear in the length of the text:
    annotators mark them; a long participial phrase after the name is cut); a pronoun
    yields to a name that is the same speaker higher in the same sentence.
 3. ``names.resolve_name`` maps a mention to a full name within the article: a surname
-   to the longest PERSON entity that contains it (``names.fullest_name``, the rule the
+   to the longest PERSON entity that contains it (``speakers.fullest_name``, the rule the
    reader's speaker picker uses too), a pronoun to the nearest earlier person of its
    gender, preferring one who was a subject.
 
