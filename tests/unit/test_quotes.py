@@ -366,11 +366,6 @@ def test_documents_and_polls_speak_through_find_show_reveal(nlp, text, source):
     assert speaker(text, quotes[0]) == source
 
 
-def test_any_verb_after_a_quote_closing_on_a_comma(nlp):
-    text, quotes = run(nlp, "\u201cGet out of my office right now,\u201d the mayor barked at the reporters.")
-    assert speaker(text, quotes[0]) == "the mayor"
-
-
 @pytest.mark.parametrize("text, source", [
     ("Mayor Tom Reed says he respects his rival and calls her \u201ca tough and capable opponent in every way.\u201d",
      "Mayor Tom Reed"),
@@ -402,12 +397,6 @@ def test_transcript_with_names_as_labels(nlp):
                             "\u201cJohn Miller: Will the council close the old library this year?\u201d\n\n"
                             "\u201cMary Watson: We will not close it while I chair the board.\u201d")
     assert [speaker(text, q) for q in quotes] == ["John Miller", "Mary Watson"]
-
-
-def test_name_label_after_a_heading(nlp):
-    text, quotes = run(nlp, "FARM PRICES FALL AGAIN \u2013 Mary Watson: "
-                            "\u201cThe price of milk has dropped for the third month in a row.\u201d")
-    assert speaker(text, quotes[0]) == "Mary Watson"
 
 
 def test_he_added_is_the_subject_before_not_the_last_name(nlp):
@@ -489,23 +478,6 @@ def test_expressing_and_implying_are_speech(nlp, text, source):
     assert speaker(text, quotes[0]) == source
 
 
-def test_owner_of_a_slogan_is_its_speaker(nlp):
-    text, quotes = run(nlp, "The crowd picked up her slogan, \u201cfix the roads before the bridges,\u201d within minutes.")
-    assert speaker(text, quotes[0]) == "her"
-
-
-def test_quote_introduced_from_a_source(nlp):
-    text, quotes = run(nlp, "The roads were in a bad state. More from the council report: "
-                            "\u201cThe roads were never repaired after the flood of last spring.\u201d")
-    assert speaker(text, quotes[0]) == "the council report"
-
-
-def test_dash_byline_in_the_next_paragraph(nlp):
-    text, quotes = run(nlp, "\u201cThe new bridge will open in the spring, and it will be free.\u201d\n\n"
-                            "- Mayor Ann Cole, speaking at the town hall.\n\nThe bridge cost millions.")
-    assert speaker(text, quotes[0]) == "Mayor Ann Cole"
-
-
 @pytest.mark.parametrize("text, source", [
     ("The senator told reporters that he is looking ahead to the vote because he will have "
      "\u201ca lot of support in the north.\u201d", "The senator"),
@@ -513,6 +485,30 @@ def test_dash_byline_in_the_next_paragraph(nlp):
      "\u201cthe count was fair to everyone.\u201d", "Ann Cole"),
 ])
 def test_reason_clause_inside_a_report_is_the_reporters(nlp, text, source):
+    text, quotes = run(nlp, text)
+    assert speaker(text, quotes[0]) == source
+
+
+# one quote, one speaker: a short text per way of marking who speaks
+SPEAKER_CASES = [
+    pytest.param("\u201cGet out of my office right now,\u201d the mayor barked at the reporters.",
+                 "the mayor", id="any_verb_after_a_quote_closing_on_a_comma"),
+    pytest.param("FARM PRICES FALL AGAIN \u2013 Mary Watson: "
+                 "\u201cThe price of milk has dropped for the third month in a row.\u201d",
+                 "Mary Watson", id="name_label_after_a_heading"),
+    pytest.param("The crowd picked up her slogan, \u201cfix the roads before the bridges,\u201d within minutes.",
+                 "her", id="owner_of_a_slogan_is_its_speaker"),
+    pytest.param("The roads were in a bad state. More from the council report: "
+                 "\u201cThe roads were never repaired after the flood of last spring.\u201d",
+                 "the council report", id="quote_introduced_from_a_source"),
+    pytest.param("\u201cThe new bridge will open in the spring, and it will be free.\u201d\n\n"
+                 "- Mayor Ann Cole, speaking at the town hall.\n\nThe bridge cost millions.",
+                 "Mayor Ann Cole", id="dash_byline_in_the_next_paragraph"),
+]
+
+
+@pytest.mark.parametrize("text, source", SPEAKER_CASES)
+def test_speaker_of_a_short_text(nlp, text, source):
     text, quotes = run(nlp, text)
     assert speaker(text, quotes[0]) == source
 
