@@ -37,8 +37,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .attribution import Attribution, SpeakerWord, attribute
-from .cues import Context
+from .attribution import attribute
+from .cues import Attribution, Context, SpeakerWord
 from .marks import WORD, is_name_or_title, quote_spans
 from .names import Mention, Names, mention_span, resolve_name
 

@@ -2,77 +2,25 @@
 speaker (after the quote, a colon introduction, a dash byline, a transcript label).
 
 ``attribute`` tries the ways one after another, most reliable first; each step is a
-function of the quote's place (``QuotePlace``) that returns where the speaker is
+function of the quote's place (``cues.QuotePlace``) that returns where the speaker is
 (``SpeakerWord``: a word of the parse, whose noun phrase is the mention; or
-``SpeakerText``: characters read off the text) or None.
+``SpeakerText``: characters read off the text) or None.  The steps that read the text
+around the quote rather than the parse live in ``around``.
 """
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
-from .cues import (Context, according_to, gender_of, has_own_clause, is_agentive, is_cue, line_break_between,
-                   nearest_child, outside, speaker_of_cue, subject_of)
-from .lexicon import PERSON_PRONOUNS, RELATIVE, SPEECH_FORMS, WEAK_CUES
-from .marks import CLOSE_MARKS, DASHES, NAME_LABEL, NAME_LABEL_BEFORE, OPEN_MARKS, TRANSCRIPT_LABEL
+from .around import after_quote, dash_byline, name_label, skip, transcript_label
+from .cues import (Attribution, Context, QuotePlace, Source, SpeakerWord, according_to, gender_of, has_own_clause,
+                   is_agentive, is_cue, line_break_between, nearest_child, outside, speaker_of_cue, subject_of,
+                   word_source)
+from .lexicon import PERSON_PRONOUNS, RELATIVE, WEAK_CUES
+from .marks import NAME_LABEL_BEFORE, OPEN_MARKS
 
 if TYPE_CHECKING:  # spaCy loads only with the model
     from spacy.tokens import Token
-
-
-@dataclass(frozen=True)
-class SpeakerWord:
-    """The speaker is the noun phrase headed by this word of the parse."""
-
-    token: Token
-
-
-@dataclass(frozen=True)
-class SpeakerText:
-    """The speaker is these characters of the text (a transcript label, a byline)."""
-
-    start: int
-    end: int
-
-
-Source = Union[SpeakerWord, SpeakerText]
-
-
-@dataclass(frozen=True)
-class Attribution:
-    """Who said a quote, and whom a quote that goes on from it inherits: the same,
-    except where a pronoun cue gave way to the name it repeats."""
-
-    speaker: Source
-    carried: Source
-
-
-@dataclass(frozen=True)
-class QuotePlace:
-    """A quote at characters [start, end), its tokens [a, b), and the characters of
-    the paragraphs it spans [p_lo, p_hi]."""
-
-    start: int
-    end: int
-    a: int
-    b: int
-    p_lo: int
-    p_hi: int
-
-    @classmethod
-    def of(cls, ctx: Context, start: int, end: int) -> "QuotePlace | None":
-        a = bisect_left(ctx.starts, start)
-        b = bisect_left(ctx.starts, end)
-        if a >= b:
-            return None
-        p_lo = ctx.para_of(start)[0]
-        p_hi = ctx.para_of(max(start, end - 1))[1]  # a quote over paragraphs: up to its last
-        return cls(start, end, a, b, p_lo, p_hi)
-
-
-def _word(tok) -> SpeakerWord | None:
-    return None if tok is None else SpeakerWord(tok)
 
 
 def _as_put_it(ctx: Context, q: QuotePlace):
@@ -122,81 +70,6 @@ def _sentence_according_to(ctx: Context, q: QuotePlace):
     return None
 
 
-def _after_quote(ctx: Context, q: QuotePlace) -> Source | None:
-    """A cue right after a quote that the parse missed: ``said X`` or ``X said``."""
-    doc = ctx.doc
-    k, p_hi = q.b, q.p_hi
-    n = len(doc)
-    while k < n and doc[k].is_punct and doc[k].idx < p_hi:
-        k += 1
-    if k >= n or doc[k].idx >= p_hi:
-        return None
-    if is_cue(doc[k]) and doc[k].pos_ == "VERB":
-        # "said Caddell", "added Rep. Jim Clyburn, the ..."
-        j = k + 1
-        if j < n and doc[j].idx < p_hi and (doc[j].pos_ in ("PROPN", "PRON", "NOUN", "DET", "ADJ")):
-            t = doc[j]
-            for _ in range(6):
-                if t.head.i > t.i and t.head.i - k < 10 and t.head.pos_ in ("PROPN", "NOUN") and t.dep_ in ("compound", "det", "amod", "poss", "nmod"):
-                    t = t.head
-                else:
-                    break
-            return SpeakerWord(t)
-        return None
-    # "Chief Chuck Jordan said": a short noun phrase, then the cue
-    for j in range(k, min(n, k + 10)):
-        t = doc[j]
-        if t.idx >= p_hi or (t.is_punct and t.text not in ".-()\u2019'") or t.is_space:
-            break
-        if t.pos_ in ("VERB", "AUX") and not (t.text[:1].isupper() and not is_cue(t)):
-            if is_cue(t) and j > k:
-                lo = k
-                while lo < j and doc[lo].pos_ not in ("PROPN", "NOUN", "PRON", "DET", "ADJ", "NUM"):
-                    lo += 1
-                while lo < j and doc[lo].lower_ in ("which", "that", "who", "whom"):
-                    lo += 1
-                if lo < j and any(doc[x].pos_ in ("PROPN", "NOUN", "PRON") for x in range(lo, j)):
-                    if j - lo == 1 and doc[lo].pos_ == "PRON":
-                        return SpeakerWord(doc[lo])
-                    return SpeakerText(doc[lo].idx, doc[j - 1].idx + len(doc[j - 1].text))
-            break
-    return _subject_after_quote(ctx, q, k)
-
-
-def _subject_after_quote(ctx: Context, q: QuotePlace, k: int) -> SpeakerWord | None:
-    """ "“…,” Ramos, 58, told AFP" / "“…!” the senator barked": a quote that closes on a
-    comma, question or exclamation mark is followed by its attribution, whatever the
-    verb; the speaker is that verb's subject, which opens the clause after the quote."""
-    doc, text = ctx.doc, ctx.text
-    inner_end = text[q.start:q.end].rstrip(CLOSE_MARKS + '"\u2019 ')
-    if not inner_end.endswith((",", "?", "!")):
-        return None
-    for t in doc[k:min(len(doc), k + 24)]:
-        if t.idx >= q.p_hi or t.text in (".", ";", ":") or t.is_space or t.text in OPEN_MARKS + '"':
-            return None
-        if t.pos_ in ("VERB", "AUX") and t.tag_ in ("VBD", "VBZ") or t.lower_ in SPEECH_FORMS and t.i > k:
-            subj = nearest_child(t, ("nsubj",))
-            if subj is not None and k <= subj.i < t.i and subj.left_edge.i == k and subj.lower_ not in RELATIVE:
-                return SpeakerWord(subj)
-            if subj is None and t.lower_ in SPEECH_FORMS and 0 < t.i - k <= 10:
-                # a phrase the parser got wrong ("screenwriter" as a verb): the words
-                # between the quote and its speech verb, when they hold a name or noun
-                return _phrase(doc, k, t.i)
-            if t.dep_ == "ROOT":  # the clause's own verb, with no subject after the quote
-                return None
-    return None
-
-
-def _phrase(doc, lo: int, hi: int) -> SpeakerText | None:
-    """Tokens [lo, hi) as a speaker, without punctuation at their ends, when they
-    hold a noun or a name."""
-    while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space):
-        hi -= 1
-    if not any(doc[x].pos_ in ("PROPN", "NOUN") for x in range(lo, hi)):
-        return None
-    return SpeakerText(doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text))
-
-
 def attribute(ctx: Context, qs: int, qe: int) -> Attribution | None:
     """Who said the quote at chars [qs, qe), or None when no cue tells."""
     q = QuotePlace.of(ctx, qs, qe)
@@ -219,16 +92,16 @@ def _find_speaker(ctx: Context, q: QuotePlace) -> Source | None:
     if explicit is None and hung.speaker is not None:
         explicit = _sentence_according_to(ctx, q)
     return (
-        _word(explicit)
-        or _word(hung.speaker)
-        or _after_quote(ctx, q)
+        word_source(explicit)
+        or word_source(hung.speaker)
+        or after_quote(ctx, q)
         or _clause_subject(ctx, q, hung.clause_verb)
         or _nearest_cue_in_sentence(ctx, q)
         or _according_to_in_sentence(ctx, q)
         or _cue_sentence_before(ctx, q)
         or _colon_introduction(ctx, q)
-        or _dash_byline(ctx, q)
-        or _transcript(ctx, q)
+        or dash_byline(ctx, q)
+        or transcript_label(ctx, q)
         or _subject_of_verb_above(ctx, q)
     )
 
@@ -347,7 +220,7 @@ def _nearest_cue_in_sentence(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
             d = a - t.i if t.i < a else t.i - b
             if d < near_d:
                 near, near_d = spk, d
-    return _word(near)
+    return word_source(near)
 
 
 def _according_to_in_sentence(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
@@ -384,24 +257,16 @@ def _cue_sentence_before(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
     return None
 
 
-def _skip(text: str, k: int, chars: str, step: int, stop: int) -> int:
-    """The first position from ``k`` on, going by ``step``, that holds none of
-    ``chars`` (or ``stop``)."""
-    while k != stop and text[k] in chars:
-        k += step
-    return k
-
-
 def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
     """A colon introduction: "Carter articulated a stark reality: “…”"."""
     text = ctx.text
     doc = ctx.doc
     a = q.a
-    j = _skip(text, q.start - 1, " \t\r\n\u00a0", -1, -1)
+    j = skip(text, q.start - 1, " \t\r\n\u00a0", -1, -1)
     if j < 0 or text[j] != ":":
         return None
     # a person's name as the label, opening the paragraph or after a heading's dash
-    label = _name_label(ctx, NAME_LABEL_BEFORE.search(text, q.p_lo, j + 1))
+    label = name_label(ctx, NAME_LABEL_BEFORE.search(text, q.p_lo, j + 1))
     if label is not None:
         return label
     colon = ctx.tok_at(j)
@@ -438,41 +303,6 @@ def _subject_before_colon(ctx: Context, q: QuotePlace, colon: int) -> SpeakerWor
             if spk is not None and spk.i < v.i and spk.idx >= q.p_lo:
                 return SpeakerWord(spk)
             break
-    return None
-
-
-def _dash_byline(ctx: Context, q: QuotePlace) -> SpeakerText | None:
-    """A dash byline after the quote: "“…” ― Name", or opening the next paragraph
-    ("“…”¶¶- Name, tweeting after the speech.")."""
-    text = ctx.text
-    p_hi = q.p_hi
-    k = _skip(text, q.end, " \t\u00a0,.", 1, p_hi)
-    if k >= p_hi:
-        return _byline_below(text, p_hi)
-    if text[k] not in DASHES:
-        return None
-    k = _skip(text, k + 1, " \t\u00a0", 1, p_hi)
-    e = p_hi
-    while e > k and text[e - 1] in " \t\r\u00a0.":
-        e -= 1
-    if 0 < e - k <= 60 and text[k].isupper():
-        return SpeakerText(k, e)
-    return None
-
-
-def _byline_below(text: str, p_hi: int) -> SpeakerText | None:
-    """A paragraph that is a dash and a name (up to a comma or its end)."""
-    k = _skip(text, p_hi, " \t\r\n\u00a0", 1, len(text))
-    if k >= len(text) or text[k] not in DASHES or k - p_hi > 4:
-        return None
-    k = _skip(text, k + 1, " \t\u00a0", 1, len(text))
-    e = k
-    while e < len(text) and text[e] not in ",\n(":
-        e += 1
-    while e > k and text[e - 1] in " \t\r\u00a0.":
-        e -= 1
-    if 0 < e - k <= 60 and text[k:k + 1].isupper():
-        return SpeakerText(k, e)
     return None
 
 
@@ -563,21 +393,3 @@ def _named_cue_before(ctx: Context, q: QuotePlace, pron):
                 return spk
     return None
 
-
-def _transcript(ctx: Context, q: QuotePlace) -> SpeakerText | None:
-    """A transcript line: "NAME: …", or a person's name as the label ("Jane Doe: “…”",
-    "“Jane Doe: …")."""
-    text = ctx.text
-    m = TRANSCRIPT_LABEL.match(text, q.p_lo, q.p_hi)
-    if m and m.end() <= q.start:
-        return SpeakerText(m.start(1), m.end(1))
-    m = TRANSCRIPT_LABEL.match(text, q.start + 1, q.p_hi)
-    if m:
-        return SpeakerText(m.start(1), m.end(1))
-    return _name_label(ctx, NAME_LABEL.match(text, q.start + 1, q.p_hi))
-
-
-def _name_label(ctx: Context, m) -> SpeakerText | None:
-    if m and ctx.is_person_at(m.start(1), m.end(1)):
-        return SpeakerText(m.start(1), m.end(1))
-    return None

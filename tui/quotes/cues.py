@@ -3,10 +3,15 @@ whose subject speaks through them."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Union
 
 from .lexicon import (ADVERBIAL_MARKS, CUE_NOUNS, FEMALE_NAMES, FEMALE_TITLES, MALE_NAMES, MALE_TITLES,
                       PERSON_PRONOUNS, PRONOUNS, RELATIVE, SPEECH_FORMS, SPEECH_VERBS)
+
+if TYPE_CHECKING:  # spaCy loads only with the model
+    from spacy.tokens import Token
 
 
 class Context:
@@ -243,3 +248,61 @@ def gender_of(tok) -> str | None:
         if low in MALE_TITLES or low in MALE_NAMES:
             return "m"
     return PERSON_PRONOUNS.get(tok.lower_)
+
+
+# --------------------------------------------------------------------------------------
+# where a quote is, and where its speaker is
+
+
+@dataclass(frozen=True)
+class SpeakerWord:
+    """The speaker is the noun phrase headed by this word of the parse."""
+
+    token: Token
+
+
+@dataclass(frozen=True)
+class SpeakerText:
+    """The speaker is these characters of the text (a transcript label, a byline)."""
+
+    start: int
+    end: int
+
+
+Source = Union[SpeakerWord, SpeakerText]
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who said a quote, and whom a quote that goes on from it inherits: the same,
+    except where a pronoun cue gave way to the name it repeats."""
+
+    speaker: Source
+    carried: Source
+
+
+@dataclass(frozen=True)
+class QuotePlace:
+    """A quote at characters [start, end), its tokens [a, b), and the characters of
+    the paragraphs it spans [p_lo, p_hi]."""
+
+    start: int
+    end: int
+    a: int
+    b: int
+    p_lo: int
+    p_hi: int
+
+    @classmethod
+    def of(cls, ctx: Context, start: int, end: int) -> "QuotePlace | None":
+        a = bisect_left(ctx.starts, start)
+        b = bisect_left(ctx.starts, end)
+        if a >= b:
+            return None
+        p_lo = ctx.para_of(start)[0]
+        p_hi = ctx.para_of(max(start, end - 1))[1]  # a quote over paragraphs: up to its last
+        return cls(start, end, a, b, p_lo, p_hi)
+
+
+def word_source(tok) -> SpeakerWord | None:
+    return None if tok is None else SpeakerWord(tok)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import NamedTuple
 
-from ..speakers import clean_name, fullest_name, name_words
+from ..speakers import clean_name, name_words
 from .cues import Context
 from .lexicon import FEMALE_NAMES, FEMALE_TITLES, MALE_NAMES, MALE_TITLES, PERSON_PRONOUNS, PRONOUNS, TITLE_WORDS
 
