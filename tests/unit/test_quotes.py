@@ -501,6 +501,9 @@ SPEAKER_CASES = [
     pytest.param("The roads were in a bad state. More from the council report: "
                  "\u201cThe roads were never repaired after the flood of last spring.\u201d",
                  "the council report", id="quote_introduced_from_a_source"),
+    pytest.param("The dinner went on late.\n\nMayor Tom Reed continued his remarks.\n\n"
+                 "\u201cEight years ago the council was broke, and now it has money to spare.\u201d",
+                 "Mayor Tom Reed", id="speech_cue_in_the_paragraph_before"),
     pytest.param("\u201cThe new bridge will open in the spring, and it will be free.\u201d\n\n"
                  "- Mayor Ann Cole, speaking at the town hall.\n\nThe bridge cost millions.",
                  "Mayor Ann Cole", id="dash_byline_in_the_next_paragraph"),

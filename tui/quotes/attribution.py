@@ -238,13 +238,22 @@ def _cue_sentence_before(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
     doc = ctx.doc
     a = q.a
     first = doc[a]
-    if not (first.sent.start == a or doc[a - 1].is_punct and first.sent.start >= a - 1):
-        return None
-    ps = first.sent.start - 1
-    if ps <= 0 or doc[ps].idx < q.p_lo:
+    opens_paragraph = not ctx.text[q.p_lo:q.start].strip()
+    if opens_paragraph:
+        # "Howard continued his remarks.¶“…”": a one-sentence paragraph before
+        ps = a - 1
+        while ps > 0 and doc[ps].is_space:
+            ps -= 1
+        lo = ctx.para_of(doc[ps].idx)[0] if ps > 0 else 0
+    else:
+        if not (first.sent.start == a or doc[a - 1].is_punct and first.sent.start >= a - 1):
+            return None
+        ps = first.sent.start - 1
+        lo = q.p_lo
+    if ps <= 0 or doc[ps].idx < lo:
         return None
     prev_sent = doc[ps].sent
-    if doc[prev_sent.start].idx < q.p_lo:
+    if doc[prev_sent.start].idx < lo:
         return None
     if any(ch in OPEN_MARKS or ch == '"' for ch in ctx.text[prev_sent.start_char:prev_sent.end_char]):
         return None
