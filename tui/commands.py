@@ -20,7 +20,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from .ingest import ImportProblem, Record, read_paths
+from .formats import ImportProblem, Record, read_paths
 from .model import DEFAULT_LABELS, label_problem
 from .nlp.tokens import with_tokens
 from .spans import one_line
@@ -246,7 +246,7 @@ def print_report(report: ImportReport, path: Path) -> None:
 # --- suggest -------------------------------------------------------------------
 
 def suggest_paths(args: Namespace) -> int:
-    from .export import ReaderGone, jsonl_line, write_atomic
+    from .formats import ReaderGone, jsonl_line, write_atomic
     from .model import check_annotation
     from .store import default_path
 
@@ -282,7 +282,7 @@ def suggest_paths(args: Namespace) -> int:
 def _output(output: str | Path, workspace: Path):
     """Where ``-o`` leads (``export.output_target``: never a file of ``workspace`` or of
     any other), or a one-line refusal and exit 1, before anything is written."""
-    from .export import OutputRefused, output_target
+    from .formats import OutputRefused, output_target
 
     try:
         return output_target(output, workspaces=[workspace])
@@ -305,8 +305,8 @@ def export_gold(args: Namespace) -> int:
     from contextlib import nullcontext
     from functools import partial
 
-    from .export import SUFFIXES, ExportError, ReaderGone, export, gold, write_atomic
-    from .export_workers import ExportWorkers
+    from .formats import SUFFIXES, ExportError, ReaderGone, export, gold, write_atomic
+    from .formats.workers import ExportWorkers
     from .store import prefetch_articles, read_articles, read_through
 
     output = args.output or f"export{SUFFIXES[args.format]}"

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.commands import seed_paths
-from tui.export import export, gold
+from tui.formats import export, gold
 from tui.model import Annotation, Article
 from tui.store import Workspace, shard_name
 from tui.nlp.tokens import default_tokenizer, pack, unpack, with_tokens
@@ -136,7 +136,7 @@ def test_a_jsonl_export_of_kept_tokens_does_not_load_spacy(tmp_path):
     code = (
         "import sys\n"
         "from tui.store import Workspace\n"
-        "from tui.export import export, gold\n"
+        "from tui.formats import export, gold\n"
         f"ws = Workspace.open({str(db)!r}, readonly=True)\n"
         f"s = export(gold(ws.iter_articles()), {str(tmp_path / 'out.jsonl')!r})\n"
         "print(s.articles, 'spacy' in sys.modules)\n"
