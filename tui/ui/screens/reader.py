@@ -19,7 +19,7 @@ from ..messages import AnnotationsChanged
 from ...model import Annotation, AnnotationError
 from ...service import NotSaved
 from ...spans import move_end, move_start, sanitize, snap
-from ...speakers import attribution, speaker_candidates, speaker_for
+from ...speakers import attribution, speaker_candidates, speaker_for, speaker_from_selection
 from ..widgets.article_view import ArticleView
 from ..widgets.keybar import KeyBar
 from ..widgets.panel import AnnotationPanel, Legend
@@ -219,8 +219,8 @@ class ReaderScreen(Screen):
             return None if cur is None or cur.kind != "entity" or selecting else True
         if action == "resize":
             return None if cur is None or selecting else True
-        if action == "speaker":
-            return None if cur is None or cur.kind != "quote" or selecting else True
+        if action == "speaker":  # in a selection too: the selection may be the speaker
+            return None if cur is None or cur.kind != "quote" else True
         if action == "select":
             return not selecting
         return True
@@ -354,14 +354,27 @@ class ReaderScreen(Screen):
         if cur is None or cur.kind != "quote":
             return
         anns = self.view.ordered()
-        found = [(a, speaker_for(anns, a)) for a in speaker_candidates(anns, cur)]
+        text = self.view.text
+
+        def found(all_labels: bool) -> list:
+            return [(a, speaker_for(anns, a))
+                    for a in speaker_candidates(anns, cur, text=text, all_labels=all_labels)]
+
+        sel = self.view.selection()
+        span = snap(text, *sel) if sel else None
+        selected = speaker_from_selection(anns, text, *span) if span else None
 
         def chosen(result) -> None:
             now = self.view.anns.get(cur.id)
             if result is not None and now is not None:
-                self._do(self.session.set_speaker, now, result[1])
+                if self._do(self.session.set_speaker, now, result[1]) is not None and selected is not None:
+                    self.view.cancel_selection()
+                    self.view.set_current(now.id, move_caret=False)
+                    self._show_side()
+                    self.refresh_bindings()
 
-        self.app.push_screen(SpeakerPicker(found), chosen)
+        self.app.push_screen(SpeakerPicker(found(False), found(True), current=cur.speaker,
+                                           selection=selected), chosen)
 
     def action_copy(self) -> None:
         cur = self.view.current_annotation()
