@@ -12,7 +12,7 @@ from typing import Iterator, Sequence
 from .change import ArticleSummary, Change
 from .history import History
 from .model import QUOTE_LABEL, Annotation, AnnotationError, Article, Speaker, new_id, now_iso
-from .spans import overlapping
+from .spans import overlapping, take_quote_marks
 from .store import SaveFailed, Workspace
 
 
@@ -152,17 +152,21 @@ class Session:
                           what=f"label {label}")
 
     def resize(self, ann: Annotation, start: int, end: int) -> Change:
+        text = self.ws.article(ann.article_id).text
         if ann.kind == "entity":
             self._check_free(ann.article_id, start, end, ignore=ann.id)
-        text = self.ws.article(ann.article_id).text
+        else:
+            start, end = take_quote_marks(text, start, end)
         return self.apply(ann.article_id, [self._change(ann, start=start, end=end, text=text[start:end],
                                                        status="accepted")], what="resize")
 
     def add(self, article_id: str, kind: str, start: int, end: int, label: str) -> Change:
         """A manual annotation, accepted. A new entity may not overlap another entity."""
+        text = self.ws.article(article_id).text
         if kind == "entity":
             self._check_free(article_id, start, end)
-        text = self.ws.article(article_id).text
+        else:
+            start, end = take_quote_marks(text, start, end)
         ann = Annotation(id=new_id(), article_id=article_id, kind=kind, start=start, end=end,  # type: ignore[arg-type]
                          label=QUOTE_LABEL if kind == "quote" else label, text=text[start:end],
                          origin="manual", status="accepted", annotator=self.annotator, time=now_iso())

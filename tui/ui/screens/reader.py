@@ -18,7 +18,7 @@ from ...change import Change
 from ..messages import AnnotationsChanged
 from ...model import Annotation, AnnotationError
 from ...service import NotSaved
-from ...spans import move_end, move_start, sanitize, snap
+from ...spans import move_end, move_quote_edge, move_start, sanitize, snap
 from ...speakers import attribution, speaker_candidates, speaker_for, speaker_from_selection
 from ..widgets.article_view import ArticleView
 from ..widgets.keybar import KeyBar
@@ -313,8 +313,10 @@ class ReaderScreen(Screen):
         cur = self.view.current_annotation()
         if cur is None:
             return
-        mover = move_start if which == "start" else move_end
-        span = mover(self.view.words, cur.start, cur.end, step)
+        if cur.kind == "quote":  # by word, keeping the quotation marks
+            span = move_quote_edge(self.view.text, self.view.words, cur.start, cur.end, which, step)
+        else:
+            span = (move_start if which == "start" else move_end)(self.view.words, cur.start, cur.end, step)
         if span is None or span == (cur.start, cur.end):
             self.notify("Cannot move that boundary further.", severity="warning")
             return
