@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Header, Input, Static
 
 from ...change import Change
 from ..messages import AnnotationsChanged
@@ -80,9 +80,23 @@ class ReaderScreen(Screen):
         Binding("j", "caret_line(1)", "Line ↓", show=False, id="reader.caret_down_j",
                 tooltip="move the caret a line up / down (extends a selection)"),
         Binding("pageup", "page(-1)", "Page ↑", show=False, id="reader.page_up",
-                tooltip="scroll a page up / down"),
+                tooltip="a page up / down (caret too)"),
         Binding("pagedown", "page(1)", "Page ↓", show=False, id="reader.page_down",
-                tooltip="scroll a page up / down"),
+                tooltip="a page up / down (caret too)"),
+        Binding("home", "caret_line_end(-1)", "Line start", show=False, id="reader.line_start",
+                tooltip="the caret to the start / end of its line"),
+        Binding("end", "caret_line_end(1)", "Line end", show=False, id="reader.line_end",
+                tooltip="the caret to the start / end of its line"),
+        Binding("g", "caret_edge(0)", "Top", show=False, id="reader.top",
+                tooltip="the caret to the first / last word of the article"),
+        Binding("G", "caret_edge(-1)", "Bottom", show=False, id="reader.bottom",
+                tooltip="the caret to the first / last word of the article"),
+        Binding("slash", "find", "Find", show=False, id="reader.find",
+                tooltip="find words in the article (ctrl+f too)"),
+        Binding("ctrl+f", "find", "Find", show=False, id="reader.find_ctrl_f",
+                tooltip="find words in the article (ctrl+f too)"),
+        Binding("ctrl+g", "find_next", "Next match", show=False, id="reader.find_next",
+                tooltip="the next match of the last search"),
         Binding("escape", "back", "Back", id="reader.back",
                 tooltip="cancel the selection, else back to the articles list"),
     ]
@@ -236,7 +250,12 @@ class ReaderScreen(Screen):
         self.refresh_bindings()
 
     def action_step(self, direction: int) -> None:
-        self._go(self.view.step(direction), "No annotations to step to.")
+        was = self.view.current_annotation()
+        nxt = self.view.step(direction)
+        self._go(nxt, "No annotations to step to.")
+        if was is not None and nxt is not None and (nxt.start - was.start) * direction < 0:
+            self.notify("Back at the first annotation." if direction > 0 else "Back at the last annotation.",
+                        timeout=2)
 
     def action_next_pending(self) -> None:
         self._go(self.view.step(1, pending_only=True), "No pending suggestions in this article.")
@@ -262,6 +281,47 @@ class ReaderScreen(Screen):
             self.view.scroll_page_down(animate=False)
         else:
             self.view.scroll_page_up(animate=False)
+        self.view.move_caret_lines(step * max(1, self.view.size.height - 2))
+        self._caret_moved()
+
+    def action_caret_line_end(self, end: int) -> None:
+        self.view.move_caret_line_end(end)
+        self._caret_moved()
+
+    def action_caret_edge(self, index: int) -> None:
+        self.view.move_caret_to(index)
+        self._caret_moved()
+
+    def action_find(self) -> None:
+        """A find box under the text, there only while in use (it would take the keys)."""
+        if not self.query("#find"):
+            self.query_one("#reading").mount(
+                Input(placeholder="find in the article (enter to go, esc to close)", id="find"))
+        self.query_one("#find", Input).focus()
+
+    @on(Input.Submitted, "#find")
+    def _find_submitted(self, event: Input.Submitted) -> None:
+        self.needle = event.value
+        self._close_find()
+        self.action_find_next()
+
+    def _close_find(self) -> None:
+        for find in self.query("#find"):
+            find.remove()
+
+    def action_find_next(self) -> None:
+        needle = getattr(self, "needle", "")
+        if not needle:
+            self.action_find()
+            return
+        at = self.view.find(needle)
+        if at is None:
+            self.notify(f"Not in this article: {needle[:40]}", severity="warning", timeout=3)
+            return
+        if at < self.view.words[self.view.caret][0]:
+            self.notify("Search wrapped to the top.", timeout=2)
+        self.view.move_caret_to_pos(at)
+        self._caret_moved()
 
     def action_toggle_rejected(self) -> None:
         self.view.set_show_rejected(not self.view.show_rejected)
@@ -399,6 +459,9 @@ class ReaderScreen(Screen):
             yes="accept them all and mark the article done"), answered)
 
     def action_back(self) -> None:
+        if self.query("#find"):
+            self._close_find()
+            return
         if self.view.selecting:
             self.view.cancel_selection()
             self._show_side()

@@ -9,6 +9,7 @@ never parsed as markup: it is sanitized (same length) and styled with spans.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right, insort
 from itertools import accumulate
 from typing import Iterable
@@ -361,14 +362,43 @@ class ArticleView(ScrollView, can_focus=False):
         pos = self.words[self.caret][0]
         y, x = self.position(pos)
         total = self._tops[-1] if self._tops else 0
-        target = y + step
-        while 0 <= target < total:
+        target = max(0, min(total - 1, y + step))  # a page past the end: the last line
+        direction = 1 if step > 0 else -1
+        while 0 <= target < total and target != y:
             found = self._words_on_line(target)
             if found:
                 best = min(found, key=lambda wx: abs(wx[1] - x))
                 self._set_caret(best[0])
                 return
-            target += step
+            target += direction
+
+    def move_caret_line_end(self, end: int) -> None:
+        """The caret to the first (-1) or last (1) word of its wrapped line."""
+        self._ensure_layout()
+        found = self._words_on_line(self.position(self.words[self.caret][0])[0])
+        if found:
+            self._set_caret(found[0][0] if end < 0 else found[-1][0])
+
+    def move_caret_to(self, index: int) -> None:
+        """The caret to word ``index`` (negative: from the end)."""
+        self._set_caret(index % len(self.words))
+
+    def move_caret_to_pos(self, pos: int) -> None:
+        """The caret to the word at (or after) text position ``pos``."""
+        i = bisect_right(self._word_starts, pos) - 1
+        if i < 0 or self.words[i][1] <= pos:
+            i += 1
+        self._set_caret(min(i, len(self.words) - 1))
+
+    def find(self, needle: str, *, after: bool = True) -> int | None:
+        """The text position of the next match of ``needle`` after the caret, wrapping
+        round (case-insensitive); None if the article has none."""
+        if not needle:
+            return None
+        pattern = re.compile(re.escape(needle), re.IGNORECASE)  # offsets stay the text's own
+        found = pattern.search(self.text, self.words[self.caret][0] + (1 if after else 0)) \
+            or pattern.search(self.text)
+        return found.start() if found else None
 
     def _words_on_line(self, y: int) -> list[tuple[int, int]]:
         bi = bisect_right(self._tops, y) - 1
@@ -401,14 +431,18 @@ class ArticleView(ScrollView, can_focus=False):
         li = lay.line_of(d)
         return self._tops[bi] + li, cell_len(lay.display[lay.lines[li][0]:d])
 
+    CONTEXT = 2  # lines kept visible above and below what the analyst is on
+
     def scroll_to_span(self, start: int, end: int) -> None:
         if not self.is_mounted or not self.size.height:
             return
         y0, _ = self.position(start)
         y1, _ = self.position(max(start, end - 1))
-        height = min(y1 - y0 + 1, max(1, self.size.height - 2))
-        self.scroll_to_region(Region(0, y0, 1, height), animate=False, immediate=True,
-                              spacing=None)
+        room = max(0, (self.size.height - (y1 - y0 + 1)) // 2)
+        context = min(self.CONTEXT, room)
+        top = max(0, y0 - context)
+        height = min(y1 + 1 + context - top, max(1, self.size.height))
+        self.scroll_to_region(Region(0, top, 1, height), animate=False, immediate=True, spacing=None)
 
     # -- layout and drawing ----------------------------------------------------------------
 
@@ -565,9 +599,8 @@ class ArticleView(ScrollView, can_focus=False):
             text.stylize(self._style("article--selection"),
                          lay.d(bs, max(sel[0], bs)), lay.d_end(bs, min(sel[1], be)))
         cs, ce = self.words[self.caret]
-        caret_hidden = cur is not None and cur.start <= cs < cur.end and sel is None
-        if not caret_hidden and cs < be and ce > bs and ce > cs:
-            text.stylize(self._style("article--caret"), lay.d(bs, cs), lay.d_end(bs, ce))
+        if cs < be and ce > bs and ce > cs:  # always shown, inside the reversed current one too
+            text.stylize(self._style("article--caret") + Style(reverse=False), lay.d(bs, cs), lay.d_end(bs, ce))
         strips = cut_lines(list(text.render(self.app.console, end="")), lay.lines, self._width)
         self._strips[bi] = strips
         return strips
