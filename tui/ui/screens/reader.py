@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from ...change import Change
-from ..messages import AnnotationsChanged
+from ..messages import AnnotationsChanged, TextClicked, TextDragged
 from ...model import Annotation, AnnotationError
 from ...service import NotSaved
 from ...spans import move_end, move_quote_edge, move_start, sanitize, snap
@@ -193,6 +193,23 @@ class ReaderScreen(Screen):
             self.take(message.change, jump=message.jump)
         elif message.jump:
             self.open(message.change.article_id)
+
+    @on(TextClicked)
+    def _clicked(self, message: TextClicked) -> None:
+        """A click puts the caret on the word; on an annotation, makes it current."""
+        if self.view.selecting:
+            self.view.cancel_selection()
+        self.view.move_caret_to(message.word)
+        under = self.view.at_caret()
+        if under is not None:
+            self.view.set_current(under.id, move_caret=False)
+        self._show_side()
+        self.refresh_bindings()
+
+    @on(TextDragged)
+    def _dragged(self, message: TextDragged) -> None:
+        self._show_side()
+        self.refresh_bindings()
 
     def _do(self, fn, *args, **kwargs) -> Change | None:
         try:

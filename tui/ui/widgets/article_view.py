@@ -18,11 +18,13 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...model import Annotation
+from ..messages import TextClicked, TextDragged
 from ...spans import blocks as cut_blocks
 from ...spans import one_line, sanitize, words
 
@@ -415,6 +417,52 @@ class ArticleView(ScrollView, can_focus=False):
                 break
             i += 1
         return out
+
+    # -- the mouse ------------------------------------------------------------------------
+
+    _drag_from: int | None = None
+    _dragged = False
+
+    def word_at(self, x: int, y: int) -> int | None:
+        """The word painted at widget cell (x, y), else the nearest one before it on that line."""
+        self._ensure_layout()
+        line = y + int(self.scroll_offset.y)
+        if not self._tops or not 0 <= line < self._tops[-1]:
+            return None
+        found = self._words_on_line(line)
+        if not found:
+            return None
+        col = x - self.styles.padding.left
+        before = [i for i, c in found if c <= col]
+        return before[-1] if before else found[0][0]
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if event.button != 1:
+            return
+        self._drag_from = self.word_at(event.x, event.y)
+        self._dragged = False
+        if self._drag_from is not None:
+            self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._drag_from is None or not event.button:
+            return
+        word = self.word_at(event.x, event.y)
+        if word is None or (word == self._drag_from and not self._dragged):
+            return
+        if not self._dragged:
+            self._dragged = True
+            self.cancel_selection()
+            self._set_caret(self._drag_from, follow=False)
+            self.start_selection()
+        self._set_caret(word)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._drag_from is None:
+            return
+        self.release_mouse()
+        word, self._drag_from = self._drag_from, None
+        self.post_message(TextDragged() if self._dragged else TextClicked(word))
 
     # -- geometry -------------------------------------------------------------------------
 
