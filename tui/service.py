@@ -6,7 +6,7 @@ analyst's actions meet it, and it imports nothing of the UI.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator, Sequence
 
 from .change import ArticleSummary, Change
@@ -14,6 +14,9 @@ from .history import History
 from .model import QUOTE_LABEL, Annotation, AnnotationError, Article, Speaker, new_id, now_iso
 from .spans import overlapping, take_quote_marks
 from .store import SaveFailed, Workspace
+
+
+SET_ASIDE = ("done", "skipped")  # what "the next article" passes over
 
 
 class NotSaved(Exception):
@@ -83,19 +86,21 @@ class Session:
         ids = [r["id"] for r in rows]
         i = ids.index(after) if after in ids else -1
         for r in rows[i + 1:] + rows[:i + 1]:
-            if r.get("state") != "done" and r["id"] != after:
+            if r.get("state") not in SET_ASIDE and r["id"] != after:
                 return ArticleSummary.from_row(r)
         return None
 
     # -- the one way to change things -------------------------------------------------------
 
     def _save(self, article_id: str, changed: Sequence[Annotation], removed: Sequence[str] = (),
-              state: str | None = None, suggested: bool | None = None) -> Change:
+              state: str | None = None, suggested: bool | None = None, note: str | None = None) -> Change:
+        before = self.summary(article_id).note if note is not None else ""
         try:
-            return self.ws.save(list(changed), removed=list(removed), article_id=article_id,
-                                state=state, suggested=suggested)
+            change = self.ws.save(list(changed), removed=list(removed), article_id=article_id,
+                                  state=state, suggested=suggested, note=note)
         except SaveFailed as exc:
             raise NotSaved(str(exc)) from exc
+        return change if note is None else replace(change, note_before=before, note_after=note)
 
     def apply(self, article_id: str, changed: Sequence[Annotation], *, removed: Sequence[str] = (),
               state: str | None = None, what: str = "") -> Change:
@@ -117,7 +122,8 @@ class Session:
         if entry is None:
             return None
         keep, gone, state = entry.side(undo)
-        change = self._save(entry.article_id, keep, gone, state)
+        note = entry.note(undo) if entry.note_before != entry.note_after else None
+        change = self._save(entry.article_id, keep, gone, state, note=note)
         self.history.undone() if undo else self.history.redone()
         return change.named(f"{'undo' if undo else 'redo'} {entry.what}")
 
@@ -186,6 +192,34 @@ class Session:
 
     def mark_done(self, article_id: str) -> Change:
         return self.apply(article_id, [], state="done", what="mark done")
+
+    def reject_rest(self, article_id: str, *, done: bool = False) -> Change:
+        """Reject every suggestion still pending (the analyst found what matters)."""
+        pending = [a for a in self.ws.annotations(article_id) if a.status == "pending"]
+        changed = [self._change(a, status="rejected") for a in pending]
+        return self.apply(article_id, changed, state="done" if done else None,
+                          what="reject the rest and mark done" if done else f"reject {len(changed)}")
+
+    def reopen(self, article_id: str) -> Change:
+        """A done (or skipped, flagged) article back in progress."""
+        return self.apply(article_id, [], state="in_progress", what="reopen")
+
+    def skip(self, article_id: str) -> Change:
+        return self.apply(article_id, [], state="skipped", what="skip")
+
+    def flag(self, article_id: str) -> Change:
+        """Flag the article to come back to later; again to take the flag off."""
+        flagged = self.summary(article_id).state == "flagged"
+        return self.apply(article_id, [], state="in_progress" if flagged else "flagged",
+                          what="unflag" if flagged else "flag for later")
+
+    def set_note(self, article_id: str, note: str) -> Change:
+        """The analyst's free-text note on the article (exported in its meta)."""
+        note = note.strip()
+        change = self._save(article_id, [], note=note).named("note")
+        if not change.empty:
+            self.history.push(change)
+        return change
 
     def _check_free(self, article_id: str, start: int, end: int, ignore: str = "") -> None:
         others = (a for a in self.ws.annotations(article_id)

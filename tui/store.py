@@ -743,6 +743,8 @@ class Workspace:
             state, since = row.get("state", article.state), row.get("state_time", article.state_time)
             if (state, since) != (article.state, article.state_time):
                 article = replace(article, state=state, state_time=since)
+            if "note" in row:
+                article = replace(article, meta={**article.meta, "note": row["note"]})
         return article, {k: Annotation.from_dict(d) for k, d in docs.items()}
 
     @staticmethod
@@ -811,7 +813,7 @@ class Workspace:
 
     def save(self, annotations: Sequence[Annotation], *, removed: Sequence[str] = (),
              article_id: str | None = None, state: str | None = None,
-             suggested: bool | None = None) -> Change:
+             suggested: bool | None = None, note: str | None = None) -> Change:
         """Write changes to one article's annotations in one durable step; returns what
         changed (before and after, and the article's new summary).
 
@@ -845,6 +847,9 @@ class Workspace:
         before += [current[i] for i in removed if i in current]
         row = recount(old_row, before, checked, state=new_article.state, state_time=new_article.state_time,
                       suggested=old_row.get("suggested", True) if suggested is None else suggested)
+        if note is not None:  # the analyst's note on the article: in its row, read as meta["note"]
+            row["note"] = note
+            new_article = replace(new_article, meta={**new_article.meta, "note": note})
         ops: list = [["ann", aid, a.id, a.to_dict()] for a in checked]
         ops += [["ann", aid, i, None] for i in removed]
         if new_article is not article:

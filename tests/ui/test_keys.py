@@ -7,7 +7,7 @@ import pytest
 
 from tui.ui.app import make_app
 from tui.ui.screens.articles import ArticlesScreen
-from tui.ui.screens.confirm import Confirm
+from tui.ui.screens.confirm import PendingOnDone
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.pickers import LabelPicker, SpeakerPicker
 from tui.ui.screens.reader import ReaderScreen
@@ -318,7 +318,7 @@ async def test_d_with_pending_asks_then_y_accepts_all_and_opens_next(app, ws):
     async with app.run_test(size=SIZE) as pilot:
         await open_reader(app, pilot)
         await pilot.press("d")
-        assert isinstance(app.screen, Confirm)
+        assert isinstance(app.screen, PendingOnDone)
         await pilot.press("n")
         assert isinstance(app.screen, ReaderScreen) and ws.row(ids[0])["state"] != "done"
         await pilot.press("d", "escape")

@@ -156,16 +156,17 @@ class ReadTUI(App):
         else:
             self.push_screen(ReaderScreen(article_id))
 
-    def open_next(self, article_id: str) -> None:
-        """Open the next article not done after ``article_id``, else go back to the list."""
+    def open_next(self, article_id: str, said: str = "Done") -> None:
+        """Open the next article not done (nor skipped) after ``article_id``, else go back
+        to the list."""
         nxt = self.session.next_not_done(article_id)
         if nxt is not None:
             self.open_article(nxt.id)
-            self.notify(f"Done. Next: {nxt.title or nxt.id}")
+            self.notify(f"{said}. Next: {nxt.title or nxt.id}")
             return
         while isinstance(self.screen, ReaderScreen) or len(self.screen_stack) > 2:
             self.pop_screen()
-        self.notify("Done. Every article is done.")
+        self.notify(f"{said}. No article left to review.")
 
     # -- undo -------------------------------------------------------------------------------------
 

@@ -14,7 +14,8 @@ from ...spans import sanitize
 from ..widgets.article_list import ArticleList, Column
 from ..widgets.keybar import KeyBar
 
-STATE_TEXT = {"new": ("new", "dim"), "in_progress": ("in progress", "yellow"), "done": ("done", "green")}
+STATE_TEXT = {"new": ("new", "dim"), "in_progress": ("in progress", "yellow"), "done": ("done", "green"),
+              "skipped": ("skipped", "dim"), "flagged": ("flagged", "magenta")}
 COLUMNS = [Column("Title", 60), Column("Source", 12), Column("Published", 10), Column("State", 11),
            Column("Progress", 16)]
 

@@ -23,8 +23,12 @@ from ...speakers import attribution, speaker_candidates, speaker_for, speaker_fr
 from ..widgets.article_view import ArticleView
 from ..widgets.keybar import KeyBar
 from ..widgets.panel import AnnotationPanel, Legend
-from .confirm import Confirm
+from .confirm import NoteEditor, PendingOnDone
 from .pickers import LabelPicker, SpeakerPicker
+
+
+STATE_NAMES = {"new": "new", "in_progress": "in progress", "done": "✓ done", "skipped": "skipped",
+               "flagged": "⚑ flagged"}
 
 
 def _label_bindings() -> list[Binding]:
@@ -67,6 +71,14 @@ class ReaderScreen(Screen):
                 tooltip="show / hide rejected annotations"),
         Binding("d", "done", "Done", id="reader.done",
                 tooltip="mark the article done and open the next one not done"),
+        Binding("o", "reopen", "Reopen", id="reader.reopen",
+                tooltip="reopen a done or skipped article (u undoes it)"),
+        Binding("S", "skip", "Skip", show=False, id="reader.skip",
+                tooltip="skip the article for now and open the next one"),
+        Binding("f", "flag", "Flag", show=False, id="reader.flag",
+                tooltip="flag the article to come back to later (again: unflag)"),
+        Binding("m", "note", "Note", show=False, id="reader.note",
+                tooltip="write a note on the article (shown in the panel, exported in meta)"),
         Binding("left", "caret_word(-1)", "Word ←", show=False, id="reader.caret_left",
                 tooltip="move the caret a word left / right (extends a selection)"),
         Binding("right", "caret_word(1)", "Word →", show=False, id="reader.caret_right",
@@ -136,7 +148,9 @@ class ReaderScreen(Screen):
         self.query_one("#title", Static).update(Text(" ".join(sanitize(a.title or "(untitled)").split()),
                                                      style="bold"))
         meta = [x for x in (a.source, (a.published or "")[:16].replace("T", " "), a.dateline) if x]
-        meta.append(f"{self.session.summary(a.id).words:,} words")
+        summary = self.session.summary(a.id)
+        meta.append(f"{summary.words:,} words")
+        meta.append(STATE_NAMES.get(summary.state, summary.state))
         self.query_one("#meta", Static).update(Text(" · ".join(sanitize(m) for m in meta), style="dim"))
         self._show_side()
 
@@ -161,7 +175,7 @@ class ReaderScreen(Screen):
             self.view.current_annotation(),
             selection=self.view.text[sel[0]:sel[1]] if sel else None)
         summary = self.session.summary(self.article_id)
-        key = (self.article_id, summary.annotations, repr(summary.counts))
+        key = (self.article_id, summary.annotations, repr(summary.counts), summary.note)
         if key != getattr(self, "_legend_key", None):  # counts change on saves only
             self._legend_key = key
             self.query_one(Legend).show(self.session.labels, summary)
@@ -173,8 +187,9 @@ class ReaderScreen(Screen):
         after = change.after
         self.view.update_annotations([a for a in after.values() if a is not None],
                                      [i for i, a in after.items() if a is None])
-        if change.state_before != change.state_after:
+        if change.state_before != change.state_after or change.note_before != change.note_after:
             self.article = self.session.article(self.article_id)
+            self._show_article()
         if jump:
             shown = next((i for i, a in after.items() if a is not None and self.view.visible(a)), None)
             if shown is not None:
@@ -254,6 +269,8 @@ class ReaderScreen(Screen):
             return None if cur is None or cur.kind != "quote" else True
         if action == "select":
             return not selecting
+        if action == "reopen":
+            return self.session.summary(self.article_id).state in ("done", "skipped") or None
         return True
 
     # -- navigation ----------------------------------------------------------------------------
@@ -467,13 +484,33 @@ class ReaderScreen(Screen):
                 self.app.open_next(self.article_id)
             return
 
-        def answered(yes: bool | None) -> None:
-            if yes and self._do(self.session.accept_all, self.article_id, done=True):
+        def answered(what: str | None) -> None:
+            act = {"accept": self.session.accept_all, "reject": self.session.reject_rest}.get(what or "")
+            if act is not None and self._do(act, self.article_id, done=True):
                 self.app.open_next(self.article_id)
 
-        self.app.push_screen(Confirm(
-            f"{pending} suggestion{'s are' if pending != 1 else ' is'} still pending in this article.",
-            yes="accept them all and mark the article done"), answered)
+        self.app.push_screen(PendingOnDone(pending), answered)
+
+    def action_reopen(self) -> None:
+        if self._do(self.session.reopen, self.article_id):
+            self.notify("Reopened: back in progress (u undoes it).", timeout=3)
+
+    def action_skip(self) -> None:
+        if self._do(self.session.skip, self.article_id):
+            self.app.open_next(self.article_id, said="Skipped")
+
+    def action_flag(self) -> None:
+        entry = self._do(self.session.flag, self.article_id)
+        if entry is not None:
+            self.notify("Flagged for later." if entry.state_after == "flagged" else "Flag taken off.",
+                        timeout=3)
+
+    def action_note(self) -> None:
+        def written(note: str | None) -> None:
+            if note is not None:
+                self._do(self.session.set_note, self.article_id, note)
+
+        self.app.push_screen(NoteEditor(self.session.summary(self.article_id).note), written)
 
     def action_back(self) -> None:
         if self.query("#find"):
