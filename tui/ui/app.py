@@ -196,8 +196,14 @@ class ReadTUI(App):
         Textual's ``notify`` parses markup by default (``[@click=app.quit]`` in a title would
         be a link that quits); readtui never uses markup in a message, so it is always off.
         """
-        super().notify(sanitize(message), title=sanitize(title), severity=severity, timeout=timeout,
-                       markup=False)
+        line = " ".join(sanitize(f"{title}: {message}" if title else message).split())
+        room = max(20, self.size.width // 2 - 4)
+        if severity == "information" and len(line) > room:  # errors say all they must
+            line = line[:room - 1] + "…"
+        for told in list(self._notifications):  # one at a time: three quick keys, one toast
+            if told.severity == "information":
+                self._unnotify(told, refresh=False)
+        super().notify(line, severity=severity, timeout=timeout, markup=False)
 
     def action_help_quit(self) -> None:
         """ctrl+c: Textual's own hint is written in markup, and readtui's messages are plain."""
@@ -223,7 +229,7 @@ class ReadTUI(App):
             if not self._told_osc52:
                 self._told_osc52 = True
                 self.notify("No system clipboard here; copying through the terminal (OSC 52), "
-                            "which not every terminal supports.", timeout=8)
+                            "which not every terminal supports.", severity="warning", timeout=8)
         self.notify(f"Copied: {text[:80]}{'…' if len(text) > 80 else ''}")
 
 

@@ -109,6 +109,8 @@ class ReaderScreen(Screen):
                 tooltip="find words in the article (ctrl+f too)"),
         Binding("ctrl+g", "find_next", "Next match", show=False, id="reader.find_next",
                 tooltip="the next match of the last search"),
+        Binding("i", "toggle_side", "Panel", show=False, id="reader.toggle_side",
+                tooltip="show / hide the side panel (it folds by itself in a narrow terminal)"),
         Binding("escape", "back", "Back", id="reader.back",
                 tooltip="cancel the selection, else back to the articles list"),
     ]
@@ -140,6 +142,24 @@ class ReaderScreen(Screen):
     def on_mount(self) -> None:
         self.open(self.article_id)
 
+    # The side panel's width by terminal width: full, narrow, folded (the text needs ~40 columns).
+    SIDE_FULL, SIDE_NARROW, NARROW_BELOW, FOLD_BELOW = 36, 26, 110, 70
+    side_shown: bool | None = None  # None: as the width allows; else the analyst's choice (i)
+
+    def on_resize(self) -> None:
+        self._fit_side()
+
+    def _fit_side(self) -> None:
+        width = self.size.width
+        side = self.query_one("#side")
+        show = self.side_shown if self.side_shown is not None else width >= self.FOLD_BELOW
+        side.display = show
+        side.styles.width = self.SIDE_FULL if width >= self.NARROW_BELOW else self.SIDE_NARROW
+
+    def action_toggle_side(self) -> None:
+        self.side_shown = not self.query_one("#side").display
+        self._fit_side()
+
     def on_screen_resume(self) -> None:
         self.app.refresh_progress()
 
@@ -147,10 +167,10 @@ class ReaderScreen(Screen):
         a = self.article
         self.query_one("#title", Static).update(Text(" ".join(sanitize(a.title or "(untitled)").split()),
                                                      style="bold"))
-        meta = [x for x in (a.source, (a.published or "")[:16].replace("T", " "), a.dateline) if x]
         summary = self.session.summary(a.id)
+        meta = [STATE_NAMES.get(summary.state, summary.state)]  # first: a narrow line keeps it
+        meta += [x for x in (a.source, (a.published or "")[:16].replace("T", " "), a.dateline) if x]
         meta.append(f"{summary.words:,} words")
-        meta.append(STATE_NAMES.get(summary.state, summary.state))
         self.query_one("#meta", Static).update(Text(" · ".join(sanitize(m) for m in meta), style="dim"))
         self._show_side()
 

@@ -124,11 +124,14 @@ def wrap(display: str, width: int) -> list[tuple[int, int]]:
         if col and col + word_w > width:
             lines.append((line_start, len(display[line_start:i].rstrip(" ")) + line_start))
             line_start, col = i, 0
-        if word_w > width:  # a word longer than the line: cut it
+        if word_w > width:  # a word longer than the line: cut it, but never inside a label tag
+            tag = display.rfind(TAG_SEP, i, j)
+            whole_tag = tag >= 0 and measure(display[tag + 1:j]) <= width
             k = i
             while k < j:
+                stop = tag + 1 if whole_tag and k <= tag else j
                 take, w = k, 0
-                while take < j and w + measure(display[take]) <= width - col:
+                while take < stop and w + measure(display[take]) <= width - col:
                     w += measure(display[take])
                     take += 1
                 if take == k:  # not even one cell left: new line
