@@ -185,20 +185,22 @@ class Session:
                           what="speaker")
 
     def accept_all(self, article_id: str, *, done: bool = False) -> Change:
-        pending = [a for a in self.ws.annotations(article_id) if a.status == "pending"]
-        changed = [self._change(a, status="accepted") for a in pending]
-        return self.apply(article_id, changed, state="done" if done else None,
-                          what="accept all and mark done" if done else f"accept {len(changed)}")
-
-    def mark_done(self, article_id: str) -> Change:
-        return self.apply(article_id, [], state="done", what="mark done")
+        return self._settle_pending(article_id, "accepted", done,
+                                    "accept all and mark done" if done else "accept {n}")
 
     def reject_rest(self, article_id: str, *, done: bool = False) -> Change:
         """Reject every suggestion still pending (the analyst found what matters)."""
+        return self._settle_pending(article_id, "rejected", done,
+                                    "reject the rest and mark done" if done else "reject {n}")
+
+    def _settle_pending(self, article_id: str, status: str, done: bool, what: str) -> Change:
         pending = [a for a in self.ws.annotations(article_id) if a.status == "pending"]
-        changed = [self._change(a, status="rejected") for a in pending]
+        changed = [self._change(a, status=status) for a in pending]
         return self.apply(article_id, changed, state="done" if done else None,
-                          what="reject the rest and mark done" if done else f"reject {len(changed)}")
+                          what=what.format(n=len(changed)))
+
+    def mark_done(self, article_id: str) -> Change:
+        return self.apply(article_id, [], state="done", what="mark done")
 
     def reopen(self, article_id: str) -> Change:
         """A done (or skipped, flagged) article back in progress."""

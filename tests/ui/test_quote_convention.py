@@ -15,22 +15,18 @@ def quotes(ws):
 
 
 async def test_a_selection_next_to_the_marks_takes_them_in(tmp_path):
-    ws = small_workspace(tmp_path / "w.json", TEXT)
-    app = make_app(ws, annotator="tester")
-    try:
+    with small_workspace(tmp_path / "w.json", TEXT) as ws:
+        app = make_app(ws, annotator="tester")
         async with app.run_test(size=SIZE) as pilot:
             await open_reader(app, pilot)
             await pilot.press(*["right"] * 3, "v", *["right"] * 6, "quotation_mark")  # We … together
             await pilot.press(*["right"] * 4, "v", *["right"] * 2, "quotation_mark")  # it is done
             assert quotes(ws) == ['"We act now, and we act together,"', "“it is done”"]
-    finally:
-        ws.close()
 
 
 async def test_resizing_a_quote_moves_by_word_and_keeps_the_marks(tmp_path):
-    ws = small_workspace(tmp_path / "w.json", TEXT, quotes=['"We act now, and we act together,"'])
-    app = make_app(ws, annotator="tester")
-    try:
+    with small_workspace(tmp_path / "w.json", TEXT, quotes=['"We act now, and we act together,"']) as ws:
+        app = make_app(ws, annotator="tester")
         async with app.run_test(size=SIZE) as pilot:
             await open_reader(app, pilot)
             quote = current(app)
@@ -42,8 +38,6 @@ async def test_resizing_a_quote_moves_by_word_and_keeps_the_marks(tmp_path):
             assert stored(ws, quote).text == 'act now, and we act together,"'
             await pilot.press("left_square_bracket")
             assert stored(ws, quote).text == '"We act now, and we act together,"'
-    finally:
-        ws.close()
 
 
 async def test_an_old_quote_without_its_marks_still_works(tmp_path):

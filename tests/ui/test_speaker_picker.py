@@ -91,9 +91,8 @@ async def test_type_a_name_without_a_mention(ws, seed0):
 
 async def test_use_the_selection_as_a_new_speaker_mention(tmp_path):
     text = 'The mayor, Jo Banda, spoke on Monday. "We will build the bridge," she said.\n'
-    ws = small_workspace(tmp_path / "w.json", text, quotes=['"We will build the bridge,"'])
-    app = make_app(ws, annotator="tester")
-    try:
+    with small_workspace(tmp_path / "w.json", text, quotes=['"We will build the bridge,"']) as ws:
+        app = make_app(ws, annotator="tester")
         async with app.run_test(size=SIZE) as pilot:
             await open_reader(app, pilot)
             quote = current(app)
@@ -104,8 +103,6 @@ async def test_use_the_selection_as_a_new_speaker_mention(tmp_path):
             sp = stored(ws, quote).speaker
             assert (text[sp.start:sp.end], sp.name) == ("Jo Banda", "Jo Banda")
             assert not app.screen.view.selecting
-    finally:
-        ws.close()
 
 
 @pytest.mark.parametrize("where", ["before", "after"])
