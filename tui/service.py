@@ -140,6 +140,8 @@ class Session:
     # -- the analyst's actions -------------------------------------------------------------------
 
     def _change(self, ann: Annotation, **changes) -> Annotation:
+        if all(getattr(ann, k) == v for k, v in changes.items()):
+            return ann  # nothing to change, not even its time: the save records nothing
         return ann.changed(self.annotator, **changes)
 
     def accept(self, ann: Annotation) -> Change:

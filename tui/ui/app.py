@@ -186,7 +186,7 @@ class ReadTUI(App):
             self.notify("Nothing to undo." if undo else "Nothing to redo.")
             return
         self.show_change(AnnotationsChanged(change, jump=True))
-        what = change.what[0].upper() + change.what[1:]
+        what = change.what.replace("undo ", "Undid ", 1).replace("redo ", "Redid ", 1)
         self.notify(f"{what} in “{change.summary.title[:50]}”.")
 
     def notify(self, message: str, *, title: str = "", severity="information",
