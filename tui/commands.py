@@ -383,6 +383,13 @@ def seed_paths() -> list[Path]:
 
 
 def run_app(args: Namespace) -> int:
+    from .settings import SettingsError, load_settings, settings_path
+
+    try:
+        settings = load_settings(settings_path(os.environ))
+    except SettingsError as exc:
+        err.print(Text(f"readtui: {exc}", style="bold red"))
+        return 1
     labels = _labels(args.labels) if args.labels else None
     ws = _open(args, labels=labels, offer_backup=True)
     try:
@@ -394,7 +401,7 @@ def run_app(args: Namespace) -> int:
         from .ui.app import make_app
         from .service import Session
 
-        app = make_app(Session(ws, args.annotator or login_name()), model=args.model)
+        app = make_app(Session(ws, args.annotator or login_name()), model=args.model, settings=settings)
         app.run()
     finally:
         _close(ws)

@@ -68,13 +68,17 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen #help-title { text-style: bold; margin-bottom: 1; }
     """
 
-    def __init__(self, left: Sequence[Section], right: Sequence[Section]):
+    def __init__(self, left: Sequence[Section], right: Sequence[Section], *, settings: str = ""):
         super().__init__()
         self.left, self.right = left, right
+        self.settings = settings
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(Text("readtui keys  (esc or ? closes)"), id="help-title")
+            if self.settings:
+                yield Static(Text(f"Settings (key remaps by binding id, theme, palette): {self.settings}",
+                                  style="dim"))
             with Horizontal():
                 for sections in (self.left, self.right):
                     with Vertical(classes="column"):  # the whole help scrolls, as one

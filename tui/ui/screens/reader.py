@@ -140,6 +140,7 @@ class ReaderScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.view.show_tags = self.app.settings.label_tags
         self.open(self.article_id)
 
     # The side panel's width by terminal width: full, narrow, folded (the text needs ~40 columns).

@@ -185,6 +185,7 @@ class ArticleView(ScrollView, can_focus=False):
                  name: str | None = None, id: str | None = None, classes: str | None = None):
         super().__init__(name=name, id=id, classes=classes)
         self.show_rejected = False
+        self.show_tags = True  # the label after each entity (settings: look.label_tags)
         self.current: str | None = None
         self.anchor: int | None = None  # word index where a selection started
         self.caret = 0  # word index
@@ -562,7 +563,7 @@ class ArticleView(ScrollView, can_focus=False):
         out = []
         for ann_id in self._in_block[bi]:
             a = self.anns[ann_id]
-            if a.kind == "entity" and bs < a.end <= be and self.visible(a):
+            if self.show_tags and a.kind == "entity" and bs < a.end <= be and self.visible(a):
                 out.append((a.end, TAG_SEP + one_line(a.label), a.id))
         cur = self.current_annotation()
         if cur is not None and cur.kind == "quote" and cur.speaker is not None and cur.speaker.has_mention:
