@@ -16,7 +16,7 @@ EXIT_USAGE = 2
 # They may stand before or after the command; one given to a command that has no use
 # for it is refused (exit 2), never silently ignored. None stands for the reader.
 OPTION_COMMANDS = {
-    "db": {None, "import", "export", "stats", "restore-backup"},
+    "db": {None, "import", "export", "stats", "restore-backup", "labels"},
     "model": {None, "import", "suggest"},
     "labels": {None, "import", "suggest"},
     "annotator": {None},
@@ -84,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
     st = sub.add_parser("stats", help="articles by review state, annotations by label and status",
                         description="Show articles by review state and annotations by label and status.")
     _add_options(st, "stats")
+    lab = sub.add_parser("labels", help="list, add, rename or retire the workspace's entity labels",
+                         description="The workspace's entity labels (the number keys take the first nine). "
+                                     "A rename rewrites every annotation that has the label.")
+    _add_options(lab, "labels")
+    lab.add_argument("action", nargs="?", choices=("list", "add", "rename", "retire"), default="list")
+    lab.add_argument("names", nargs="*", metavar="LABEL", help="add NEW | rename OLD NEW | retire OLD")
     rb = sub.add_parser("restore-backup", help="put the last good backup of a damaged workspace back",
                         description="Replace a damaged workspace.json with workspace.json.bak; the damaged file is kept beside it.")
     _add_options(rb, "restore-backup")
@@ -116,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return commands.export_gold(args)
         if args.command == "stats":
             return commands.stats(args)
+        if args.command == "labels":
+            return commands.labels(args)
         if args.command == "restore-backup":
             return commands.restore_backup(args)
         return commands.run_app(args)

@@ -225,6 +225,48 @@ class Session:
             self.history.push(change)
         return change
 
+    # -- the label set (readtui labels) ---------------------------------------------------------
+
+    def add_label(self, label: str) -> None:
+        if label in self.labels:
+            raise AnnotationError(f"the workspace already has the label {label!r}")
+        self.ws.set_labels([*self.labels, label])
+
+    def retire_label(self, label: str) -> None:
+        """Take ``label`` off the set (the number keys, the picker); annotations keep it."""
+        if label not in self.labels:
+            raise AnnotationError(f"the workspace has no label {label!r}")
+        if len(self.labels) == 1:
+            raise AnnotationError("the workspace needs at least one label")
+        self.ws.set_labels([x for x in self.labels if x != label])
+
+    def rename_label(self, old: str, new: str) -> int:
+        """``old`` becomes ``new`` in the set and on every annotation (one durable save per
+        article; a rename stopped half-way is finished by running it again). How many changed."""
+        if old not in self.labels and not self._labelled(old):
+            raise AnnotationError(f"the workspace has no label {old!r}")
+        if new in self.labels and old in self.labels:
+            raise AnnotationError(f"the workspace already has the label {new!r}")
+        n = 0
+        for aid in self.article_ids():
+            changed = [replace(a, label=new) for a in self.ws.annotations(aid) if a.label == old]
+            if changed:
+                self._save(aid, changed, state=self.summary(aid).state)
+                n += len(changed)
+        self.ws.set_labels([new if x == old else x for x in self.labels])
+        return n
+
+    def _labelled(self, label: str) -> bool:
+        return any(label in self.summary(aid).counts for aid in self.article_ids())
+
+    def label_counts(self) -> dict[str, int]:
+        """Annotations (not rejected) per label across the workspace."""
+        out: dict[str, int] = {}
+        for s in self.summaries():
+            for label in s.counts:
+                out[label] = out.get(label, 0) + s.live(label)
+        return out
+
     def _check_free(self, article_id: str, start: int, end: int, ignore: str = "") -> None:
         others = (a for a in self.ws.annotations(article_id)
                   if a.kind == "entity" and a.status != "rejected" and a.id != ignore)

@@ -654,6 +654,13 @@ class Workspace:
     def labels(self) -> tuple[str, ...]:
         return tuple(self.meta.get("labels") or DEFAULT_LABELS)
 
+    def set_labels(self, labels: Sequence[str]) -> None:
+        """The workspace's label set, in number-key order (durable through the journal)."""
+        self._writable()
+        meta = {**self.meta, "labels": list(labels)}
+        self.journal.append([["meta", meta]])
+        self.meta = meta
+
     @property
     def name(self) -> str:
         return self.path.stem if self.path.name != "workspace.json" else self.path.parent.name
