@@ -16,7 +16,7 @@ EXIT_USAGE = 2
 # They may stand before or after the command; one given to a command that has no use
 # for it is refused (exit 2), never silently ignored. None stands for the reader.
 OPTION_COMMANDS = {
-    "db": {None, "import", "export", "stats", "restore-backup", "stories", "compare", "quotes", "entities"},
+    "db": {None, "import", "export", "stats", "restore-backup", "labels", "stories", "compare", "quotes", "entities"},
     "model": {None, "import", "suggest"},
     "labels": {None, "import", "suggest"},
     "annotator": {None},
@@ -91,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     rb.add_argument("--force", action="store_true",
                     help="restore even a workspace that opens (going back to its previous checkpoint; "
                          "says what that loses, and keeps the replaced file beside it)")
+    lab = sub.add_parser("labels", help="list, add, rename or retire the workspace's entity labels",
+                         description="The workspace's entity labels (the number keys take the first nine). "
+                                     "A rename rewrites every annotation that has the label.")
+    _add_options(lab, "labels")
+    lab.add_argument("action", nargs="?", choices=("list", "add", "rename", "retire"), default="list")
+    lab.add_argument("names", nargs="*", metavar="LABEL", help="add NEW | rename OLD NEW | retire OLD")
     _add_story_commands(sub)
     return p
 
@@ -149,6 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return commands.stats(args)
         if args.command == "restore-backup":
             return commands.restore_backup(args)
+        if args.command == "labels":
+            return commands.labels(args)
         if args.command in ("stories", "compare", "quotes", "entities"):
             from . import stories
 
