@@ -1,0 +1,3 @@
+"""Pre-annotating an archive on Dask distributed: ``readtui suggest --cluster``.
+
+No UI here; rich only in ``cli``."""
