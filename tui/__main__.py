@@ -58,13 +58,24 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--no-suggest", action="store_true", help="import without running the model")
     imp.add_argument("-j", "--jobs", type=int, default=0,
                      help="processes that parse in parallel (default: one per core for large imports)")
+    imp.add_argument("--sample", type=int, metavar="N", help="import a random sample of N articles "
+                     "(reproducible: the same --seed gives the same sample), e.g. of `readtui suggest --cluster`'s folder")
+    imp.add_argument("--seed", type=int, default=0, help="which sample --sample takes (default: 0)")
+    imp.add_argument("--where", metavar="KEY=VALUE,…", help="import only the articles that match: "
+                     "label=PERSON (an annotation with that label), source=IANS, dateline=…, kind=quote; "
+                     "every key must match, a key given twice means either value")
 
     sug = sub.add_parser("suggest", help="suggest entities and quotes for files, without a workspace",
                          description="Write suggestions for files to JSONL (the export's shape), without a workspace.")
     _add_options(sug, "suggest")
     sug.add_argument("paths", nargs="+", metavar="PATH")
-    sug.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="where to write ('-' for stdout)")
-    sug.add_argument("-j", "--jobs", type=int, default=0, help="processes that parse in parallel")
+    sug.add_argument("-o", "--output", required=True, metavar="OUT.jsonl",
+                     help="where to write ('-' for stdout); with --cluster, a folder for part-NNNNN.jsonl files")
+    sug.add_argument("-j", "--jobs", type=int, default=0,
+                     help="processes that parse in parallel (with --cluster and no address: local workers)")
+    sug.add_argument("--cluster", nargs="?", const="", metavar="ADDRESS",
+                     help="run on Dask distributed: the scheduler at ADDRESS (tcp://host:8786), else a "
+                     "local cluster; resumable: running it again skips the articles already in the folder")
 
     exp = sub.add_parser("export", help="write the reviewed articles as gold data (JSONL, spaCy, doccano)",
                          description="Write articles marked done, with their accepted annotations, as a dataset. "
@@ -110,6 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "import":
             return commands.import_paths(args)
+        if args.command == "suggest" and args.cluster is not None:
+            from .cluster.cli import suggest_cluster
+
+            return suggest_cluster(args)
         if args.command == "suggest":
             return commands.suggest_paths(args)
         if args.command == "export":

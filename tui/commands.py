@@ -182,10 +182,17 @@ def import_records(ws: Workspace, stream: Iterable[Record | ImportProblem], *, s
 
 def import_paths(args: Namespace) -> int:
     labels = _labels(args.labels) if args.labels else None
+    records: Iterable[Record | ImportProblem] = read_paths(args.paths)
+    if args.sample is not None or args.where:
+        from .cluster.cli import chosen
+
+        records = chosen(records, args)
     ws = _open(args, labels=labels)
     try:
-        stream = list(read_paths(args.paths))
-        suggester = None if args.no_suggest else _suggester(args, ws.labels)
+        stream = list(records)
+        # Records that arrive annotated (a pre-annotated archive's sample) need no model.
+        plain = any(isinstance(r, Record) and not (r.annotations or r.annotated) for r in stream)
+        suggester = None if args.no_suggest or not plain else _suggester(args, ws.labels)
         with progress_bar() as bar:
             task = bar.add_task("importing", total=None)
             report = import_records(

@@ -413,17 +413,20 @@ def read_jsonl(path: Path, raw: bytes | None = None) -> Iterator[Record | Import
     text = decode(raw, path)
     # Records end at "\n" only: U+2028, U+0085 … may sit unescaped inside a JSON string.
     for n, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except ValueError as exc:
-            yield ImportProblem(path, f"not valid JSON ({exc.msg} at column {exc.colno})", n)
-            continue
-        try:
-            yield record_to_article(rec, str(path), n)
-        except ImportProblem as exc:
-            yield exc
+        if line.strip():
+            yield read_jsonl_line(line, path, n)
+
+
+def read_jsonl_line(line: str, path: str | Path, n: int) -> Record | ImportProblem:
+    """Line ``n`` of a JSONL file as a Record, or the problem with it."""
+    try:
+        rec = json.loads(line)
+    except ValueError as exc:
+        return ImportProblem(path, f"not valid JSON ({exc.msg} at column {exc.colno})", n)
+    try:
+        return record_to_article(rec, str(path), n)
+    except ImportProblem as exc:
+        return exc
 
 
 def read_text_file(path: Path, raw: bytes | None = None) -> Record:

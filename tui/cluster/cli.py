@@ -1,0 +1,67 @@
+"""``readtui suggest --cluster`` and the sampling options of ``readtui import``, with rich output."""
+
+from __future__ import annotations
+
+from argparse import Namespace
+from pathlib import Path
+from typing import Iterable
+
+from rich.text import Text
+
+from ..commands import _labels, err, progress_bar
+from ..ingest import ImportProblem, Record
+from .sample import WhereError, parse_where, pick
+
+SHOWN_PROBLEMS = 200
+
+
+def suggest_cluster(args: Namespace) -> int:
+    from .run import ClusterMissing, need_dask, run
+
+    outdir = Path(args.output)
+    if str(args.output) == "-" or (outdir.exists() and not outdir.is_dir()):
+        err.print(f"readtui: with --cluster, -o is a folder for the part files; {args.output} is not one",
+                  markup=False, highlight=False)
+        return 2
+    try:
+        need_dask()
+    except ClusterMissing as exc:
+        err.print(f"readtui: {exc}", markup=False, highlight=False)
+        return 1
+    shown = 0
+
+    def problem(reason: str) -> None:
+        nonlocal shown
+        shown += 1
+        if shown <= SHOWN_PROBLEMS:
+            bar.console.print(Text(f"  failed {reason}", style="red"))
+
+    where = args.cluster or "a local cluster"
+    with progress_bar() as bar:
+        task = bar.add_task(f"suggesting on {where}", total=None)
+        try:
+            manifest = run(args.paths, outdir, address=args.cluster or None, workers=args.jobs,
+                           model=args.model, labels=_labels(args.labels),
+                           on_written=lambda n: bar.advance(task, n), on_problem=problem)
+        except OSError as exc:  # no scheduler at the address, a full disk
+            err.print(Text(f"readtui: {exc}", style="bold red"))
+            return 1
+    if shown > SHOWN_PROBLEMS:
+        err.print(f"  … and {shown - SHOWN_PROBLEMS} more (listed in {outdir / 'manifest.json'})", markup=False)
+    err.print(Text(f"suggested for {manifest.written} articles on {manifest.workers} worker{'s' * (manifest.workers != 1)} "
+                   f"({manifest.articles_per_second:,.1f} articles/s) -> {outdir}: {manifest.articles} articles "
+                   f"in {manifest.parts} parts; already there {manifest.already_done}, "
+                   f"duplicates {manifest.duplicates}, failed {manifest.failed}"), soft_wrap=True)
+    return 1 if manifest.failed else 0
+
+
+def chosen(records: Iterable[Record | ImportProblem], args: Namespace) -> Iterable[Record | ImportProblem]:
+    """``readtui import``'s records, narrowed by --where and --sample when given."""
+    if args.sample is None and not args.where:
+        return records
+    try:
+        where = parse_where(args.where)
+    except WhereError as exc:
+        err.print(f"readtui: {exc}", markup=False, highlight=False)
+        raise SystemExit(2) from None
+    return pick(records, sample=args.sample, seed=args.seed, where=where)
