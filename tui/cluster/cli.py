@@ -41,7 +41,7 @@ def suggest_cluster(args: Namespace) -> int:
         task = bar.add_task(f"suggesting on {where}", total=None)
         try:
             manifest = run(args.paths, outdir, address=args.cluster or None, workers=args.jobs,
-                           model=args.model, labels=_labels(args.labels),
+                           model=args.model, labels=_labels(args.labels), partition=max(1, args.partition),
                            on_written=lambda n: bar.advance(task, n), on_problem=problem)
         except OSError as exc:  # no scheduler at the address, a full disk
             err.print(Text(f"readtui: {exc}", style="bold red"))
