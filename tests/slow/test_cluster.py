@@ -160,3 +160,14 @@ def test_a_worker_killed_mid_run_then_the_same_command_again_gives_every_article
     assert len(texts) == ARTICLES and len(set(texts)) == ARTICLES
     assert f"already there {first}" in one_line(again.stderr)
     assert not list(outdir.glob(".*.tmp"))
+
+
+def test_workers_without_the_model_say_so_in_one_line(tmp_path):
+    (tmp_path / "a.txt").write_text("Nell Ashby spoke in Vexmoor on Monday.")
+    r = readtui("suggest", tmp_path / "a.txt", "-o", tmp_path / "out", "--cluster", "-j", "1",
+                "--model", "no_such_model_xyz")
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr
+    assert "readtui: the workers could not load the model: Could not load the spaCy model 'no_such_model_xyz'" \
+        in one_line(r.stderr)
+    assert not list((tmp_path / "out").glob("part-*"))

@@ -16,7 +16,7 @@ SHOWN_PROBLEMS = 200
 
 
 def suggest_cluster(args: Namespace) -> int:
-    from .run import ClusterMissing, need_dask, run
+    from .run import ClusterMissing, WorkersFailed, need_dask, run
 
     outdir = Path(args.output)
     if str(args.output) == "-" or (outdir.exists() and not outdir.is_dir()):
@@ -37,15 +37,18 @@ def suggest_cluster(args: Namespace) -> int:
             bar.console.print(Text(f"  failed {reason}", style="red"))
 
     where = args.cluster or "a local cluster"
+    failure = None
     with progress_bar() as bar:
         task = bar.add_task(f"suggesting on {where}", total=None)
         try:
             manifest = run(args.paths, outdir, address=args.cluster or None, workers=args.jobs,
                            model=args.model, labels=_labels(args.labels), partition=max(1, args.partition),
                            on_written=lambda n: bar.advance(task, n), on_problem=problem)
-        except OSError as exc:  # no scheduler at the address, a full disk
-            err.print(Text(f"readtui: {exc}", style="bold red"))
-            return 1
+        except (OSError, WorkersFailed) as exc:  # no scheduler at the address, no model, a full disk
+            failure = exc
+    if failure is not None:
+        err.print(Text(f"readtui: {failure}", style="bold red"))
+        return 1
     if shown > SHOWN_PROBLEMS:
         err.print(f"  … and {shown - SHOWN_PROBLEMS} more (listed in {outdir / 'manifest.json'})", markup=False)
     err.print(Text(f"suggested for {manifest.written} articles on {manifest.workers} worker{'s' * (manifest.workers != 1)} "

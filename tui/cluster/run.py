@@ -36,6 +36,10 @@ class ClusterMissing(RuntimeError):
     """Dask is not installed; the message says how to get it."""
 
 
+class WorkersFailed(RuntimeError):
+    """The workers could not set up (no such model on them, say); the message says why."""
+
+
 def need_dask() -> None:
     try:
         import distributed  # noqa: F401
@@ -162,8 +166,9 @@ def _client(address: str | None, workers: int):
 
     if address:
         return Client(address, timeout="30s"), None
+    # Its workers' own logs stay quiet: what goes wrong comes back with the results.
     cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                           processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+                           processes=True, dashboard_address=None, silence_logs=logging.CRITICAL)
     return Client(cluster), cluster
 
 
@@ -185,7 +190,10 @@ def run(paths: Sequence[str | Path], outdir: Path, *, address: str | None = None
     client, cluster = _client(address, workers)
     try:
         manifest.cluster = address or "local"
-        client.register_plugin(SuggesterPlugin(model, labels), name=PLUGIN)
+        try:
+            client.register_plugin(SuggesterPlugin(model, labels), name=PLUGIN)
+        except Exception as exc:  # raised on a worker, e.g. ModelMissing: its message says the fix
+            raise WorkersFailed(f"the workers could not load the model: {str(exc).splitlines()[0]}") from None
         threads = sum(client.nthreads().values()) or 1
         manifest.workers = len(client.nthreads())
         pending: dict = {}
