@@ -75,22 +75,25 @@ def cluster_run(src: Path, outdir: Path, workers: int, n: int) -> tuple[float, f
     return n / wall, steady_rate(outdir), rss
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in MB."""
+def tree(pid: int) -> tuple[int, float, float]:
+    """Resident memory of a process and all its descendants (MB), the CPU seconds of the
+    process itself and those of its descendants."""
     import psutil
 
     try:
         proc = psutil.Process(pid)
         procs = [proc, *proc.children(recursive=True)]
     except psutil.NoSuchProcess:
-        return 0
-    total = 0
+        return 0, 0.0, 0.0
+    rss, cpu = 0, []
     for p in procs:
         try:
-            total += p.memory_info().rss
+            rss += p.memory_info().rss
+            t = p.cpu_times()
+            cpu.append(t.user + t.system)
         except psutil.NoSuchProcess:
-            pass
-    return total // (1 << 20)
+            cpu.append(0.0)
+    return rss // (1 << 20), cpu[0], sum(cpu[1:])
 
 
 def bench_stream(n: int, workers: int, tmp: Path) -> None:
@@ -105,10 +108,14 @@ def bench_stream(n: int, workers: int, tmp: Path) -> None:
                              "-j", str(workers), "--partition", "64"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     samples: list[tuple[int, int]] = []  # (articles written, MB)
+    driver = workers_cpu = 0.0
     t = time.perf_counter()
     while proc.poll() is None:
         done = sum(1 for _ in outdir.glob("part-*.jsonl")) * 64 if outdir.exists() else 0
-        samples.append((done, tree_rss(proc.pid)))
+        mb, cpu, children = tree(proc.pid)
+        samples.append((done, mb))
+        if mb:
+            driver, workers_cpu = cpu, max(workers_cpu, children)
         time.sleep(0.5)
     wall = time.perf_counter() - t
     tenths = []
@@ -117,7 +124,8 @@ def bench_stream(n: int, workers: int, tmp: Path) -> None:
         tenths.append(max(at) if at else None)
     shown = ", ".join("–" if x is None else str(x) for x in tenths)
     print(f"stream of {n:,} short articles on {workers} local workers: {n / wall:,.1f} articles/s end to end; "
-          f"peak memory of driver + workers by tenth of the run (MB): {shown}")
+          f"peak memory of driver + workers by tenth of the run (MB): {shown}; CPU: driver {driver:.0f} s, "
+          f"workers {workers_cpu:.0f} s ({driver / max(workers_cpu, 1e-9):.0%})")
 
 
 def bench_workspace(n: int, tmp: Path) -> None:
@@ -157,11 +165,15 @@ def main() -> None:
         print(f"  readtui import -j 2, end to end:                    {rate:8.1f} articles/s "
               f"({rate / base:.2f}x), driver peak {rss} MB")
         for workers in (1, 2):
-            end, steady, rss = cluster_run(src, tmp / f"out{workers}", workers, args.articles)
+            out = tmp / f"out{workers}"
+            end, steady, rss = cluster_run(src, out, workers, args.articles)
             steady_s = f"{steady:8.1f} articles/s ({steady / base:.2f}x)" if steady else "–"
+            size = sum(p.stat().st_size for p in out.glob("part-*.jsonl")) / args.articles
             print(f"  readtui suggest --cluster -j {workers}: end to end {end:8.1f} articles/s ({end / base:.2f}x); "
-                  f"steady {steady_s}; driver peak {rss} MB"
+                  f"steady {steady_s}; driver peak {rss} MB; {size / 1000:.1f} kB of JSONL an article"
                   + ("  (target: 2 workers >= 1.8x)" if workers == 2 else ""))
+        # The machine may be shared: the baseline again, to see how much it moved meanwhile.
+        print(f"  plain nlp.pipe again, after the runs above:        {plain_pipe(items):8.1f} articles/s")
         if args.stream:
             bench_stream(args.stream, 2, tmp)
         for n in [int(x) for x in args.workspaces.split(",") if x]:

@@ -142,7 +142,7 @@ def test_a_worker_killed_mid_run_then_the_same_command_again_gives_every_article
     outdir = tmp_path / "out"
     args = [sys.executable, "-m", "tui", "suggest", str(archive), "-o", str(outdir), "--cluster", address,
             "--partition", "4"]
-    run = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    run = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
                            cwd=Path(__file__).resolve().parents[2])
     try:
         deadline = time.monotonic() + 120
@@ -150,7 +150,10 @@ def test_a_worker_killed_mid_run_then_the_same_command_again_gives_every_article
             time.sleep(0.05)
         assert run.poll() is None, "the run ended before a worker could be killed"
         cluster.kill(cluster.workers[0])
-        run.communicate(timeout=300)
+        # Then the run itself, a few parts later (if it has not finished by then): the
+        # next run finds a folder half done, maybe with a part half written.
+        while len(list(outdir.glob("part-*.jsonl"))) < 12 and time.monotonic() < deadline and run.poll() is None:
+            time.sleep(0.05)
     finally:
         cluster.kill(run)
     first = len(records(outdir))

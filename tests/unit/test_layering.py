@@ -8,7 +8,8 @@ import sys
 import pytest
 
 DOMAIN = ["tui.model", "tui.store", "tui.ingest", "tui.suggest", "tui.quotes", "tui.export", "tui.export_workers",
-          "tui.affixes", "tui.evaluate", "tui.history", "tui.spans", "tui.review"]
+          "tui.affixes", "tui.evaluate", "tui.history", "tui.spans", "tui.review",
+          "tui.cluster.corpus", "tui.cluster.resume", "tui.cluster.run", "tui.cluster.sample"]
 
 
 @pytest.mark.parametrize("module", DOMAIN)
