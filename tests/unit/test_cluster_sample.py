@@ -81,6 +81,9 @@ def test_a_where_that_cannot_be_read_is_refused_in_one_line(tmp_path):
     assert r.returncode == 2
     assert one_line(r.stderr) == "readtui: --where 'colour': use one of label, source, dateline, kind"
     assert not (tmp_path / "ws.json").exists()
+    r = readtui("import", tmp_path / "out", "--db", tmp_path / "ws.json", "--sample", "-3")
+    assert (r.returncode, one_line(r.stderr)) == (2, "readtui: --sample -3: give the number of articles to import")
+    assert not (tmp_path / "ws.json").exists()
 
 
 def test_a_bad_record_in_the_sampled_folder_is_reported_and_skipped(tmp_path):

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from ..commands import _labels, err, progress_bar
 from ..ingest import ImportProblem, Record
-from .sample import WhereError, parse_where, pick
+from .sample import SampleError, parse_where, pick
 
 SHOWN_PROBLEMS = 200
 
@@ -63,8 +63,10 @@ def chosen(records: Iterable[Record | ImportProblem], args: Namespace) -> Iterab
     if args.sample is None and not args.where:
         return records
     try:
+        if args.sample is not None and args.sample < 0:
+            raise SampleError(f"--sample {args.sample}: give the number of articles to import")
         where = parse_where(args.where)
-    except WhereError as exc:
+    except SampleError as exc:
         err.print(f"readtui: {exc}", markup=False, highlight=False)
         raise SystemExit(2) from None
     return pick(records, sample=args.sample, seed=args.seed, where=where)

@@ -17,8 +17,8 @@ from ..ingest import ImportProblem, Record
 WHERE_KEYS = ("label", "source", "dateline", "kind")
 
 
-class WhereError(ValueError):
-    """A --where that cannot be read; the message says what is allowed."""
+class SampleError(ValueError):
+    """A --sample or --where that cannot be read; the message says what is allowed."""
 
 
 def parse_where(spec: str | None) -> dict[str, set[str]]:
@@ -28,9 +28,9 @@ def parse_where(spec: str | None) -> dict[str, set[str]]:
         name, eq, value = part.partition("=")
         name, value = name.strip().lower(), value.strip()
         if not eq or not value:
-            raise WhereError(f"--where {part!r}: write KEY=VALUE, e.g. label=PERSON,source=IANS")
+            raise SampleError(f"--where {part!r}: write KEY=VALUE, e.g. label=PERSON,source=IANS")
         if name not in WHERE_KEYS:
-            raise WhereError(f"--where {name!r}: use one of {', '.join(WHERE_KEYS)}")
+            raise SampleError(f"--where {name!r}: use one of {', '.join(WHERE_KEYS)}")
         wanted.setdefault(name, set()).add(value.casefold())
     return wanted
 
