@@ -92,18 +92,25 @@ def suggest_part(items: Sequence[tuple[str, Article]]) -> PartResult:
     from ..export import ExportError, jsonl_line
     from ..model import AnnotationError
 
+    from ..tokens import default_tokenizer
+
     suggester = get_worker().plugins[PLUGIN].suggester
-    found = suggester.suggest_many([a.text for _, a in items])
+    tokenizer = default_tokenizer()
     out = PartResult([], [], [], suggester.name)
-    for (where, article), suggestions in zip(items, found):
-        try:
-            anns = [check_annotation(replace(s.to_annotation(article.id), id=suggestion_id(
-                article, s.kind, s.start, s.end, s.label)), article.text) for s in suggestions]
-            out.lines.append(jsonl_line(article, anns))
-        except (ExportError, AnnotationError) as exc:
-            out.failures.append(f"{where}: {exc}")
-            continue
-        out.keys.append(resume.key(article.hash))
+    # spaCy keeps every new word it meets (and the tokenizer every new chunk): over
+    # millions of articles a worker would grow without end. What a partition adds is
+    # freed when it is done; nothing of its Docs outlives the zone.
+    with suggester.nlp.memory_zone(), tokenizer.nlp.memory_zone():
+        found = suggester.suggest_many([a.text for _, a in items])
+        for (where, article), suggestions in zip(items, found):
+            try:
+                anns = [check_annotation(replace(s.to_annotation(article.id), id=suggestion_id(
+                    article, s.kind, s.start, s.end, s.label)), article.text) for s in suggestions]
+                out.lines.append(jsonl_line(article, anns, tokenizer))
+            except (ExportError, AnnotationError) as exc:
+                out.failures.append(f"{where}: {exc}")
+                continue
+            out.keys.append(resume.key(article.hash))
     return out
 
 
