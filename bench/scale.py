@@ -144,6 +144,31 @@ def bench_workspace(n: int, tmp: Path) -> None:
           f"{max(r for _, r, _ in opens)} MB; accept x1,000: {ms(times)}; {paint}")
 
 
+def bench_throughput(n: int, tmp: Path) -> None:
+    """The same texts through plain nlp.pipe, import -j 2 and the cluster on 1 and 2 workers."""
+    items = texts(n)
+    src = tmp / "texts.jsonl"
+    write_texts(src, items)
+    chars = sum(map(len, items)) / len(items)
+    print(f"{n:,} synthetic articles of {chars:,.0f} characters on average")
+    base = plain_pipe(items)
+    print(f"  plain nlp.pipe, 1 process, model loaded beforehand: {base:8.1f} articles/s (baseline)")
+    wall, rss, _ = readtui("import", str(src), "--db", str(tmp / "imp" / "ws.json"), "-j", "2")
+    rate = n / wall
+    print(f"  readtui import -j 2, end to end:                    {rate:8.1f} articles/s "
+          f"({rate / base:.2f}x), driver peak {rss} MB")
+    for workers in (1, 2):
+        out = tmp / f"out{workers}"
+        end, steady, rss = cluster_run(src, out, workers, n)
+        steady_s = f"{steady:8.1f} articles/s ({steady / base:.2f}x)" if steady else "–"
+        size = sum(p.stat().st_size for p in out.glob("part-*.jsonl")) / n
+        print(f"  readtui suggest --cluster -j {workers}: end to end {end:8.1f} articles/s ({end / base:.2f}x); "
+              f"steady {steady_s}; driver peak {rss} MB; {size / 1000:.1f} kB of JSONL an article"
+              + ("  (target: 2 workers >= 1.8x)" if workers == 2 else ""))
+    # The machine may be shared: the baseline again, to see how much it moved meanwhile.
+    print(f"  plain nlp.pipe again, after the runs above:        {plain_pipe(items):8.1f} articles/s")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=1000, help="texts for the throughput figures")
@@ -153,27 +178,8 @@ def main() -> None:
     print(f"readtui scale benchmark — {os.cpu_count()} cores, python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        items = texts(args.articles)
-        src = tmp / "texts.jsonl"
-        write_texts(src, items)
-        chars = sum(map(len, items)) / len(items)
-        print(f"{args.articles:,} synthetic articles of {chars:,.0f} characters on average")
-        base = plain_pipe(items)
-        print(f"  plain nlp.pipe, 1 process, model loaded beforehand: {base:8.1f} articles/s (baseline)")
-        wall, rss, _ = readtui("import", str(src), "--db", str(tmp / "imp" / "ws.json"), "-j", "2")
-        rate = args.articles / wall
-        print(f"  readtui import -j 2, end to end:                    {rate:8.1f} articles/s "
-              f"({rate / base:.2f}x), driver peak {rss} MB")
-        for workers in (1, 2):
-            out = tmp / f"out{workers}"
-            end, steady, rss = cluster_run(src, out, workers, args.articles)
-            steady_s = f"{steady:8.1f} articles/s ({steady / base:.2f}x)" if steady else "–"
-            size = sum(p.stat().st_size for p in out.glob("part-*.jsonl")) / args.articles
-            print(f"  readtui suggest --cluster -j {workers}: end to end {end:8.1f} articles/s ({end / base:.2f}x); "
-                  f"steady {steady_s}; driver peak {rss} MB; {size / 1000:.1f} kB of JSONL an article"
-                  + ("  (target: 2 workers >= 1.8x)" if workers == 2 else ""))
-        # The machine may be shared: the baseline again, to see how much it moved meanwhile.
-        print(f"  plain nlp.pipe again, after the runs above:        {plain_pipe(items):8.1f} articles/s")
+        if args.articles:
+            bench_throughput(args.articles, tmp)
         if args.stream:
             bench_stream(args.stream, 2, tmp)
         for n in [int(x) for x in args.workspaces.split(",") if x]:
