@@ -51,7 +51,7 @@ def write_texts(path: Path, items) -> None:
 
 
 def plain_pipe(items: list[str]) -> float:
-    from tui.suggest import load_pipeline
+    from tui.nlp.suggest import load_pipeline
 
     nlp = load_pipeline()
     t = time.perf_counter()

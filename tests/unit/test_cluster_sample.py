@@ -9,7 +9,7 @@ import random
 
 from tests.hostile.helpers import one_line, readtui
 from tui.cluster.corpus import articles
-from tui.ingest import ImportProblem, Record
+from tui.formats.common import ImportProblem, Record
 from tui.store import Workspace
 
 SOURCES = ["IANS", "AP", "Reuters"]

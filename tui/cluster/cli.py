@@ -8,8 +8,8 @@ from typing import Iterable
 
 from rich.text import Text
 
-from ..commands import _labels, err, progress_bar
-from ..ingest import ImportProblem, Record
+from ..commands import _labels, err, import_paths, progress_bar
+from ..formats.common import ImportProblem, Record
 from .sample import SampleError, parse_where, pick
 
 SHOWN_PROBLEMS = 200
@@ -58,15 +58,17 @@ def suggest_cluster(args: Namespace) -> int:
     return 1 if manifest.failed else 0
 
 
-def chosen(records: Iterable[Record | ImportProblem], args: Namespace) -> Iterable[Record | ImportProblem]:
-    """``readtui import``'s records, narrowed by --where and --sample when given."""
-    if args.sample is None and not args.where:
-        return records
+def import_sample(args: Namespace) -> int:
+    """``readtui import`` narrowed by --where and --sample."""
     try:
         if args.sample is not None and args.sample < 0:
             raise SampleError(f"--sample {args.sample}: give the number of articles to import")
         where = parse_where(args.where)
     except SampleError as exc:
         err.print(f"readtui: {exc}", markup=False, highlight=False)
-        raise SystemExit(2) from None
-    return pick(records, sample=args.sample, seed=args.seed, where=where)
+        return 2
+
+    def chosen(records: Iterable[Record | ImportProblem]) -> Iterable[Record | ImportProblem]:
+        return pick(records, sample=args.sample, seed=args.seed, where=where)
+
+    return import_paths(args, narrow=chosen)

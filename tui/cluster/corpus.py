@@ -2,7 +2,7 @@
 
 Nothing is read ahead: folders are walked one directory at a time, JSONL files line by
 line, so memory stays flat however large the archive. Each file or line is parsed by
-``tui.ingest`` exactly as ``readtui import`` parses it; a bad one comes back in the stream
+``tui.formats`` exactly as ``readtui import`` parses it; a bad one comes back in the stream
 as an ``ImportProblem`` (``path:line: reason``), never raised.
 """
 
@@ -14,7 +14,10 @@ import zlib
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
-from ..ingest import JSONL_SUFFIXES, TEXT_SUFFIXES, ImportProblem, Record, read_jsonl_line, read_text_file
+from ..formats.common import ImportProblem, Record
+from ..formats.jsonl import read_jsonl_line
+from ..formats.news import read_text_file
+from ..formats.registry import JSONL_SUFFIXES, TEXT_SUFFIXES
 
 GZIP = ".gz"
 

@@ -3,7 +3,7 @@
 The driver (this process) streams the archive, cuts it into partitions of articles and
 hands them to the workers, never more than a few per worker at a time, so its memory
 stays flat. Each worker loads the spaCy pipeline once (``SuggesterPlugin``) and turns a
-partition into the export's JSONL lines (``tui.export.jsonl_line``, as ``readtui suggest``
+partition into the export's JSONL lines (``tui.formats.jsonl.jsonl_line``, as ``readtui suggest``
 writes them). The driver writes each partition's lines as one part file, whole or not at
 all, and at the end ``manifest.json``. The driver needs no shared file system with the
 workers: the lines come back to it.
@@ -20,9 +20,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from ..ingest import ImportProblem, Record
+from ..formats.common import ImportProblem, Record
 from ..model import Article, check_annotation, content_hash
-from ..store import write_atomic
+from ..store.files import write_atomic
 from . import resume
 from .corpus import articles
 
@@ -65,7 +65,7 @@ class SuggesterPlugin(WorkerPlugin):  # type: ignore[misc,valid-type]
         self.suggester = None
 
     def setup(self, worker) -> None:
-        from ..suggest import Suggester
+        from ..nlp.suggest import Suggester
 
         self.suggester = Suggester(labels=self.labels, model=self.model)
 
@@ -89,10 +89,11 @@ def suggest_part(items: Sequence[tuple[str, Article]]) -> PartResult:
 
     from distributed import get_worker
 
-    from ..export import ExportError, jsonl_line
+    from ..formats.common import ExportError
+    from ..formats.jsonl import jsonl_line
     from ..model import AnnotationError
 
-    from ..tokens import default_tokenizer
+    from ..nlp.tokens import default_tokenizer
 
     suggester = get_worker().plugins[PLUGIN].suggester
     tokenizer = default_tokenizer()

@@ -11,7 +11,7 @@ import hashlib
 import heapq
 from typing import Callable, Iterable, Iterator
 
-from ..ingest import ImportProblem, Record
+from ..formats.common import ImportProblem, Record
 
 # What --where can ask of an article; one key given twice means either value.
 WHERE_KEYS = ("label", "source", "dateline", "kind")

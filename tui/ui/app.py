@@ -1,0 +1,252 @@
+"""The Textual app: wires the workspace, the review session and the suggester into screens."""
+
+from __future__ import annotations
+
+import gc
+
+import pyperclip
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.worker import get_current_worker
+
+from .messages import AnnotationsChanged, ModelFailed, ModelReady, Suggested, SuggestionsDone
+from ..model import AnnotationError
+from .screens.articles import ArticlesScreen
+from .screens.help import HelpScreen
+from .screens.reader import ReaderScreen
+from ..service import ArticleUnreadable, NotSaved, Session
+from ..spans import encodable, sanitize
+
+LOADING = "loading model"
+
+
+def settle_heap() -> None:
+    """Put what is alive now (the workspace index, a loaded spaCy model) out of the cyclic
+    collector's reach. A full collection walks every object: over a loaded model it takes
+    ~100 ms, a stall on whichever key press sets it off. Reference counting still frees them."""
+    gc.freeze()
+
+
+class ReadTUI(App):
+    CSS_PATH = ["app.tcss", "entities.tcss"]
+    TITLE = "readtui"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="show every key"),
+        Binding("u", "undo", "Undo", show=False, id="app.undo", tooltip="undo (within the session, across articles)"),
+        Binding("ctrl+r", "redo", "Redo", show=False, id="app.redo", tooltip="redo"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True,
+                tooltip="quit (everything is already saved)"),
+    ]
+
+    # "", "loading", "failed" (no model: the list says so on rows still waiting), "ready"
+    model_state: reactive[str] = reactive("", init=False)
+
+    def __init__(self, session: Session, *, model: str | None = None, suggester=None):
+        super().__init__()
+        self.session = session
+        self.model_name = model
+        self.suggester = suggester
+        self.model_status = ""  # what the header says about the model: "", LOADING, or why none
+        self._told_osc52 = False
+        self.title = f"readtui · {session.name} · {session.annotator or 'anonymous'}"
+
+    # -- start ------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(ArticlesScreen())
+        settle_heap()
+        waiting = self.session.awaiting_suggestions()
+        if waiting:
+            self.model_status, self.model_state = LOADING, "loading"
+            self.suggest(waiting)
+        self.refresh_progress()
+
+    def refresh_progress(self) -> None:
+        """The header's progress line. The reader keeps it still: it shows the article's
+        own progress in its side panel, and a changed header re-lays out the whole
+        screen, which would cost more than the key press itself."""
+        if isinstance(self.screen, ReaderScreen):
+            parts = [self.model_status or "reading"]
+        else:
+            p = self.session.progress()
+            parts = [f"articles {p.done}/{p.articles} done", f"annotations {p.reviewed}/{p.annotations} reviewed"]
+            if self.model_status:
+                parts.append(self.model_status)
+        sub = " · ".join(parts)
+        if sub != self.sub_title:
+            self.sub_title = sub
+
+    def show_change(self, change: AnnotationsChanged) -> None:
+        """Hand a saved change to the screen on top, and keep the header current."""
+        self.screen.post_message(change)
+        self.refresh_progress()
+
+    # -- suggestions in a worker --------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="nlp", exit_on_error=False)
+    def suggest(self, article_ids: list[str]) -> None:
+        worker = get_current_worker()
+        suggester = self.suggester
+        if suggester is None:
+            from ..nlp.suggest import ModelMissing, Suggester
+
+            try:
+                suggester = Suggester(labels=self.session.labels, model=self.model_name)
+            except ModelMissing as exc:
+                self.post_message(ModelFailed(str(exc)))
+                return
+            except Exception as exc:  # a broken pipeline must not take the reader down
+                self.post_message(ModelFailed(f"the model failed to load ({type(exc).__name__}: {exc})"))
+                return
+            self.post_message(ModelReady(suggester))
+        for aid in article_ids:
+            if worker.is_cancelled:
+                return
+            try:
+                article = self.call_from_thread(self.session.article, aid)
+            except ArticleUnreadable:  # a damaged article file: opening it says so; suggest the rest
+                continue
+            try:
+                found = suggester.for_article(article)
+            except Exception as exc:
+                from ..nlp.suggest import FIX
+
+                self.post_message(ModelFailed(f"suggesting failed ({type(exc).__name__}: {exc}). {FIX}"))
+                return
+            self.post_message(Suggested(aid, found))
+        self.post_message(SuggestionsDone())
+
+    def on_model_ready(self, message: ModelReady) -> None:
+        self.suggester = message.suggester
+        self.model_state = "ready"
+        settle_heap()
+
+    def on_model_failed(self, message: ModelFailed) -> None:
+        self.model_status = "no suggestions (model missing)"
+        self.model_state = "failed"
+        self.refresh_progress()
+        self.notify(f"{message.error}\nYou can still read and annotate by hand.",
+                    title="No suggestions", severity="error", timeout=20)
+
+    def on_suggested(self, message: Suggested) -> None:
+        try:
+            change = self.session.add_suggestions(message.article_id, message.annotations)
+        except NotSaved as exc:
+            self.notify(f"Suggestions not saved: {exc}", severity="error", timeout=15)
+            return
+        self.tell_checkpoint_failed()
+        if change is not None:
+            self.show_change(AnnotationsChanged(change))
+
+    def tell_checkpoint_failed(self) -> None:
+        """An action was saved (in the journal) but folding the journal failed: say so, as a
+        warning, not as "not saved"."""
+        warning = self.session.take_warning()
+        if warning:
+            self.notify(f"Saved. {warning}", title="Checkpoint failed", severity="warning", timeout=15)
+
+    def on_suggestions_done(self, message: SuggestionsDone) -> None:
+        self.model_status = ""
+        self.refresh_progress()
+
+    # -- navigation -----------------------------------------------------------------------------
+
+    def _reader(self) -> ReaderScreen | None:
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, ReaderScreen):
+                return screen
+        return None
+
+    def open_article(self, article_id: str) -> bool:
+        """Show the article; a damaged article file is an error message, and the app goes on."""
+        reader = self._reader()
+        try:
+            if reader is not None:
+                reader.open(article_id)
+            else:
+                self.session.annotations(article_id)  # read before the screen shows (and keeps) it
+                self.push_screen(ReaderScreen(article_id))
+        except ArticleUnreadable as exc:
+            self.notify(f"Cannot open this article: {exc}", severity="error", timeout=20)
+            return False
+        return True
+
+    def open_next(self, article_id: str) -> None:
+        """Open the next article not done after ``article_id``, else go back to the list."""
+        nxt = self.session.next_not_done(article_id)
+        if nxt is not None:
+            self.open_article(nxt.id)
+            self.notify(f"Done. Next: {nxt.title or nxt.id}")
+            return
+        while isinstance(self.screen, ReaderScreen) or len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.notify("Done. Every article is done.")
+
+    # -- undo -------------------------------------------------------------------------------------
+
+    def action_undo(self) -> None:
+        self._history(undo=True)
+
+    def action_redo(self) -> None:
+        self._history(undo=False)
+
+    def _history(self, *, undo: bool) -> None:
+        try:
+            change = self.session.undo() if undo else self.session.redo()
+        except (NotSaved, AnnotationError) as exc:
+            self.notify(f"Not {'undone' if undo else 'redone'}: {exc}", severity="error", timeout=15)
+            return
+        if change is None:
+            self.notify("Nothing to undo." if undo else "Nothing to redo.")
+            return
+        self.tell_checkpoint_failed()
+        self.show_change(AnnotationsChanged(change, jump=True))
+        self.notify(f"{'Undid' if undo else 'Redid'} {change.what} in “{change.summary.title[:50]}”.")
+
+    def notify(self, message: str, *, title: str = "", severity="information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every notification is plain text: titles and annotation text in them are data.
+
+        Textual's ``notify`` parses markup by default (``[@click=app.quit]`` in a title would
+        be a link that quits); readtui never uses markup in a message, so it is always off.
+        """
+        super().notify(sanitize(message), title=sanitize(title), severity=severity, timeout=timeout,
+                       markup=False)
+
+    def action_help_quit(self) -> None:
+        """ctrl+c: Textual's own hint is written in markup, and readtui's messages are plain."""
+        self.notify("Press ctrl+q to quit (everything is already saved).", title="Do you want to quit?")
+
+    # -- help and clipboard -----------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+
+        left = [("Reader", ReaderScreen.BINDINGS)]
+        right = [("Articles list", ArticlesScreen.BINDINGS), ("Everywhere", ReadTUI.BINDINGS)]
+        self.push_screen(HelpScreen(left, right))
+
+    def copy_text(self, text: str) -> None:
+        """Copy to the system clipboard; without one (SSH, no X) through the terminal (OSC 52)."""
+        text = encodable(text)  # a lone surrogate (a JSON escape) would crash either way
+        try:
+            pyperclip.copy(text)
+        except pyperclip.PyperclipException:
+            self.copy_to_clipboard(text)
+            if not self._told_osc52:
+                self._told_osc52 = True
+                self.notify("No system clipboard here; copying through the terminal (OSC 52), "
+                            "which not every terminal supports.", timeout=8)
+        self.notify(f"Copied: {text[:80]}{'…' if len(text) > 80 else ''}")
+
+
+def make_app(session, *, model: str | None = None, annotator: str = "", suggester=None) -> ReadTUI:
+    """The one factory for the CLI and the tests (tests hand in a fake suggester). Takes a
+    ``Session``, or a workspace to open one on for ``annotator``."""
+    if not isinstance(session, Session):
+        session = Session(session, annotator)
+    return ReadTUI(session, model=model, suggester=suggester)

@@ -1,0 +1,163 @@
+"""The articles list: title, source, date, review state and progress; `/` filters."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Header, Input
+
+from ...change import ArticleSummary
+from ..messages import AnnotationsChanged
+from ...spans import sanitize
+from ..widgets.article_list import ArticleList, Column
+from ..widgets.keybar import KeyBar
+
+STATE_TEXT = {"new": ("new", "dim"), "in_progress": ("in progress", "yellow"), "done": ("done", "green")}
+COLUMNS = [Column("Title", 60), Column("Source", 12), Column("Published", 10), Column("State", 11),
+           Column("Progress", 16)]
+
+
+def _plain(text: str) -> str:
+    return " ".join(sanitize(text).split())
+
+
+class ArticlesScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="articles.open", tooltip="open the highlighted article"),
+        Binding("j", "cursor(1)", "Down", show=False, id="articles.down",
+                tooltip="move down / up the list (also ↓ ↑)"),
+        Binding("k", "cursor(-1)", "Up", show=False, id="articles.up",
+                tooltip="move down / up the list (also ↓ ↑)"),
+        Binding("slash", "filter", "Filter", id="articles.filter",
+                tooltip="filter the list by title and text (enter keeps it, esc clears it)"),
+        Binding("escape", "clear_filter", "Clear filter", id="articles.clear_filter",
+                tooltip="clear the filter"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._texts: dict[str, str] = {}
+        self._query = ""
+        self._indexing = False
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≡")
+        yield Input(placeholder="filter by title and text", id="filter")
+        yield ArticleList(COLUMNS, self._cells, id="articles")
+        yield KeyBar()
+
+    @property
+    def article_list(self) -> ArticleList:
+        return self.query_one("#articles", ArticleList)
+
+    def on_mount(self) -> None:
+        self.query_one("#filter").display = False
+        self.reload()
+        self.article_list.focus()
+        # rows waiting for the model say "no model" once it fails to load
+        self.watch(self.app, "model_state", lambda _: self.refresh_rows(), init=False)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_rows()
+
+    def _status(self, a: ArticleSummary) -> tuple[tuple[str, str], tuple[str, str]]:
+        """The state and progress cells."""
+        label, style = STATE_TEXT.get(a.state, ("?", ""))
+        if a.suggested or a.annotations:
+            return (label, style), (f"{a.reviewed}/{a.annotations} reviewed", "")
+        failed = self.app.model_state == "failed"
+        return (label, style), (("no model", "red") if failed else ("awaiting model", "dim"))
+
+    def _cells(self, article_id: str) -> list[tuple[str, str]]:
+        """What the list shows for an article: asked only when its row is drawn."""
+        a = self.app.session.summary(article_id)
+        return [(_plain(a.title or "(untitled)"), ""), (_plain(a.source), "dim"),
+                (_plain(a.published[:10]), ""), *self._status(a)]
+
+    @on(AnnotationsChanged)
+    def _changed(self, message: AnnotationsChanged) -> None:
+        self.refresh_rows()
+
+    def refresh_rows(self) -> None:
+        """Show what changed (coming back from the reader, suggestions arriving): the list
+        asks for the cells of the rows on screen and draws again only those that differ."""
+        self.article_list.refresh()
+        self.app.refresh_progress()
+
+    def reload(self) -> None:
+        """Fill the list from the store's summary rows, keeping the highlighted article."""
+        q = self._query.casefold()
+        ids = [a.id for a in self.app.session.summaries() if not q or q in self._haystack(a)]
+        self.article_list.set_rows(ids, keep=self.article_list.highlighted)
+        self.app.refresh_progress()
+
+    def _haystack(self, a: ArticleSummary) -> str:
+        """What the filter searches: the title, and the text once the index has it."""
+        hay = self._texts.get(a.id)
+        return hay if hay is not None else a.title.casefold()
+
+    @work(thread=True, exclusive=True, group="filter-index")
+    def _index_texts(self, ids: list[str]) -> None:
+        """Read every article's text for the filter, off the UI thread: at 10,000 articles
+        that takes seconds, and the list filters by title meanwhile."""
+        session = self.app.session
+        texts = {aid: (session.summary(aid).title + "\n" + text).casefold() for aid, text in session.texts(ids)}
+        self.app.call_from_thread(self._indexed, texts)
+
+    def _indexed(self, texts: dict[str, str]) -> None:
+        self._texts.update(texts)
+        self._indexing = False
+        if self._query:
+            self.reload()
+
+    def highlighted_id(self) -> str | None:
+        return self.article_list.highlighted
+
+    def action_open(self) -> None:
+        aid = self.highlighted_id()
+        if aid is not None:
+            self.app.open_article(aid)
+
+    @on(ArticleList.Selected)
+    def _selected(self, event: ArticleList.Selected) -> None:
+        event.stop()
+        self.app.open_article(event.row_id)
+
+    def action_cursor(self, step: int) -> None:
+        self.article_list.action_move(step)
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+        missing = [aid for aid in self.app.session.article_ids() if aid not in self._texts]
+        if missing and not self._indexing:
+            self._indexing = True
+            self._index_texts(missing)
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        box.display = False
+        self._query = ""
+        self.reload()
+        self.article_list.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return bool(self._query) or self.query_one("#filter").display
+        return True
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._query = event.value.strip()
+        self.reload()
+        self.refresh_bindings()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        if not self._query:
+            event.control.display = False
+        self.article_list.focus()
