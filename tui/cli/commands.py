@@ -211,12 +211,19 @@ def import_records(ws: Workspace, stream: Iterable[Record | ImportProblem], *, s
     return report
 
 
-def import_paths(args: Namespace) -> int:
+def import_paths(args: Namespace, narrow: Callable[[Iterable[Record | ImportProblem]],
+                                                  Iterable[Record | ImportProblem]] | None = None) -> int:
+    """``narrow``: picks among the records read (``readtui import --sample``, tui/cli/cluster.py)."""
     labels = _labels(args.labels) if args.labels else None
+    records: Iterable[Record | ImportProblem] = read_paths(args.paths)
+    if narrow is not None:
+        records = narrow(records)
     ws = _open(args, labels=labels)
     try:
-        stream = list(read_paths(args.paths))
-        suggester = None if args.no_suggest else _suggester(args, ws.labels)
+        stream = list(records)
+        # Records that arrive annotated (a pre-annotated archive's sample) need no model.
+        plain = any(isinstance(r, Record) and not (r.annotations or r.annotated) for r in stream)
+        suggester = None if args.no_suggest or not plain else _suggester(args, ws.labels)
         with progress_bar() as bar:
             task = bar.add_task("importing", total=None)
             report = import_records(

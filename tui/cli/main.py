@@ -58,13 +58,26 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--no-suggest", action="store_true", help="import without running the model")
     imp.add_argument("-j", "--jobs", type=int, default=0,
                      help="processes that parse in parallel (default: one per core for large imports)")
+    imp.add_argument("--sample", type=int, metavar="N", help="import a random sample of N articles "
+                     "(reproducible: the same --seed gives the same sample), e.g. of `readtui suggest --cluster`'s folder")
+    imp.add_argument("--seed", type=int, default=0, help="which sample --sample takes (default: 0)")
+    imp.add_argument("--where", metavar="KEY=VALUE,…", help="import only the articles that match: "
+                     "label=PERSON (an annotation with that label), source=IANS, dateline=…, kind=quote; "
+                     "every key must match, a key given twice means either value")
 
     sug = sub.add_parser("suggest", help="suggest entities and quotes for files, without a workspace",
                          description="Write suggestions for files to JSONL (the export's shape), without a workspace.")
     _add_options(sug, "suggest")
     sug.add_argument("paths", nargs="+", metavar="PATH")
-    sug.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="where to write ('-' for stdout)")
-    sug.add_argument("-j", "--jobs", type=int, default=0, help="processes that parse in parallel")
+    sug.add_argument("-o", "--output", required=True, metavar="OUT.jsonl",
+                     help="where to write ('-' for stdout); with --cluster, a folder for part-NNNNN.jsonl files")
+    sug.add_argument("-j", "--jobs", type=int, default=0,
+                     help="processes that parse in parallel (with --cluster and no address: local workers)")
+    sug.add_argument("--cluster", nargs="?", const="", metavar="ADDRESS",
+                     help="run on Dask distributed: the scheduler at ADDRESS (tcp://host:8786), else a "
+                     "local cluster; resumable: running it again skips the articles already in the folder")
+    sug.add_argument("--partition", type=int, default=64, metavar="N",
+                     help="with --cluster: articles a worker takes at a time, one part file each (default: 64)")
 
     exp = sub.add_parser("export", help="write the reviewed articles as gold data (JSONL, spaCy, doccano)",
                          description="Write articles marked done, with their accepted annotations, as a dataset. "
@@ -145,6 +158,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from . import commands
 
     try:
+        if args.command == "import" and (args.sample is not None or args.where):
+            from .cluster import import_sample
+
+            return import_sample(args)
+        if args.command == "suggest" and args.cluster is not None:
+            from .cluster import suggest_cluster
+
+            return suggest_cluster(args)
         if args.command == "import":
             return commands.import_paths(args)
         if args.command == "suggest":
