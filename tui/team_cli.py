@@ -20,7 +20,7 @@ from .ingest import ImportProblem, Record, read_paths
 from .spans import sanitize
 from .team.agreement import Agreement, GoldScore, LabelAgreement, against_gold, agreement
 from .team.assign import AssignError, analysts, assign, write
-from .team.sources import SourceError, read_works
+from .team.sources import SourceError, read_works, tell_apart
 
 WORST = 10  # articles shown in the table of the worst ones
 
@@ -204,6 +204,7 @@ def agree(args: Namespace) -> int:
     except SourceError as exc:
         return _fail(str(exc))
     gold = works.pop() if args.gold else None
+    tell_apart(works)
     ag = agreement(works)
     scores = against_gold(gold, works) if gold is not None else None
     if args.json:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from ..export import jsonl_line, jsonl_record
+from ..export import _json_line, jsonl_line, jsonl_record
 from ..ingest import Record
 from ..store import write_atomic
 
@@ -84,16 +84,18 @@ def assign(records: Sequence[Record], names: Sequence[str], overlap: int, seed: 
 
 
 def record_line(rec: Record) -> bytes:
-    """The record as ``readtui import`` reads it back unchanged."""
-    if rec.annotations or rec.annotated:
+    """The record as ``readtui import`` reads it back unchanged (the export's record)."""
+    annotated = bool(rec.annotations) or rec.annotated
+    if annotated and (rec.article.state_time or any(a.time for a in rec.annotations)):
         return jsonl_line(rec.article, rec.annotations)
-    task = jsonl_record(rec.article, [])
-    for k in _ANNOTATION_FIELDS:
-        task.pop(k)
-    try:
-        return (json.dumps(task, ensure_ascii=False) + "\n").encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate: escaped, it reads back the same
-        return (json.dumps(task) + "\n").encode("ascii")
+    task = jsonl_record(rec.article, rec.annotations)
+    # No time of its own: the export would stamp the clock's, and the same seed would not
+    # give the same files. Import stamps its own.
+    del task["_timestamp"]
+    if not annotated:
+        for k in _ANNOTATION_FIELDS:
+            del task[k]
+    return _json_line(task, ascii_only=False, compact=True)
 
 
 def write(assignment: Assignment, folder: Path) -> list[Path]:

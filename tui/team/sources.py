@@ -86,8 +86,7 @@ def _read_export(path: Path) -> Iterator[tuple[Article, list[Annotation]]]:
 
 
 def read_works(paths: Sequence[str | Path], *, all: bool = False) -> list[Marked]:
-    """Each source read (in parallel processes where there are cores for it); two analysts
-    of the same name are told apart by their paths."""
+    """Each source read, in parallel processes where there are cores for it."""
     jobs = min(len(paths), os.cpu_count() or 1)
     if jobs > 1:
         import multiprocessing
@@ -99,8 +98,12 @@ def read_works(paths: Sequence[str | Path], *, all: bool = False) -> list[Marked
             works = list(pool.map(partial(read_work, all=all), paths))
     else:
         works = [read_work(p, all=all) for p in paths]
+    return works
+
+
+def tell_apart(works: Sequence[Marked]) -> None:
+    """Two analysts of the same name are named by their paths instead."""
     names = Counter(w.name for w in works)
     for w in works:
         if names[w.name] > 1:
             w.name = w.path
-    return works
