@@ -8,7 +8,8 @@ import sys
 import pytest
 
 DOMAIN = ["tui.model", "tui.store", "tui.ingest", "tui.suggest", "tui.quotes", "tui.export", "tui.export_workers",
-          "tui.affixes", "tui.evaluate", "tui.history", "tui.spans", "tui.review"]
+          "tui.affixes", "tui.evaluate", "tui.history", "tui.spans", "tui.review",
+          "tui.team.agreement", "tui.team.assign", "tui.team.sources", "tui.team.adjudication"]
 
 
 @pytest.mark.parametrize("module", DOMAIN)
