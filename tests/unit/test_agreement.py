@@ -168,3 +168,16 @@ def test_each_analyst_against_the_gold():
     # ORG: bob's Paris is not in the gold: P 0, no recall to speak of.
     assert score.scores(score.labels["ORG"])[:2] == (0.0, None)
     assert score.articles == 1
+
+
+def test_kept_tokens_give_spacys_labels_and_damaged_ones_are_tokenized_again():
+    from dataclasses import replace
+
+    from tui.tokens import pack
+
+    kept = replace(ARTICLE, tokens=pack(TEXT))
+    damaged = replace(ARTICLE, tokens=pack(TEXT)[:-1] + [7])  # ends before the text does
+    for a, b in ((kept, kept), (damaged, kept), (ARTICLE, damaged)):
+        p = agreement([marked("ana", [(a, A)]), marked("bob", [(b, B)])]).pairs[0]
+        assert p.tokens == 10 and p.kappa == pytest.approx(0.32 / 0.62)
+    assert marked("ana", [(kept, A)]).texts == [None] and marked("ana", [(damaged, A)]).texts == [TEXT]

@@ -23,7 +23,7 @@ once: 10,000 articles x 40 annotations x 3 analysts in well under a second.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import chain, combinations
 from typing import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -51,55 +51,77 @@ class Marked:
     ids: list[str] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
     lengths: list[int] = field(default_factory=list)
-    token_starts: list[np.ndarray | None] = field(default_factory=list)
-    texts: list[str | None] = field(default_factory=list)  # only where token_starts is None
+    # Every article's kept token starts, end to end; ``token_at[k]`` where article k's begin.
+    token_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    token_at: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
+    texts: list[str | None] = field(default_factory=list)  # an article without kept tokens that fit
     entities: np.ndarray = field(default_factory=lambda: np.zeros((0, 4), np.int64))
     quotes: np.ndarray = field(default_factory=lambda: np.zeros((0, 6), np.int64))
     labels: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=lambda: [""])
 
 
-def kept_token_starts(article: Article) -> np.ndarray | None:
-    """Where each token starts, from the article's kept tokens when they fit its text."""
-    from ..tokens import unpack
-
-    unpacked = unpack(article.text, article.tokens) if article.tokens is not None else None
-    return None if unpacked is None else unpacked[0]
-
-
 def marked(name: str, items: Iterable[tuple[Article, Sequence[Annotation]]]) -> Marked:
     """``Marked`` from articles and their annotations (take only the accepted ones first);
     an article met twice (the same text) counts once."""
     m = Marked(name)
-    ents: list[tuple[int, int, int, int]] = []
-    quotes: list[tuple[int, int, int, int, int, int]] = []
-    label_code: dict[str, int] = {}
-    name_code: dict[str, int] = {"": 0}
+    ents: list[tuple[int, int, int, str]] = []
+    quotes: list[tuple[int, int, int, int, int, str]] = []
+    texts: list[str] = []
+    packed: list[list[int] | None] = []
     seen: set[str] = set()
     for article, anns in items:
         if article.hash in seen:
             continue
         seen.add(article.hash)
         k = len(m.keys)
-        starts = kept_token_starts(article)
         m.keys.append(article.hash)
         m.ids.append(article.id)
         m.titles.append(article.title)
         m.lengths.append(len(article.text))
-        m.token_starts.append(starts)
-        m.texts.append(article.text if starts is None else None)
+        texts.append(article.text)
+        packed.append(article.tokens)
         for a in anns:
             if a.kind == "entity":
-                ents.append((k, a.start, a.end, label_code.setdefault(a.label, len(label_code))))
+                ents.append((k, a.start, a.end, a.label))
                 continue
             sp = a.speaker
             s, e = (sp.start, sp.end) if sp is not None and sp.has_mention else (-1, -1)
-            who = (sp.name if sp is not None else "").casefold()
-            quotes.append((k, a.start, a.end, s, e, name_code.setdefault(who, len(name_code))))
-    m.entities = np.array(ents, np.int64).reshape(-1, 4)
-    m.quotes = np.array(quotes, np.int64).reshape(-1, 6)
-    m.labels, m.names = list(label_code), list(name_code)
+            quotes.append((k, a.start, a.end, s, e, (sp.name if sp is not None else "").casefold()))
+    m.labels = list(dict.fromkeys(e[3] for e in ents))
+    m.names = list(dict.fromkeys(["", *(q[5] for q in quotes)]))
+    code, who = {x: i for i, x in enumerate(m.labels)}, {x: i for i, x in enumerate(m.names)}
+    m.entities = np.array([(k, s, e, code[x]) for k, s, e, x in ents], np.int64).reshape(-1, 4)
+    m.quotes = np.array([(k, s, e, ss, se, who[x]) for k, s, e, ss, se, x in quotes], np.int64).reshape(-1, 6)
+    m.token_starts, m.token_at, m.texts = _kept_tokens(texts, packed)
     return m
+
+
+def _kept_tokens(texts: list[str], packed: list[list[int] | None]) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
+    """The articles' kept tokens (``tui.tokens``) as token starts end to end, checked all at
+    once: each token ends after it starts, the last one where the text ends. An article
+    whose tokens do not fit keeps its text, to be tokenized (once, if it is shared)."""
+    fits = [isinstance(p, list) and len(p) > 0 and type(p[-1]) is int and (p[-1] >> 1) + (p[-1] & 1) == len(t)
+            for t, p in zip(texts, packed)]
+    counts = np.array([len(p) if ok else 0 for p, ok in zip(packed, fits)], np.int64)
+    at = np.zeros(len(texts) + 1, np.int64)
+    np.cumsum(counts, out=at[1:])
+    try:
+        arr = np.fromiter(chain.from_iterable(p for p, ok in zip(packed, fits) if ok), np.int64, count=int(at[-1]))
+    except (TypeError, ValueError, OverflowError):  # something else than integers in a hand-edited file
+        arr, fits = np.zeros(0, np.int64), [False] * len(texts)
+        at[:] = 0
+        counts[:] = 0
+    ends = arr >> 1
+    starts = np.empty_like(ends)
+    if len(arr):
+        starts[1:] = ends[:-1] + (arr[:-1] & 1)
+    first = at[:-1][counts > 0]
+    starts[first] = 0
+    bad = np.unique(np.searchsorted(at, np.nonzero(ends <= starts)[0], side="right") - 1)
+    for k in bad:
+        fits[k] = False
+    return starts.astype(np.int32), at, [None if ok else t for t, ok in zip(texts, fits)]
 
 
 # --- results ---------------------------------------------------------------------
@@ -295,9 +317,12 @@ class Comparison:
         self.base = np.zeros(n, np.int64)
         self.base[1:] = np.cumsum(lengths + 1)[:-1]
         starts = [self._token_starts(works, who) for who in shared]
+        self._cache: dict[tuple, tuple] = {}
         self.token_article = np.repeat(np.arange(n), [len(s) for s in starts])
-        self.token_start = (np.concatenate(starts).astype(np.int64) if n else np.zeros(0, np.int64)) \
-            + self.base[self.token_article]
+        # int32 while the corpus allows: half the memory to search through.
+        self.offset_type = np.int32 if self.width < 2 ** 31 else np.int64
+        self.token_start = ((np.concatenate(starts).astype(np.int64) if n else np.zeros(0, np.int64))
+                            + self.base[self.token_article]).astype(self.offset_type)
         self.labels = label_order({label for w in works for label in w.labels})
         self.code = {label: c for c, label in enumerate([OUTSIDE] + self.labels)}
         names = {name: c for c, name in enumerate(dict.fromkeys(n for w in works for n in w.names))}
@@ -319,8 +344,9 @@ class Comparison:
     def _token_starts(works: Sequence[Marked], who: list[tuple[int, int]]) -> np.ndarray:
         """The article's token starts: kept by one of the analysts, else spaCy's (once)."""
         for i, k in who:
-            if works[i].token_starts[k] is not None:
-                return works[i].token_starts[k]
+            w = works[i]
+            if w.texts[k] is None:
+                return w.token_starts[w.token_at[k]:w.token_at[k + 1]]
         from ..tokens import default_tokenizer
 
         i, k = who[0]
@@ -351,18 +377,28 @@ class Comparison:
         m = self.entities[i]
         if len(m.start):
             order = np.lexsort((-m.end, m.start))  # inner spans painted last win
-            first = np.searchsorted(self.token_start, m.start[order], side="left")
-            stop = np.searchsorted(self.token_start, m.end[order], side="left")
+            first = np.searchsorted(self.token_start, m.start[order].astype(self.offset_type), side="left")
+            stop = np.searchsorted(self.token_start, m.end[order].astype(self.offset_type), side="left")
             n = (stop - first).clip(0)
             pos = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n) + np.repeat(first, n)
             labels[pos] = np.repeat(m.code[order], n)
 
     # measures
 
+    def _matched(self, kind: str, i: int, j: int) -> tuple[_Marks, _Marks, np.ndarray, np.ndarray]:
+        """Analysts i's and j's spans of ``kind`` on the articles both saw, and which of
+        each they both marked (exact); once per pair, for the pair and the articles."""
+        got = self._cache.get((kind, i, j))
+        if got is None:
+            marks = self.entities if kind == "entity" else self.quotes
+            both_saw = self.seen[i] & self.seen[j]
+            a, b = marks[i].where(both_saw), marks[j].where(both_saw)
+            got = self._cache[kind, i, j] = (a, b, _found_in(a.key, b.sorted_key), _found_in(b.key, a.sorted_key))
+        return got
+
     def pair(self, i: int, j: int) -> PairAgreement:
         both_saw = self.seen[i] & self.seen[j]
-        a, b = self.entities[i].where(both_saw), self.entities[j].where(both_saw)
-        a_both, b_both = _found_in(a.key, b.sorted_key), _found_in(b.key, a.sorted_key)
+        a, b, a_both, b_both = self._matched("entity", i, j)
         # Labels apart: a label's spans are shifted past every other label's.
         width = self.width
         a_found = _overlapping(a.start + a.code * width, a.end + a.code * width,
@@ -378,11 +414,11 @@ class Comparison:
                   for label, c in self.code.items() if c and (a_n[c] or b_n[c])}
         kappa, tokens = self._kappa(i, j)
         return PairAgreement(self.names[i], self.names[j], int(both_saw.sum()), labels,
-                             self._quote_pair(i, j, both_saw), tokens, kappa)
+                             self._quote_pair(i, j), tokens, kappa)
 
-    def _quote_pair(self, i: int, j: int, both_saw: np.ndarray) -> QuoteAgreement:
-        a, b = self.quotes[i].where(both_saw), self.quotes[j].where(both_saw)
-        both = int(_found_in(a.key, b.sorted_key).sum())
+    def _quote_pair(self, i: int, j: int) -> QuoteAgreement:
+        a, b, a_both, _ = self._matched("quote", i, j)
+        both = int(a_both.sum())
         paired = same = 0
         if len(a.start) and len(b.start):
             order = np.argsort(b.start, kind="stable")
@@ -417,10 +453,8 @@ class Comparison:
         ent = {f: np.zeros(n, np.int64) for f in ("both", "a_only", "b_only", "a_found", "b_found")}
         quo = {f: np.zeros(n, np.int64) for f in ("both", "a_only", "b_only")}
         for i, j in combinations(range(len(self.names)), 2):
-            both_saw = self.seen[i] & self.seen[j]
-            for marks, into in ((self.entities, ent), (self.quotes, quo)):
-                a, b = marks[i].where(both_saw), marks[j].where(both_saw)
-                a_both, b_both = _found_in(a.key, b.sorted_key), _found_in(b.key, a.sorted_key)
+            for kind, into in (("entity", ent), ("quote", quo)):
+                a, b, a_both, b_both = self._matched(kind, i, j)
                 into["both"] += np.bincount(a.article[a_both], minlength=n)
                 into["a_only"] += np.bincount(a.article[~a_both], minlength=n)
                 into["b_only"] += np.bincount(b.article[~b_both], minlength=n)
