@@ -84,7 +84,10 @@ def test_agree_json_contract_on_two_exports(tmp_path):
 
 
 def test_agree_reads_workspaces_and_counts_done_articles_only(tmp_path):
-    for who, items in (("ana", ana_items()), ("cy", bob_items())):
+    not_gold = [Annotation("p", "a1", "entity", 33, 36, "ORG", "and", status="pending"),
+                Annotation("r", "a1", "entity", 37, 41, "GPE", "Rome", status="rejected")]
+    ana = [(ART, ana_items()[0][1] + not_gold), ana_items()[1]]
+    for who, items in (("ana", ana), ("cy", bob_items())):
         with Workspace.open(tmp_path / who / "workspace.json") as ws:
             ws.add_articles(items, suggested=False, keep_tokens=False)
             ws.set_state("a2", "in_progress")  # not done: not counted, as the export would not write it
@@ -93,6 +96,8 @@ def test_agree_reads_workspaces_and_counts_done_articles_only(tmp_path):
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout)
     assert report["articles"] == 1 and [(p["a"], p["b"]) for p in report["pairs"]] == [("ana", "cy")]
+    # Pending and rejected annotations do not count: a1 as in tests/unit/test_agreement.py.
+    assert report["pairs"][0]["f1_exact"] == pytest.approx(2 / 7, abs=1e-4)
     assert json.loads(run("agree", ana, cy, "--json", "--all", cwd=tmp_path).stdout)["articles"] == 2
     # The tables, for people.
     r = run("agree", ana, cy, cwd=tmp_path)

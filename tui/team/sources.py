@@ -12,9 +12,8 @@ from __future__ import annotations
 import os
 from collections import Counter
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
-from ..export import gold
 from ..ingest import JSONL_SUFFIXES, ImportProblem, read_jsonl
 from ..model import Annotation, Article
 from ..store import Workspace, WorkspaceError
@@ -45,11 +44,19 @@ def read_work(path: str | Path, *, all: bool = False) -> Marked:
             annotators.update(a.annotator for a in anns if a.annotator)
             yield article, anns
 
-    work = marked(name or "", counted(gold(items, all=all)))
+    work = marked(name or "", counted(_exported(items, all=all)))
     if name is None:  # an export: its _annotator_id, which each annotation took on import
         work.name = annotators.most_common(1)[0][0] if annotators else path.stem
     work.path = str(path)
     return work
+
+
+def _exported(items: Iterable[tuple[Article, list[Annotation]]], *, all: bool) -> Iterator[tuple[Article, list[Annotation]]]:
+    """What ``tui.export.gold`` picks (articles marked done, or all; accepted annotations),
+    without its sort into text order: ``marked`` needs none (a tenth of reading 10,000 articles)."""
+    for article, anns in items:
+        if all or article.state == "done":
+            yield article, [a for a in anns if a.status == "accepted"]
 
 
 def _workspace_name(path: Path) -> str:
@@ -67,6 +74,8 @@ def _read_workspace(path: Path) -> Iterator[tuple[Article, list[Annotation]]]:
         yield from ws.iter_articles()
     except WorkspaceError as exc:
         raise SourceError(str(exc)) from None
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read ({exc.strerror or exc})") from None
     finally:
         ws.close()
 
