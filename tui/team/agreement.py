@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import chain, combinations
 from operator import attrgetter
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -84,7 +84,7 @@ def marked(name: str, items: Iterable[tuple[Article, Sequence[Annotation]]]) -> 
         where += [len(m.keys)] * len(anns)
         start += map(_START, anns)
         end += map(_END, anns)
-        is_quote += map(_IS_QUOTE, anns)
+        is_quote += map(_is_quote, anns)
         labels += map(_LABEL, anns)
         speakers += [_speaker(a) for a in anns if a.kind == "quote"]
         m.keys.append(article.hash)
@@ -111,7 +111,7 @@ def marked(name: str, items: Iterable[tuple[Article, Sequence[Annotation]]]) -> 
 _START, _END, _LABEL = attrgetter("start"), attrgetter("end"), attrgetter("label")
 
 
-def _IS_QUOTE(a: Annotation) -> bool:
+def _is_quote(a: Annotation) -> bool:
     return a.kind == "quote"
 
 
