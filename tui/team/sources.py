@@ -95,8 +95,9 @@ def _read_export(path: Path) -> Iterator[tuple[Article, list[Annotation]]]:
 
 
 def read_works(paths: Sequence[str | Path], *, all: bool = False) -> list[Marked]:
-    """Each source read, in parallel processes where there are cores for it."""
-    jobs = min(len(paths), os.cpu_count() or 1)
+    """Each source read, in a process of its own where there is more than one core: three
+    sources on two cores end after one and a half readings, not two."""
+    jobs = min(len(paths), 16) if (os.cpu_count() or 1) > 1 else 1
     if jobs > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
