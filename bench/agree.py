@@ -39,7 +39,7 @@ from export import make_article  # noqa: E402  (bench/export.py: the same articl
 
 from tui.model import Annotation, Article, Speaker  # noqa: E402
 from tui.store import Workspace  # noqa: E402
-from tui.tokens import pack  # noqa: E402
+from tui.nlp.tokens import pack  # noqa: E402
 
 ANALYSTS = ("ana", "bob", "cy")
 WORD = re.compile(r"\b[a-z]{4,}\b")

@@ -38,7 +38,7 @@ from textual.app import App  # noqa: E402
 from textual.widgets import Static  # noqa: E402
 
 from paint_clock import PaintClock  # noqa: E402
-from tui.app import make_app  # noqa: E402
+from tui.ui.app import make_app  # noqa: E402
 from tui.commands import import_records, seed_paths  # noqa: E402
 from tui.ingest import read_paths  # noqa: E402
 from tui.model import QUOTE_LABEL, Annotation, Article, DEFAULT_LABELS  # noqa: E402
@@ -53,7 +53,7 @@ def seed_workspace(path: Path) -> tuple[Workspace, str]:
     import_records(ws, read_paths(seed_paths()))
     first = ws.rows()[0]["id"]
     try:
-        from tui.suggest import Suggester
+        from tui.nlp.suggest import Suggester
 
         anns = Suggester(labels=ws.labels).for_article(ws.article(first))
         how = "spaCy suggestions"

@@ -150,7 +150,7 @@ def bench_first_paint(db: Path) -> tuple[float, int] | None:
         "import asyncio, resource, sys, time\n"
         "t0 = time.perf_counter()\n"
         "from tui.store import Workspace\n"
-        "from tui.app import make_app\n"
+        "from tui.ui.app import make_app\n"
         "async def main():\n"
         f"    ws = Workspace.open({str(db)!r})\n"
         "    app = make_app(ws, model='__no_model_for_bench__', annotator='bench')\n"
@@ -170,7 +170,7 @@ def bench_first_paint(db: Path) -> tuple[float, int] | None:
 
 
 def bench_import(n: int, jobs: int) -> None:
-    from tui.suggest import load_pipeline
+    from tui.nlp.suggest import load_pipeline
 
     rng = random.Random(5)
     texts = [synthetic_article(100_000 + i, n_spans=12, rng=rng)["text"] for i in range(n)]

@@ -15,7 +15,7 @@ os.environ["TEXTUAL_ANIMATIONS"] = "none"
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from tui.app import make_app  # noqa: E402
+from tui.ui.app import make_app  # noqa: E402
 from tui.commands import import_records, seed_paths  # noqa: E402
 from tui.ingest import read_paths  # noqa: E402
 from tui.store import Workspace  # noqa: E402

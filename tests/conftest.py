@@ -104,7 +104,7 @@ def workspace(ws_path: Path):
 
 @pytest.fixture(scope="session")
 def nlp():
-    from tui.suggest import load_pipeline
+    from tui.nlp.suggest import load_pipeline
 
     return load_pipeline()
 
@@ -112,7 +112,7 @@ def nlp():
 @pytest.fixture(scope="session")
 def suggester(nlp):
     from tui.model import DEFAULT_LABELS
-    from tui.suggest import Suggester
+    from tui.nlp.suggest import Suggester
 
     return Suggester(nlp, DEFAULT_LABELS)
 
@@ -173,7 +173,7 @@ def scripted_review(ws: Workspace, annotator: str = "tester") -> None:
 
 @pytest.fixture(scope="session")
 def _reviewed_template(tmp_path_factory) -> Path:
-    from tui.suggest import ModelMissing, Suggester
+    from tui.nlp.suggest import ModelMissing, Suggester
 
     try:
         suggester = Suggester()

@@ -16,7 +16,7 @@ EXIT_USAGE = 2
 # They may stand before or after the command; one given to a command that has no use
 # for it is refused (exit 2), never silently ignored. None stands for the reader.
 OPTION_COMMANDS = {
-    "db": {None, "import", "export", "stats", "restore-backup"},
+    "db": {None, "import", "export", "stats", "restore-backup", "stories", "compare", "quotes", "entities"},
     "model": {None, "import", "suggest"},
     "labels": {None, "import", "suggest"},
     "annotator": {None},
@@ -108,7 +108,34 @@ def build_parser() -> argparse.ArgumentParser:
     rb = sub.add_parser("restore-backup", help="put the last good backup of a damaged workspace back",
                         description="Replace a damaged workspace.json with workspace.json.bak; the damaged file is kept beside it.")
     _add_options(rb, "restore-backup")
+    _add_story_commands(sub)
     return p
+
+
+def _add_story_commands(sub) -> None:
+    """Across articles (tui.stories): versions, a comparison, the quote ledger, the entity index."""
+    json_help = "print JSON (the shape README gives) instead of a table"
+    st = sub.add_parser("stories", help="articles that are versions of one another",
+                        description="List stories: groups of two or more articles that are versions of one another.")
+    _add_options(st, "stories")
+    st.add_argument("--json", action="store_true", help=json_help)
+    cmp = sub.add_parser("compare", help="two versions: quotes same/altered/only in one, sentences added or removed",
+                         description="Compare two articles: quotes aligned (same, altered, only in one, speaker "
+                                     "changed), sentences and entities only in one.")
+    _add_options(cmp, "compare")
+    cmp.add_argument("a", metavar="A", help="article id")
+    cmp.add_argument("b", metavar="B", help="article id")
+    cmp.add_argument("--json", action="store_true", help=json_help)
+    qu = sub.add_parser("quotes", help="every quote in the workspace, grouped by speaker",
+                        description="The quote ledger: every quote grouped by speaker, aliases merged.")
+    _add_options(qu, "quotes")
+    qu.add_argument("--json", action="store_true", help=json_help)
+    qu.add_argument("--csv", metavar="FILE", help="also write one row per quote to FILE")
+    en = sub.add_parser("entities", help="every entity text with its labels and counts",
+                        description="The entity index: every entity text with its labels and counts; "
+                                    "texts labelled more than one way first.")
+    _add_options(en, "entities")
+    en.add_argument("--json", action="store_true", help=json_help)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -143,6 +170,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return team_cli.assign_corpus(args) if args.command == "assign" else team_cli.agree(args)
         if args.command == "restore-backup":
             return commands.restore_backup(args)
+        if args.command in ("stories", "compare", "quotes", "entities"):
+            from .stories import cli
+
+            return getattr(cli, args.command)(args)
         return commands.run_app(args)
     except KeyboardInterrupt:
         print("readtui: interrupted; everything saved before this point is kept.", file=sys.stderr)

@@ -21,11 +21,13 @@ from rich.table import Table
 from rich.text import Text
 
 from .ingest import ImportProblem, Record, read_paths
-from .model import DEFAULT_LABELS
-from .store import Workspace, WorkspaceCorrupt, WorkspaceError, write_atomic
+from .model import DEFAULT_LABELS, label_problem
+from .spans import one_line
+from .store import SaveFailed, Workspace, WorkspaceCorrupt, WorkspaceError
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+# No markup, no emoji codes: what they print is text (see ``shown``).
+err = Console(stderr=True, highlight=False, markup=False, emoji=False)
+out = Console(highlight=False, markup=False, emoji=False)
 
 # Articles written together (one sync each batch): small while the model runs so the
 # progress bar moves, larger when only files are written.
@@ -46,12 +48,24 @@ def progress_bar(console: Console = err) -> Progress:
                     TextColumn("eta"), TimeRemainingColumn(), console=console)
 
 
+def shown(value: object) -> str:
+    """``value`` (a message, a path, a label: anything that may hold a file's text) safe
+    for one terminal line: control characters (an escape sequence's ESC, a line break)
+    made a visible ``�``, as the reader paints a label (tui.spans.one_line). Every line
+    and table cell the commands print goes through it."""
+    return one_line(str(value))
+
+
 def _labels(arg: str | None) -> tuple[str, ...]:
     if not arg:
         return DEFAULT_LABELS
     labels = tuple(dict.fromkeys(x.strip().upper() for x in arg.split(",") if x.strip()))
     if not labels:
         raise SystemExit("readtui: --labels needs at least one label")
+    for label in labels:
+        problem = label_problem(label)
+        if problem:  # the reason shows the label as a repr: no control character reaches the terminal
+            raise SystemExit(f"readtui: --labels {problem.removeprefix('has ')}")
     return labels
 
 
@@ -74,27 +88,28 @@ def _open(args: Namespace, *, readonly: bool = False, labels: Sequence[str] | No
     try:
         return Workspace.open(args.db, readonly=readonly, labels=labels)
     except WorkspaceCorrupt as exc:
-        err.print(Text(f"readtui: {exc}", style="bold red"))
+        err.print(shown(f"readtui: {exc}"), style="bold red")
         if exc.backup is None:
             raise SystemExit(1) from None
         db = f" --db {args.db}" if args.db else ""
         if offer_backup and sys.stdin.isatty():
-            answer = err.input(f"Restore the last good backup ({exc.backup}) and keep the damaged file beside it? [y/N] ")
+            answer = err.input(shown(f"Restore the last good backup ({exc.backup}) and keep the damaged file "
+                                     "beside it? [y/N] "))
             if answer.strip().lower() in ("y", "yes"):
                 kept = Workspace.restore_backup(exc.path)
-                err.print(f"restored {exc.path} from its backup; the damaged file is kept as {kept}")
+                err.print(shown(f"restored {exc.path} from its backup; the damaged file is kept as {kept}"))
                 return _open(args, readonly=readonly, labels=labels)
-        err.print(f"To restore the last good backup: readtui restore-backup{db}")
+        err.print(shown(f"To restore the last good backup: readtui restore-backup{db}"))
         raise SystemExit(1) from None
     except WorkspaceError as exc:
-        err.print(Text(f"readtui: {exc}", style="bold red"))
+        err.print(shown(f"readtui: {exc}"), style="bold red")
         raise SystemExit(1) from None
 
 
 def _close(ws: Workspace) -> None:
     ws.close()
     if ws.warning:
-        err.print(Text(f"readtui: {ws.warning}", style="yellow"))
+        err.print(shown(f"readtui: {ws.warning}"), style="yellow")
 
 
 def restore_backup(args: Namespace) -> int:
@@ -104,19 +119,19 @@ def restore_backup(args: Namespace) -> int:
     try:
         kept = Workspace.restore_backup(path)
     except WorkspaceError as exc:
-        err.print(Text(f"readtui: {exc}", style="bold red"))
+        err.print(shown(f"readtui: {exc}"), style="bold red")
         return 1
-    err.print(f"restored {path} from {path}.bak; the damaged file is kept as {kept}", markup=False)
+    err.print(shown(f"restored {path} from {path}.bak; the damaged file is kept as {kept}"))
     return 0
 
 
 def _suggester(args: Namespace, labels: Sequence[str]):
-    from .suggest import ModelMissing, Suggester
+    from .nlp.suggest import ModelMissing, Suggester
 
     try:
         return Suggester(labels=labels, model=getattr(args, "model", None))
     except ModelMissing as exc:
-        err.print(f"[bold red]readtui:[/] {exc}")
+        err.print(shown(f"readtui: {exc}"), style="bold red")
         raise SystemExit(1) from None
 
 
@@ -127,6 +142,7 @@ class ImportReport:
     imported: int = 0
     duplicates: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
+    stopped: str = ""  # why the import stopped before the end (the disk refused a write)
 
 
 def _batches(items: Sequence[Record], size: int) -> Iterable[Sequence[Record]]:
@@ -173,9 +189,15 @@ def import_records(ws: Workspace, stream: Iterable[Record | ImportProblem], *, s
         annotated = [(r.article, r.annotations) for r in batch if has(r)]
         plain = [(r.article, [s.to_annotation(r.article.id) for s in next(suggestions)]
                   if suggester is not None else []) for r in batch if not has(r)]
-        ws.add_articles(annotated, suggested=True, keep_tokens=keep_tokens)
-        ws.add_articles(plain, suggested=suggester is not None, keep_tokens=keep_tokens)
-        report.imported += len(batch)
+        try:  # each add stores all its articles or none (SaveFailed)
+            ws.add_articles(annotated, suggested=True, keep_tokens=keep_tokens)
+            report.imported += len(annotated)
+            ws.add_articles(plain, suggested=suggester is not None, keep_tokens=keep_tokens)
+            report.imported += len(plain)
+        except SaveFailed as exc:  # a full disk: what was stored stays; the rest is not imported
+            report.stopped = str(exc)
+            getattr(suggestions, "close", lambda: None)()  # the model's workers stop too
+            break
         on_progress(len(batch))
     return report
 
@@ -196,15 +218,18 @@ def import_paths(args: Namespace) -> int:
     finally:
         _close(ws)
     print_report(report, ws.path)
-    return 1 if report.problems else 0
+    return 1 if report.problems or report.stopped else 0
 
 
 def print_report(report: ImportReport, path: Path) -> None:
     err.print(Text.assemble("imported ", (str(report.imported), "bold"),
                             f", duplicates {report.duplicates} (already in the workspace, stored once), "
-                            f"failed {len(report.problems)} -> {path}"), soft_wrap=True)
+                            f"failed {len(report.problems)} -> {shown(path)}"), soft_wrap=True)
+    if report.stopped:
+        err.print(shown(f"readtui: import stopped, the rest was not imported: {report.stopped}"), style="bold red",
+                  soft_wrap=True)
     for p in report.problems[:200]:
-        err.print(Text(f"  failed {p}", style="red"))
+        err.print(shown(f"  failed {p}"), style="red")
     if len(report.problems) > 200:
         err.print(f"  … and {len(report.problems) - 200} more")
 
@@ -212,10 +237,12 @@ def print_report(report: ImportReport, path: Path) -> None:
 # --- suggest -------------------------------------------------------------------
 
 def suggest_paths(args: Namespace) -> int:
-    from .export import jsonl_line
+    from .export import ReaderGone, jsonl_line, write_atomic
     from .model import check_annotation
+    from .store import default_path
 
     labels = _labels(args.labels)
+    target = _output(args.output, default_path())
     problems: list[ImportProblem] = []
     records: list[Record] = []
     for item in read_paths(args.paths):
@@ -230,16 +257,37 @@ def suggest_paths(args: Namespace) -> int:
             lines.append(jsonl_line(rec.article, anns))  # the export's lines, byte for byte
             bar.advance(task)
     data = b"".join(lines)
-    if str(args.output) == "-":
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
-        write_atomic(Path(args.output), data)
-    err.print(f"suggested for {len(records)} articles -> {args.output}; failed {len(problems)}")
+    try:
+        write_atomic(target, lambda fh: fh.write(data))
+    except ReaderGone as exc:
+        return _reader_gone(exc)
+    except OSError as exc:
+        err.print(shown(f"readtui: suggestions not written: {exc}"), style="bold red")
+        return 1
+    err.print(shown(f"suggested for {len(records)} articles -> {args.output}; failed {len(problems)}"))
     for p in problems:
-        err.print(Text(f"  failed {p}", style="red"))
+        err.print(shown(f"  failed {p}"), style="red")
     return 1 if problems else 0
+
+
+def _output(output: str | Path, workspace: Path):
+    """Where ``-o`` leads (``export.output_target``: never a file of ``workspace`` or of
+    any other), or a one-line refusal and exit 1, before anything is written."""
+    from .export import OutputRefused, output_target
+
+    try:
+        return output_target(output, workspaces=[workspace])
+    except (OutputRefused, OSError) as exc:
+        err.print(shown(f"readtui: {exc}; nothing written"), style="bold red", soft_wrap=True)
+        raise SystemExit(1) from None
+
+
+def _reader_gone(exc: Exception) -> int:
+    """The reader of the output (stdout, a FIFO) left early: say so, in one line."""
+    if sys.stdout is not None:  # Python's own flush of stdout at exit would fail again, with a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    err.print(shown(f"readtui: {exc}"), style="bold red", soft_wrap=True)
+    return 1
 
 
 # --- export ----------------------------------------------------------------------
@@ -248,19 +296,20 @@ def export_gold(args: Namespace) -> int:
     from contextlib import nullcontext
     from functools import partial
 
-    from .export import SUFFIXES, ExportError, export, gold, write_atomic
+    from .export import SUFFIXES, ExportError, ReaderGone, export, gold, write_atomic
     from .export_workers import ExportWorkers
     from .store import prefetch_articles, read_articles, read_through
 
     output = args.output or f"export{SUFFIXES[args.format]}"
     ws = _open(args, readonly=True)
     try:
+        target = _output(output, ws.path)
         ids = [r["id"] for r in ws.rows() if args.all or r.get("state") == "done"]
         if not ids:
             # Nothing to write: an existing -o file stays as it is.
             what = "no articles" if args.all else "no article is marked done"
-            err.print(f"readtui: {what} in {ws.path}; nothing written ({output} left as it was). "
-                      "Mark articles done in the reader (d), or pass --all.", markup=False, soft_wrap=True)
+            err.print(shown(f"readtui: {what} in {ws.path}; nothing written ({output} left as it was). "
+                            "Mark articles done in the reader (d), or pass --all."), soft_wrap=True)
             return 1
         # Processes pay off where a record is costly (JSONL's ~600 token dicts, a spaCy Doc);
         # a doccano line is so cheap that starting them does not (10k articles: 4.1 s in
@@ -279,22 +328,24 @@ def export_gold(args: Namespace) -> int:
             task = bar.add_task("exporting", total=len(ids))
             advance = lambda: bar.advance(task)  # noqa: E731
             if workers is not None:
-                summary = write_atomic(output, lambda fh: workers.write(fh, on_article=advance))
+                summary = write_atomic(target, lambda fh: workers.write(fh, on_article=advance))
             else:
                 items = gold(ws.iter_articles(ids), all=True, suggestions=args.suggestions)
-                summary = export(items, output, args.format, on_article=advance)
+                summary = export(items, target, args.format, on_article=advance)
+    except ReaderGone as exc:
+        return _reader_gone(exc)
     except ExportError as exc:
-        err.print(Text.assemble(("readtui: ", "bold red"), f"export stopped, nothing written: {exc}"))
+        err.print(Text.assemble(("readtui: ", "bold red"), shown(f"export stopped, nothing written: {exc}")))
         return 1
     except (OSError, WorkspaceError) as exc:
-        err.print(Text.assemble(("readtui: ", "bold red"), f"export failed, nothing written: {exc}"))
+        err.print(Text.assemble(("readtui: ", "bold red"), shown(f"export failed, nothing written: {exc}")))
         return 1
     finally:
         ws.close()
     what = "done articles" if not args.all else "articles"
-    err.print(f"exported {summary.articles} {what}: {summary.entities} entities, {summary.quotes} quotes "
-              f"({summary.speakers} with a speaker) -> {'stdout' if str(output) == '-' else output} "
-              f"[{args.format}] from {ws.path}", highlight=False, markup=False, soft_wrap=True)
+    err.print(shown(f"exported {summary.articles} {what}: {summary.entities} entities, {summary.quotes} quotes "
+                    f"({summary.speakers} with a speaker) -> {'stdout' if str(output) == '-' else output} "
+                    f"[{args.format}] from {ws.path}"), soft_wrap=True)
     return 0
 
 
@@ -305,7 +356,7 @@ def _score(x: float | None) -> str:
 
 
 def evaluation_table(ev, labels: Sequence[str]) -> Table:
-    """The pre-annotator against the gold, per label (``tui.evaluate``)."""
+    """The pre-annotator against the gold, per label (``tui.nlp.evaluate``)."""
     speaker = any(s.speaker_changed for s in ev.labels.values())
     cols = ["label", "sugg.", "kept", "changed", "rej.", "added"]
     cols += ["spk chg"] if speaker else []
@@ -315,7 +366,7 @@ def evaluation_table(ev, labels: Sequence[str]) -> Table:
         c.justify = "right"
 
     def row(s, style: str = "") -> None:
-        cells = [s.label, str(s.suggested), str(s.unchanged), str(s.changed), str(s.rejected), str(s.added)]
+        cells = [shown(s.label), str(s.suggested), str(s.unchanged), str(s.changed), str(s.rejected), str(s.added)]
         cells += [str(s.speaker_changed)] if speaker else []
         table.add_row(*cells, _score(s.precision), _score(s.recall), _score(s.f1), style=style)
 
@@ -328,7 +379,7 @@ def evaluation_table(ev, labels: Sequence[str]) -> Table:
 
 
 def stats(args: Namespace) -> int:
-    from .evaluate import evaluate
+    from .nlp.evaluate import evaluate
 
     ws = _open(args, readonly=True)
     try:
@@ -337,8 +388,8 @@ def stats(args: Namespace) -> int:
         ev = evaluate(ws.iter_articles(done))
     finally:
         _close(ws)
-    out.print(f"[bold]{ws.path}[/]  {s['articles']} articles: "
-              + ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in s["by_state"].items()))
+    out.print(Text.assemble((shown(ws.path), "bold"), f"  {s['articles']} articles: ",
+                            ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in s["by_state"].items())))
     out.print(f"{s['annotations']} annotations, {s['reviewed']} reviewed")
     table = Table("label", "pending", "accepted", "rejected", "total", title="annotations by label and status")
     order = list(ws.labels) + sorted(set(s["by_label"]) - set(ws.labels))
@@ -346,7 +397,7 @@ def stats(args: Namespace) -> int:
         c = s["by_label"].get(label)
         if not c:
             continue
-        table.add_row(label, *(str(c.get(k, 0)) for k in ("pending", "accepted", "rejected")),
+        table.add_row(shown(label), *(str(c.get(k, 0)) for k in ("pending", "accepted", "rejected")),
                       str(sum(c.values())))
     out.print(table)
     if ev.articles:
@@ -377,9 +428,10 @@ def run_app(args: Namespace) -> int:
             # Their tokens are not kept: loading spaCy for them would hold the first screen
             # back ~0.7 s, and an export tokenizes two articles in no time.
             import_records(ws, read_paths(seed_paths()), keep_tokens=False)
-        from .app import make_app
+        from .ui.app import make_app
+        from .service import Session
 
-        app = make_app(ws, model=args.model, annotator=args.annotator or login_name())
+        app = make_app(Session(ws, args.annotator or login_name()), model=args.model)
         app.run()
     finally:
         _close(ws)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -17,14 +18,17 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .model import (
-    KINDS, QUOTE_LABEL, REVIEW_STATES, Annotation, AnnotationError, Article, Speaker,
-    check_annotation, content_hash, new_id,
+    KINDS, QUOTE_LABEL, REVIEW_STATES, Annotation, AnnotationError, Article, Speaker, brief,
+    check_annotation, content_hash, is_offset, label_problem, new_id,
 )
 
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 MAX_TITLE_CHARS = 200
 MAX_TITLE_WORDS = 30
+# Levels of lists and objects a record's kept values (meta, an annotation's original) may
+# have. Real records use a handful; a thousand breaks json (RecursionError) when stored.
+MAX_NESTING = 100
 
 
 class ImportProblem(Exception):
@@ -125,22 +129,31 @@ def decode(raw: bytes, path: str | Path) -> str:
 # --- news pages --------------------------------------------------------------
 
 _MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+# Every pattern here runs in time linear in the line: a page is untrusted input, and one
+# catastrophic backtrack hangs a whole folder's import. Runs that two parts of a pattern
+# could share (white space around optional pieces, a word that may hold hyphens) are
+# possessive (``*+``), so the engine never tries every way of splitting them;
+# tests/unit/test_ingest_linear.py times each pattern on the inputs that would.
 _UPDATE = re.compile(
-    r"^\s*(?:Update[d]?|Published|Posted|First published|Last updated)\s*(?:on|at)?\s*:?\s*(?P<when>.+?)\s*$",
+    r"^\s*+(?:Update[d]?|Published|Posted|First published|Last updated)\s*+(?:on|at)?+\s*+:?+\s*+"
+    r"(?P<when>.*?\S)\s*+$",
     re.I)
 _BOILERPLATE = re.compile(
-    r"^\s*(?:(?:Photo|Image|Picture|File photo|Representative image|Photo credit|Credit|Video)\s*:.*"
-    r"|Tags\s*:.*|Similar News|Related News|Related Stories|Also Read\b.*|Read More\b.*|Read also\b.*"
-    r"|Advertisement|ADVERTISEMENT|Share this( article)?|Follow us on\b.*|Click here\b.*)\s*$",
+    r"^\s*+(?:(?:Photo|Image|Picture|File photo|Representative image|Photo credit|Credit|Video)\s*+:.*"
+    r"|Tags\s*+:.*|Similar News|Related News|Related Stories|Also Read\b.*|Read More\b.*|Read also\b.*"
+    r"|Advertisement|ADVERTISEMENT|Share this( article)?|Follow us on\b.*|Click here\b.*)\s*+$",
     re.I)
-_SIGNATURE = re.compile(r"^\s*(?:-{1,3}|—|–)\s*(?P<source>[A-Za-z][\w&.' ]{1,40}?)\s*$")
-_SOURCE_LINE = re.compile(r"^\s*Source\s*:\s*(?P<source>.{2,60}?)\s*$", re.I)
+_SIGNATURE = re.compile(r"^\s*+(?:-{1,3}+|—|–)\s*+(?P<source>[A-Za-z][\w&.' ]{1,40}?)\s*+$")
+# A one-character source counts only after a space ("Source: X"), as it always has.
+_SOURCE_LINE = re.compile(r"^\s*+Source\s*+:\s*+(?P<source>\S.{1,59}?|(?<=\s)\S)\s*+$", re.I)
+_PLACE_WORD = r"[A-Z][\w.'’\-]*+"  # possessive: "A-B-C" is one word, never split at its hyphens
 _DATELINE = re.compile(
-    rf"^(?P<place>[A-Z][\w.'’\-]*(?:[ \-][A-Z][\w.'’\-]*){{0,3}}(?:,\s*[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){{0,2}})?)"
-    rf"(?:,\s*(?:{_MONTHS})[a-z]*\.?\s+\d{{1,2}}(?:,\s*\d{{4}})?)?"
-    rf"\s*(?:\((?P<agency>[A-Za-z .]{{2,20}})\))?\s*(?::|—|–|\s-)\s+")
-_UPPER_PLACE = re.compile(r"^[A-Z][A-Z .'\-]{2,}(?:,\s*[A-Z][\w .'\-]+)?$")
-_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+    rf"^(?P<place>{_PLACE_WORD}(?:[ \-]{_PLACE_WORD}){{0,3}}(?:,\s*+{_PLACE_WORD}(?: {_PLACE_WORD}){{0,2}})?)"
+    rf"(?:,\s*+(?:{_MONTHS})[a-z]*+\.?\s++\d{{1,2}}(?:,\s*+\d{{4}})?)?"
+    rf"\s*+(?:\((?P<agency>[A-Za-z .]{{2,20}})\))?\s*+(?::|—|–|(?<=\s)-)\s++")
+MAX_DATELINE_CHARS = 80  # "NEW DELHI, Jan 28 (IANS) - " and the like; never a paragraph
+_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*+\s++(?=[\"“‘(\[]?[A-Z0-9])")
+_ZONE = re.compile(r"\b(GMT|UTC|Z|IST|EST|EDT|CET|CEST|BST|PST|PDT)\b\s*+([+-]\d{1,2}(?::?\d{2})?)?$")
 _TZ = {"GMT": 0, "UTC": 0, "Z": 0, "IST": 330, "EST": -300, "EDT": -240, "CET": 60,
        "CEST": 120, "BST": 60, "PST": -480, "PDT": -420}
 
@@ -149,14 +162,17 @@ def parse_when(raw: str) -> str:
     """A news page's date-time as ISO 8601, or "" when it cannot be read."""
     s = raw.strip().rstrip(".")
     tz = timezone.utc
-    m = re.search(r"\s*\b(GMT|UTC|Z|IST|EST|EDT|CET|CEST|BST|PST|PDT)\b\s*([+-]\d{1,2}(?::?\d{2})?)?$", s)
+    m = _ZONE.search(s)
     has_tz = bool(m)
     if m:
         minutes = _TZ[m.group(1)]
         if m.group(2):
             sign = -1 if m.group(2)[0] == "-" else 1
-            digits = m.group(2)[1:].replace(":", "")
-            minutes += sign * (int(digits[:2]) * 60 + (int(digits[2:]) if len(digits) > 2 else 0))
+            offset = m.group(2)[1:]  # "5", "05", "5:30", "0530"
+            hours, _, mins = offset.partition(":") if ":" in offset else (offset[:-2] or offset, "", offset[-2:])
+            minutes += sign * (int(hours) * 60 + (int(mins) if len(offset) > 2 else 0))
+        if abs(minutes) >= 24 * 60:  # "GMT+99": no such zone, so no time to trust
+            return ""
         tz = timezone(timedelta(minutes=minutes))
         s = s[: m.start()].strip()
     s = re.sub(r"\s+", " ", s.replace(",", ", ")).replace(" ,", ",")
@@ -208,8 +224,8 @@ def parse_news(content: str, path: str = "") -> Article:
         if not title and not any(k.strip() for k in kept) and _is_title(stripped):
             title = stripped.lstrip("#").strip()
             continue
-        m = _UPDATE.match(stripped)
-        if m and not published and len(stripped) < 80:
+        m = _UPDATE.match(stripped) if len(stripped) < 80 else None
+        if m and not published:
             when = parse_when(m.group("when"))
             if when:
                 published = when
@@ -223,8 +239,9 @@ def parse_news(content: str, path: str = "") -> Article:
     for i, line in enumerate(kept):
         if not line.strip():
             continue
-        m = _DATELINE.match(line.lstrip())
-        if m and len(m.group(0)) < 80 and len(line) > len(m.group(0)) + 20:
+        # Only the line's head can hold a dateline: the match never looks further.
+        m = _DATELINE.match(line.lstrip(), 0, MAX_DATELINE_CHARS)
+        if m and len(m.group(0)) < MAX_DATELINE_CHARS and len(line) > len(m.group(0)) + 20:
             dateline = m.group("place").strip()
             if m.group("agency") and not source:
                 source = m.group("agency").strip()
@@ -244,6 +261,40 @@ def parse_news(content: str, path: str = "") -> Article:
 
 # --- JSONL records -----------------------------------------------------------
 
+def value_problem(value: Any, what: str) -> str | None:
+    """Why a value a record brings cannot be kept as it is, or None: nested deeper than
+    ``MAX_NESTING`` (json could not write it back), or a number that is not finite (JSON
+    has no NaN or Infinity: an export would write null)."""
+    stack = [(value, 0)]
+    while stack:  # not recursive: the value may be as deep as the line is long
+        v, depth = stack.pop()
+        if isinstance(v, float) and not math.isfinite(v):
+            return f"{what} holds {v!r}, which JSON cannot write (an export would make it null)"
+        if isinstance(v, (list, dict)):
+            if depth >= MAX_NESTING:
+                return f"{what} is nested too deeply (more than {MAX_NESTING} levels)"
+            stack.extend((c, depth + 1) for c in (v.values() if isinstance(v, dict) else v))
+    return None
+
+
+def _text_field(value: Any, what: str) -> str:
+    """A record's title, source … as text: a string, or a number written out."""
+    if value is None or isinstance(value, str):
+        return value or ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return str(value)
+    raise ValueError(f"{what} is {brief(value)}, not text")
+
+
+def _record_id(value: Any) -> str | None:
+    """A record's id: a string, or an integer as its decimal string; None when it has none."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str) or is_offset(value):
+        return str(value)
+    raise ValueError(f"the id is {brief(value)}, not a string or an integer")
+
+
 def _span_annotations(rec: dict, article: Article, where: str) -> list[Annotation]:
     """Annotations a record brings: Prodigy/readtui ``spans`` and ``quotes``, doccano ``label``/``entities``."""
     text = article.text
@@ -259,10 +310,13 @@ def _span_annotations(rec: dict, article: Article, where: str) -> list[Annotatio
     def add(kind: str, start: Any, end: Any, label: Any, *, speaker: Speaker | None = None,
             seen_text: Any = None, status: str = status_default, origin: str = "manual",
             original: Any = None, extra: dict | None = None) -> None:
-        if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
-            raise ImportProblem(where, f"span offsets must be integers, got {start!r}-{end!r}")
-        if not isinstance(label, str) or not label:
-            raise ImportProblem(where, f"span {start}-{end} has no label")
+        if not (is_offset(start) and is_offset(end)):
+            raise ImportProblem(where, f"span offsets must be integers, got {brief(start)}-{brief(end)}")
+        problem = label_problem(label) or value_problem(original, "its original")
+        if speaker is not None and not (isinstance(speaker.name, str) and isinstance(speaker.text, str)):
+            problem = "has a speaker whose name or text is not a string"
+        if problem:
+            raise ImportProblem(where, f"span {start}-{end} {problem}")
         extra = extra or {}
         # readtui's own export carries each annotation's id, annotator and time: keep them.
         ann_id = extra.get("id")
@@ -298,7 +352,7 @@ def _span_annotations(rec: dict, article: Article, where: str) -> list[Annotatio
     if isinstance(labels, list) and not (relation_shape and "quotes" not in rec):
         for item in labels:
             if not (isinstance(item, (list, tuple)) and len(item) == 3):
-                raise ImportProblem(where, f"doccano label {item!r} is not [start, end, label]")
+                raise ImportProblem(where, f"doccano label {brief(item)} is not [start, end, label]")
             add("entity", item[0], item[1], item[2])
     if isinstance(ents, list) and "quotes" not in rec:
         for e in ents:
@@ -308,7 +362,7 @@ def _span_annotations(rec: dict, article: Article, where: str) -> list[Annotatio
             if label in (QUOTE_LABEL, "SPEAKER"):
                 continue  # rebuilt from the relations below
             add("entity", e.get("start_offset"), e.get("end_offset"), label)
-        _doccano_quotes(rec, add)
+        _doccano_quotes(rec, add, where)
     for q in rec.get("quotes") or []:
         if not isinstance(q, dict):
             raise ImportProblem(where, "a quote is not an object")
@@ -320,8 +374,6 @@ def _span_annotations(rec: dict, article: Article, where: str) -> list[Annotatio
             # readable speaker_name (the name, else the mention); other tools only the latter.
             name = sp["name"] if isinstance(sp.get("name"), str) else q.get("speaker_name")
             speaker = Speaker(sp.get("start"), sp.get("end"), sp.get("text") or "", name or "")
-            if speaker.has_mention and not (isinstance(speaker.start, int) and isinstance(speaker.end, int)):
-                raise ImportProblem(where, "speaker offsets must be integers")
         add("quote", q.get("start"), q.get("end"), q.get("label") or QUOTE_LABEL, speaker=speaker,
             seen_text=q.get("text"),
             status=q.get("status") if q.get("status") in ("accepted", "pending", "rejected") else status_default,
@@ -332,14 +384,18 @@ def _span_annotations(rec: dict, article: Article, where: str) -> list[Annotatio
     return out
 
 
-def _doccano_quotes(rec: dict, add: Any) -> None:
+def _doccano_quotes(rec: dict, add: Any, where: str) -> None:
     """doccano's relation shape: QUOTE entities linked to their speaker by SPEAKER relations."""
-    ents = {e.get("id"): e for e in rec.get("entities") or [] if isinstance(e, dict)}
+    entities = [e for e in rec.get("entities") or [] if isinstance(e, dict)]
+    if not all(isinstance(e.get("id"), (int, str, type(None))) for e in entities):
+        raise ImportProblem(where, "an entity's id is not a string or an integer")
+    ents = {e.get("id"): e for e in entities}
     meta = rec.get("meta") if isinstance(rec.get("meta"), dict) else {}
     names = meta.get("speaker_names") if isinstance(meta.get("speaker_names"), dict) else {}
     speakers = {}
     for r in rec.get("relations") or []:
-        if isinstance(r, dict) and r.get("type") == "SPEAKER":
+        if isinstance(r, dict) and r.get("type") == "SPEAKER" \
+                and isinstance(r.get("from_id"), (int, str)) and isinstance(r.get("to_id"), (int, str)):
             speakers[r.get("from_id")] = ents.get(r.get("to_id"))
     for eid, e in ents.items():
         if e.get("label") != QUOTE_LABEL:
@@ -385,18 +441,22 @@ def record_to_article(rec: Any, path: str, line: int) -> Record:
     if not text.strip():
         raise ImportProblem(path, "\"text\" is empty", line)
     meta = rec.get("meta") if isinstance(rec.get("meta"), dict) else {}
-    # meta.id first: doccano's export puts its own example id in "id".
-    rid = meta.get("id", rec.get("id"))
-    aid = str(rid) if rid is not None and str(rid).strip() else content_hash(text)[:16]
+    kept = {k: v for k, v in meta.items()
+            if k not in ("id", "title", "source", "published", "dateline", "path", "state", "speaker_names")}
+    try:
+        # meta.id first: doccano's export puts its own example id in "id".
+        aid = _record_id(meta.get("id", rec.get("id"))) or content_hash(text)[:16]
+        title = _text_field(rec.get("title") or meta.get("title"), "the title") or first_sentence(text)
+        fields = {k: _text_field(meta.get(k) or None, k) for k in ("source", "published", "dateline", "path")}
+        problem = value_problem(kept, "meta")
+        if problem:
+            raise ValueError(problem)
+    except ValueError as exc:
+        raise ImportProblem(path, str(exc), line) from None
     state = meta.get("state") if meta.get("state") in REVIEW_STATES else "new"
-    title = rec.get("title") or meta.get("title") or first_sentence(text)
     article = Article(
-        id=aid, text=text, title=str(title), source=str(meta.get("source") or ""),
-        published=str(meta.get("published") or ""), dateline=str(meta.get("dateline") or ""),
-        path=str(meta.get("path") or f"{path}:{line}"), original="",
-        meta={k: v for k, v in meta.items()
-              if k not in ("id", "title", "source", "published", "dateline", "path", "state",
-                           "speaker_names")},
+        id=aid, text=text, title=title, source=fields["source"], published=fields["published"],
+        dateline=fields["dateline"], path=fields["path"] or f"{path}:{line}", original="", meta=kept,
         state=state, state_time=_answer_time(rec.get("_timestamp")))
     try:
         anns = _span_annotations(rec, article, where)
@@ -417,8 +477,15 @@ def read_jsonl(path: Path, raw: bytes | None = None) -> Iterator[Record | Import
             continue
         try:
             rec = json.loads(line)
-        except ValueError as exc:
+        except RecursionError:  # "[[[[…": one bad line, not the end of the import
+            yield ImportProblem(path, "nested too deeply (lists or objects thousands of levels inside "
+                                "one another)", n)
+            continue
+        except json.JSONDecodeError as exc:
             yield ImportProblem(path, f"not valid JSON ({exc.msg} at column {exc.colno})", n)
+            continue
+        except ValueError as exc:  # an integer of more than 4,300 digits
+            yield ImportProblem(path, f"not valid JSON ({str(exc).split(':')[0]})", n)
             continue
         try:
             yield record_to_article(rec, str(path), n)

@@ -64,7 +64,7 @@ class Article:
     # change of state (marked done …). The time of an export's record when no annotation
     # has one. Bookkeeping, not part of what makes two articles equal.
     state_time: str = field(default="", compare=False)
-    # spaCy's tokens of ``text``, packed (tui.tokens), as the workspace keeps them: derived
+    # spaCy's tokens of ``text``, packed (tui.nlp.tokens), as the workspace keeps them: derived
     # from the text, so not part of what makes two articles equal; None until stored.
     tokens: list[int] | None = field(default=None, compare=False, repr=False)
 
@@ -138,9 +138,6 @@ class Annotation:
     def span(self) -> tuple[int, int]:
         return (self.start, self.end)
 
-    def overlaps(self, other: "Annotation") -> bool:
-        return self.start < other.end and other.start < self.end
-
     def changed(self, annotator: str = "", **changes: Any) -> "Annotation":
         """A copy with ``changes``, remembering what a model suggestion first said."""
         original = dict(self.original)
@@ -182,6 +179,37 @@ class Annotation:
 _ANNOTATION_FIELDS = frozenset(Annotation.__dataclass_fields__)
 
 
+MAX_LABEL_CHARS = 64
+
+
+def is_offset(x: Any) -> bool:
+    """An offset is an int; ``True`` is an int to Python, never to an offset."""
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def brief(x: Any) -> str:
+    """A value from a file, short enough for a message: a scalar's repr, else its type."""
+    if x is None or isinstance(x, (bool, int, float)):
+        return repr(x)
+    if isinstance(x, str):
+        return repr(x[:40]) + ("…" if len(x) > 40 else "")
+    if isinstance(x, (list, dict)):
+        return f"a list of {len(x)}" if isinstance(x, list) else f"an object of {len(x)}"
+    return f"a {type(x).__name__}"
+
+
+def label_problem(label: Any) -> str | None:
+    """Why ``label`` cannot be a label (one short printable line: it is painted in the
+    article's lines and written in every export), or None when it can."""
+    if not isinstance(label, str) or not label.strip():
+        return "has no label"
+    if len(label) > MAX_LABEL_CHARS:
+        return f"has a label of {len(label)} characters (at most {MAX_LABEL_CHARS})"
+    if not label.isprintable():  # line breaks, tabs, escapes, bidi and zero-width marks
+        return f"has a label with a line break or control character ({brief(label)})"
+    return None
+
+
 def check_annotation(ann: Annotation, text: str) -> Annotation:
     """Refuse an annotation whose offsets do not point at its text.
 
@@ -197,8 +225,8 @@ def check_annotation(ann: Annotation, text: str) -> Annotation:
         raise AnnotationError(f"{where}: unknown origin {ann.origin!r}")
     if not ann.label:
         raise AnnotationError(f"{where}: empty label")
-    if not (isinstance(ann.start, int) and isinstance(ann.end, int)):
-        raise AnnotationError(f"{where}: offsets must be integers, got {ann.start!r}, {ann.end!r}")
+    if not (is_offset(ann.start) and is_offset(ann.end)):
+        raise AnnotationError(f"{where}: offsets must be integers, got {brief(ann.start)}, {brief(ann.end)}")
     if not 0 <= ann.start < ann.end <= len(text):
         raise AnnotationError(
             f"{where}: span {ann.start}-{ann.end} is outside the text (length {len(text)})")
@@ -210,7 +238,12 @@ def check_annotation(ann: Annotation, text: str) -> Annotation:
     if sp is not None:
         if ann.kind != "quote":
             raise AnnotationError(f"{where}: only quotes have speakers")
+        if (sp.start is None) != (sp.end is None):
+            raise AnnotationError(f"{where}: the speaker has a start or an end, not both")
         if sp.has_mention:
+            if not (is_offset(sp.start) and is_offset(sp.end)):
+                raise AnnotationError(
+                    f"{where}: speaker offsets must be integers, got {brief(sp.start)}, {brief(sp.end)}")
             if not 0 <= sp.start < sp.end <= len(text):  # type: ignore[operator]
                 raise AnnotationError(f"{where}: speaker span {sp.start}-{sp.end} is outside the text")
             said = text[sp.start:sp.end]
@@ -222,7 +255,3 @@ def check_annotation(ann: Annotation, text: str) -> Annotation:
     if not ann.text or sp is not ann.speaker:
         ann = replace(ann, text=actual, speaker=sp)
     return ann
-
-
-def is_reviewed(ann: Annotation) -> bool:
-    return ann.status != "pending"

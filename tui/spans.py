@@ -36,6 +36,12 @@ def sanitize(text: str) -> str:
     return CONTROL_RE.sub(lambda m: PLACEHOLDER * len(m.group()), text)
 
 
+def one_line(text: str) -> str:
+    """``sanitize``, and line breaks made ``�`` too: for a label, painted inside a line of
+    the article (a newline in it would hide the rest of that line)."""
+    return re.sub("[\n\u2028\u2029]", PLACEHOLDER, sanitize(text))
+
+
 def encodable(text: str) -> str:
     """``text`` with lone surrogates made ``�``: what a clipboard (UTF-8) can take."""
     return LONE_SURROGATE_RE.sub(PLACEHOLDER, text)

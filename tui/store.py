@@ -36,11 +36,12 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 import orjson
 from tinydb.storages import Storage
 
+from .change import ArticleSummary, Change
 from .model import (
     DEFAULT_LABELS, REVIEW_STATES, STATUSES, Annotation, AnnotationError, Article,
     check_annotation, now_iso,
 )
-from . import tokens
+from .nlp import tokens
 
 SCHEMA_VERSION = 1
 ENV_DB = "READTUI_DB"
@@ -357,6 +358,15 @@ class Lock:
 
 # --- the workspace -------------------------------------------------------------
 
+# Beside a workspace's table: its journal, backup, lock and the folder of article files.
+SIDE_FILES = (".journal", ".bak", ".lock", ".d")
+
+
+def workspace_files(path: Path) -> list[Path]:
+    """The files of the workspace at ``path``: the table, then its SIDE_FILES."""
+    return [path] + [path.with_name(path.name + side) for side in SIDE_FILES]
+
+
 def shard_name(article_id: str) -> str:
     """A file name for any article id (ids come from users' files: keep them out of paths)."""
     h = hashlib.sha1(article_id.encode("utf-8", "surrogatepass")).hexdigest()
@@ -396,8 +406,9 @@ def recount(row: dict, before: Iterable[Annotation], after: Iterable[Annotation]
                     del counts[a.label]
             total += sign
             reviewed += sign * (a.status != "pending")
+    # "rev" counts the article's saves: what an index derived from it (tui.stories) checks.
     return {**row, "counts": counts, "annotations": total, "reviewed": reviewed,
-            "state": state, "state_time": state_time, "suggested": suggested}
+            "state": state, "state_time": state_time, "suggested": suggested, "rev": row.get("rev", 0) + 1}
 
 
 _READERS: dict[str, tuple["Workspace", tuple]] = {}
@@ -667,6 +678,11 @@ class Workspace:
         """Summary rows of every article, in import order."""
         return list(self._rows.values())
 
+    def derived_path(self, name: str) -> Path:
+        """Where an index derived from the articles (stories, quotes) keeps its file: beside
+        the workspace, never journaled; rebuilt from the articles when missing or stale."""
+        return self.path.with_name(f"{self.path.name}.{name}")
+
     def row(self, article_id: str) -> dict:
         return self._rows[article_id]
 
@@ -768,7 +784,7 @@ class Workspace:
         """Import articles with their annotations; returns the ids stored.
 
         ``keep_tokens``: tokenize each article (spaCy, loaded on first use) and keep its
-        tokens in its file for the export (tui.tokens); without, the export tokenizes it.
+        tokens in its file for the export (tui.nlp.tokens); without, the export tokenizes it.
 
         Each article's file is written whole and renamed into place; one sync for
         the batch, then the rows go to the journal as one line. Nothing changes in
@@ -810,8 +826,9 @@ class Workspace:
 
     def save(self, annotations: Sequence[Annotation], *, removed: Sequence[str] = (),
              article_id: str | None = None, state: str | None = None,
-             suggested: bool | None = None) -> None:
-        """Write changes to one article's annotations in one durable step.
+             suggested: bool | None = None) -> Change:
+        """Write changes to one article's annotations in one durable step; returns what
+        changed (before and after, and the article's new summary).
 
         Every annotation is checked against the article's text first; if one is
         refused, nothing is written. ``state`` changes the article's review state.
@@ -858,6 +875,11 @@ class Workspace:
         self._put_row(row, self._keys[aid])
         if self.journal.size > self.CHECKPOINT_BYTES:
             self.checkpoint()
+        was: dict[str, Annotation | None] = {a.id: current.get(a.id) for a in checked}
+        was.update({i: current.get(i) for i in removed})
+        now: dict[str, Annotation | None] = {a.id: a for a in checked}
+        now.update({i: None for i in removed})
+        return Change(aid, was, now, article.state, new_article.state, ArticleSummary.from_row(row))
 
     def set_state(self, article_id: str, state: str) -> None:
         self.save([], article_id=article_id, state=state)

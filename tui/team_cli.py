@@ -209,7 +209,7 @@ def agree(args: Namespace) -> int:
     scores = against_gold(gold, works) if gold is not None else None
     if args.json:
         report = as_json(ag, works, _gold_json(scores, gold.path) if scores is not None else None)
-        sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(report) + "\n")  # ASCII: no control character from a file reaches a terminal
         for w in ag.warnings:
             err.print(Text(sanitize(f"warning: {w}"), style="yellow"), soft_wrap=True)
     else:

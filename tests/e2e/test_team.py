@@ -209,3 +209,24 @@ def test_assign_refuses_a_bad_corpus_and_an_existing_assignment(tmp_path):
     assert run("assign", src, "--annotators", "ana,bob", "-o", tmp_path / "out", cwd=tmp_path).returncode == 0
     r = run("assign", src, "--annotators", "ana,bob", "-o", tmp_path / "out", cwd=tmp_path)
     assert r.returncode == 1 and "already holds an assignment" in " ".join(r.stderr.split())
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["tables", "json"])
+def test_nothing_from_a_file_reaches_the_terminal(tmp_path, as_json):
+    evil = "\x1b]52;c;ZXZpbA==\x07\x9b2J"
+    text = "Sara Carter met Bob Lee in Paris and Rome."
+    article = Article(f"id{evil}", text, title=f"title {evil}", state="done")
+    paths = []
+    for who, label in (("ana", "PERSON"), ("bob", f"PER{evil}")):
+        db = tmp_path / f"{who} {evil}" / "workspace.json"
+        with Workspace.open(db) as ws:
+            ws.add_articles([(article, [Annotation("e", article.id, "entity", 0, 11, label, "Sara Carter",
+                                                   status="accepted")])], keep_tokens=False)
+        paths.append(db)
+    r = run("agree", *paths, *(["--json"] if as_json else []), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    both = r.stdout + r.stderr
+    assert "\x1b" not in both and "\x9b" not in both and "\x07" not in both, repr(both)
+    assert "Traceback" not in both and ("PER" in both)
+    if as_json:
+        assert json.loads(r.stdout)["pairs"][0]["labels"][f"PER{evil}"]["b_only"] == 1

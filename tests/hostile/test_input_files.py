@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 
 import pytest
 
@@ -179,6 +180,20 @@ def test_100000_one_line_articles_in_one_jsonl(tmp_path):
     assert "100000 articles" in s.stdout
 
 
+def test_the_reported_pages_import_at_once(tmp_path):
+    """The two pages from issue 20, through the installed command: a hyphen run that hung
+    the dateline pattern, and an ``Update`` line of spaces that hung the time pattern."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "hyphens.txt").write_text("A headline\n\n" + "A-" * 300 + "a\n")
+    (tmp_path / "in" / "update.txt").write_text("A headline\nUpdate a" + " " * 200_000 + "b\n\nThe body.\n")
+    (tmp_path / "in" / "good.txt").write_text("Headline\n\nWASHINGTON (Reuters) - The Senate voted today.\n")
+    start = time.monotonic()
+    r = readtui("import", "--no-suggest", tmp_path / "in", "--db", tmp_path / "ws.json", timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "imported 3" in one_line(r.stderr)
+    assert time.monotonic() - start < 30  # seconds: minutes (or never) before
+
+
 def test_random_files_never_crash_import(tmp_path):
     """A quick seeded fuzz alongside the hypothesis one: mangled copies of real input."""
     rng = random.Random(11)
@@ -193,3 +208,141 @@ def test_random_files_never_crash_import(tmp_path):
         (tmp_path / f"f{i}{suffix}").write_bytes(bytes(raw))
     for item in read_paths([tmp_path]):
         assert isinstance(item, ImportProblem) or item.article.text.strip()
+
+
+def test_a_deeply_nested_line_is_reported_and_the_rest_imports(tmp_path):
+    """``[`` x 100,000 made json raise RecursionError and nothing imported; meta 985 deep
+    loaded, then broke the store's write (a traceback)."""
+    f = tmp_path / "deep.jsonl"
+    f.write_text("\n".join([
+        json.dumps({"id": "a", "text": "First good article."}),
+        "[" * 100_000,
+        '{"id": "m", "text": "Deep meta.", "meta": {"x": ' + "[" * 985 + "]" * 985 + "}}",
+        '{"id": "o", "text": "Deep original.", "spans": [{"start": 0, "end": 4, "label": "ORG", "original": '
+        + '{"a": ' * 150 + "1" + "}" * 150 + "}]}",
+        json.dumps({"id": "b", "text": "Second good article."}),
+    ]) + "\n")
+    db = tmp_path / "ws.json"
+    r = readtui("import", "--no-suggest", f, "--db", db)
+    err = one_line(r.stderr)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr[-2000:]
+    assert f"{f}:2: nested too deeply" in err
+    assert f"{f}:3: meta is nested too deeply" in err and f"{f}:4: span 0-4 its original is nested too deeply" in err
+    assert "imported 2" in err
+    with Workspace.open(db, readonly=True) as ws:
+        assert [r["id"] for r in ws.rows()] == ["a", "b"]
+
+
+def test_offsets_are_integers_never_bools(tmp_path):
+    """``"end": true`` passed the offset checks (True is 1 to Python) and exported as true."""
+    text = "Sara Carter met Vinay Kwatra in Washington."
+    f = tmp_path / "bools.jsonl"
+    f.write_text("\n".join(json.dumps(x) for x in [
+        {"id": "s", "text": text, "spans": [{"start": 0, "end": True, "label": "PERSON"}]},
+        {"id": "d", "text": text, "label": [[False, 4, "PERSON"]]},
+        {"id": "q", "text": text, "quotes": [{"start": 16, "end": 28, "speaker": {"start": True, "end": 4}}]},
+        {"id": "e", "text": text, "entities": [{"id": 1, "start_offset": 0, "end_offset": True, "label": "PERSON"}],
+         "relations": []},
+        {"id": "p", "text": text, "spans": [{"start": 16, "end": 28, "label": "QUOTE"}, {"start": 0, "end": 11,
+         "label": "PERSON"}], "relations": [{"label": "SPEAKER", "head_span": {"start": 16, "end": 28, "label": "QUOTE"},
+                                             "child_span": {"start": True, "end": 11}}]},
+        {"id": "ok", "text": text, "spans": [{"start": 0, "end": 11, "label": "PERSON"}]},
+    ]) + "\n")
+    db = tmp_path / "ws.json"
+    r = readtui("import", "--no-suggest", f, "--db", db)
+    err = one_line(r.stderr)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    for line in (1, 2, 3, 4, 5):
+        [msg] = [m for m in err.split(" failed ") if m.startswith(f"{f}:{line}: ")]
+        assert "must be integers" in msg and ("True" in msg or "False" in msg), msg
+    with Workspace.open(db, readonly=True) as ws:
+        assert [r["id"] for r in ws.rows()] == ["ok"]
+
+
+@pytest.mark.parametrize("label", ["PERSON\nEVIL", "PER\x1b]52;c;SGVsbG8=\x07SON", "ORG\u202e", "A\tB", "L" * 65, " "])
+def test_labels_are_one_short_printable_line(tmp_path, label):
+    """A label with a newline hid the rest of its line in the reader; escapes reached exports."""
+    text = "Sara Carter met Vinay Kwatra in Washington."
+    f = tmp_path / "labels.jsonl"
+    f.write_text(json.dumps({"id": "bad", "text": text, "spans": [{"start": 0, "end": 11, "label": label}]}) + "\n"
+                 + json.dumps({"id": "doc", "text": text + " ", "label": [[0, 11, label]]}) + "\n"
+                 + json.dumps({"id": "ok", "text": text, "spans": [{"start": 0, "end": 11, "label": "PERSON"}]}) + "\n")
+    db = tmp_path / "ws.json"
+    r = readtui("import", "--no-suggest", f, "--db", db)
+    err = one_line(r.stderr)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert f"{f}:1: span 0-11 " in err and f"{f}:2: span 0-11 " in err
+    assert "\x1b" not in r.stderr and "\u202e" not in r.stderr
+    with Workspace.open(db, readonly=True) as ws:
+        assert [r["id"] for r in ws.rows()] == ["ok"]
+
+
+@pytest.mark.parametrize("labels", ["PERSON,EV\x1b[2JIL", "PERSON,ORG\u202e", "X" * 65])
+def test_labels_option_is_validated(tmp_path, labels):
+    r = readtui("import", "--no-suggest", "--labels", labels, tmp_path, "--db", tmp_path / "ws.json")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert r.stderr.startswith("readtui: --labels ") and "\x1b" not in r.stderr and "\u202e" not in r.stderr
+    assert not (tmp_path / "ws.json").exists()
+
+
+def test_ids_are_strings_or_integers_and_meta_numbers_finite(tmp_path):
+    """A list id was stored as "['a', 'b']", True as "True"; NaN in meta exported as null."""
+    f = tmp_path / "ids.jsonl"
+    f.write_text("\n".join([
+        json.dumps({"id": ["a", "b"], "text": "A list id."}),
+        json.dumps({"id": True, "text": "A bool id."}),
+        json.dumps({"id": {"k": 1}, "text": "An object id."}),
+        json.dumps({"id": 1.5, "text": "A float id."}),
+        json.dumps({"id": "n", "text": "NaN meta.", "meta": {"score": float("nan")}}),
+        json.dumps({"id": "i", "text": "Infinity meta.", "meta": {"deep": [{"x": float("inf")}]}}),
+        json.dumps({"id": "t", "text": "A list title.", "title": ["a"]}),
+        '{"id": "big", "text": "A huge number.", "n": ' + "1" * 5000 + "}",  # was an AttributeError traceback
+        json.dumps({"id": 42, "text": "An integer id."}),
+        json.dumps({"meta": {"id": "m7"}, "text": "A string id in meta.", "title": 2026}),
+    ]) + "\n")
+    db = tmp_path / "ws.json"
+    r = readtui("import", "--no-suggest", f, "--db", db)
+    err = one_line(r.stderr)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr[-2000:]
+    for line, reason in [(1, "the id is a list of 2, not a string or an integer"), (2, "the id is True"),
+                         (3, "the id is an object"), (4, "the id is 1.5"), (5, "meta holds nan"),
+                         (6, "meta holds inf"), (7, "the title is a list of 1, not text"), (8, "not valid JSON")]:
+        [msg] = [m for m in err.split(" failed ") if m.startswith(f"{f}:{line}: ")]
+        assert reason in msg, (line, msg)
+    with Workspace.open(db, readonly=True) as ws:
+        assert sorted(r["id"] for r in ws.rows()) == ["42", "m7"]
+        assert ws.article("m7").title == "2026"
+
+
+def test_a_full_disk_during_import_says_so_with_the_summary(tmp_path, monkeypatch, capsys):
+    """The disk fills after the first batch: a one-line message, the summary of what was
+    imported (it is in the workspace), exit 1; it was a SaveFailed traceback."""
+    import errno
+    import os
+
+    from tui import commands, store
+    from tui.__main__ import main
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(5):
+        (src / f"a{i}.txt").write_text(f"Headline {i}\n\nThe body of article number {i}.\n")
+    monkeypatch.setattr(commands, "BATCH_NO_MODEL", 2)
+    real_sync, syncs = os.sync, []
+
+    def sync():  # the store syncs each batch of article files once
+        syncs.append(1)
+        if len(syncs) > 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_sync()
+
+    monkeypatch.setattr(store.os, "sync", sync)
+    db = tmp_path / "ws.json"
+    code = main(["import", "--no-suggest", str(src), "--db", str(db)])
+    err = one_line(capsys.readouterr().err)
+    assert code == 1
+    assert "imported 2," in err and "import stopped, the rest was not imported" in err
+    assert "No space left on device" in err
+    monkeypatch.setattr(store.os, "sync", real_sync)
+    with Workspace.open(db, readonly=True) as ws:
+        assert len(ws) == 2

@@ -22,9 +22,9 @@ import pyperclip
 import pytest
 
 import tui.store
-from tui.app import make_app
-from tui.screens.pickers import SpeakerPicker
-from tui.screens.reader import ReaderScreen
+from tui.ui.app import make_app
+from tui.ui.screens.pickers import SpeakerPicker
+from tui.ui.screens.reader import ReaderScreen
 from tui.store import Workspace
 
 from .reader import SIZE, check_store, screen_text, tmux_terminal

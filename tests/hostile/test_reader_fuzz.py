@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.app import make_app
+from tui.ui.app import make_app
 from tui.model import QUOTE_LABEL, Annotation, Article, Speaker
-from tui.screens.reader import ReaderScreen
+from tui.ui.screens.reader import ReaderScreen
 from tui.store import Workspace
 
 from ..conftest import make_workspace

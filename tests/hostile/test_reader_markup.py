@@ -14,14 +14,14 @@ import shutil
 import pyperclip
 import pytest
 
-from tui.app import make_app
-from tui.review import attribution
-from tui.screens.articles import ArticlesScreen
-from tui.screens.pickers import LabelPicker, SpeakerPicker
-from tui.screens.reader import ReaderScreen
+from tui.ui.app import make_app
+from tui.speakers import attribution
+from tui.ui.screens.articles import ArticlesScreen
+from tui.ui.screens.pickers import LabelPicker, SpeakerPicker
+from tui.ui.screens.reader import ReaderScreen
 from tui.spans import encodable, sanitize
 from tui.store import Workspace
-from tui.widgets.article_view import SPEAKER_MARK, TAG_SEP
+from tui.ui.widgets.article_view import SPEAKER_MARK, TAG_SEP
 
 from .reader import (SECOND_TITLE, SIZE, TEXT, TITLE, capture_terminal, check_store,
                      hostile_workspace, leaks, screen_text, tmux_terminal)

@@ -10,9 +10,9 @@ import uuid
 import pytest
 from textual.worker import WorkerState
 
-from tui.app import make_app
-from tui.screens.articles import ArticlesScreen
-from tui.screens.reader import ReaderScreen
+from tui.ui.app import make_app
+from tui.ui.screens.articles import ArticlesScreen
+from tui.ui.screens.reader import ReaderScreen
 from tui.store import Workspace
 
 from ..conftest import FakeSuggester, make_workspace

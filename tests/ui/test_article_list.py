@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tui.app import make_app
+from tui.ui.app import make_app
 from tui.model import Annotation, Article
-from tui.screens.articles import ArticlesScreen
-from tui.screens.reader import ReaderScreen
+from tui.ui.screens.articles import ArticlesScreen
+from tui.ui.screens.reader import ReaderScreen
 from tui.store import Workspace
 
 from ..hostile.reader import screen_text

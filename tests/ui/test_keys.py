@@ -5,12 +5,12 @@ from __future__ import annotations
 import pyperclip
 import pytest
 
-from tui.app import make_app
-from tui.screens.articles import ArticlesScreen
-from tui.screens.confirm import Confirm
-from tui.screens.help import HelpScreen
-from tui.screens.pickers import LabelPicker, SpeakerPicker
-from tui.screens.reader import ReaderScreen
+from tui.ui.app import make_app
+from tui.ui.screens.articles import ArticlesScreen
+from tui.ui.screens.confirm import Confirm
+from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.pickers import LabelPicker, SpeakerPicker
+from tui.ui.screens.reader import ReaderScreen
 from tui.store import SaveFailed, Workspace
 
 SIZE = (120, 36)
@@ -350,7 +350,7 @@ async def test_question_mark_shows_help_from_the_bindings(app):
         await open_reader(app, pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        from tui.screens.help import help_rows
+        from tui.ui.screens.help import help_rows
 
         rows = dict(help_rows(app, ReaderScreen.BINDINGS))
         assert "1–9" in rows and "[" in rows and '"' in rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui.app import make_app
+from tui.ui.app import make_app
 
 SIZE = (120, 36)
 

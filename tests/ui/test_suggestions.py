@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..conftest import FakeSuggester, make_workspace
-from tui.app import LOADING, make_app
-from tui.screens.reader import ReaderScreen
+from tui.ui.app import LOADING, make_app
+from tui.ui.screens.reader import ReaderScreen
 
 SIZE = (120, 36)
 
@@ -30,7 +30,7 @@ async def test_worker_suggests_unseen_articles_and_the_loading_note_goes(tmp_pat
 
 
 async def test_missing_model_keeps_the_reader_usable(tmp_path: Path, monkeypatch):
-    from tui import suggest
+    from tui.nlp import suggest
 
     def missing(*args, **kwargs):
         raise suggest.ModelMissing("Could not load the model. Install it with pip install x.")

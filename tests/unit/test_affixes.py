@@ -1,4 +1,4 @@
-"""tui.affixes: the faster suffix and infix search gives spaCy's answers, so spaCy's tokens."""
+"""tui.nlp.affixes: the faster suffix and infix search gives spaCy's answers, so spaCy's tokens."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 spacy = pytest.importorskip("spacy")
 
-from tui import affixes  # noqa: E402
+from tui.nlp import affixes  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

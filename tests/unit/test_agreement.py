@@ -173,7 +173,7 @@ def test_each_analyst_against_the_gold():
 def test_kept_tokens_give_spacys_labels_and_damaged_ones_are_tokenized_again():
     from dataclasses import replace
 
-    from tui.tokens import pack
+    from tui.nlp.tokens import pack
 
     kept = replace(ARTICLE, tokens=pack(TEXT))
     damaged = replace(ARTICLE, tokens=pack(TEXT)[:-1] + [7])  # ends before the text does

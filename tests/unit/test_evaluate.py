@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tui.__main__ import main
-from tui.evaluate import evaluate
+from tui.nlp.evaluate import evaluate
 from tui.model import Annotation, Article, Speaker
 
 TEXT = "Sara Carter met Vinay Kwatra in Washington and New Delhi. \"We will act,\" said Carter."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui.model import Annotation, AnnotationError, Article, Speaker, check_annotation
+from tui.model import Annotation, AnnotationError, Article, Speaker, check_annotation, label_problem
 
 TEXT = "Sara Carter said \"we act now\" in Washington."
 
@@ -76,3 +76,24 @@ def test_from_dict_of_a_stored_annotation_is_what_the_constructor_makes():
     partial = {"id": "a1", "article_id": "art", "kind": "entity", "start": 0, "end": 11, "label": "PERSON",
                "extra": 1}
     assert Annotation.from_dict(partial) == ann()  # other shapes: defaults filled, unknown keys dropped
+
+
+@pytest.mark.parametrize("start, end, speaker", [
+    (0, True, None), (False, 4, None), (0, 4.0, None),
+    (0, 4, Speaker(True, 4)), (0, 4, Speaker(0, True)), (0, 4, Speaker(0, None)),
+])
+def test_offsets_are_ints_never_bools(start, end, speaker):
+    """True is 1 to Python: ``"end": true`` passed the checks and exported as true."""
+    kind = "quote" if speaker else "entity"
+    ann = Annotation("x", "a", kind, start, end, "QUOTE" if speaker else "ORG", speaker=speaker)
+    with pytest.raises(AnnotationError):
+        check_annotation(ann, "Sara said it.")
+
+
+@pytest.mark.parametrize("label, ok", [
+    ("PERSON", True), ("WORK_OF_ART", True), ("Ort für", True), ("L" * 64, True),
+    ("", False), (" ", False), ("PERSON\nEVIL", False), ("A\tB", False), ("ORG\u202e", False),
+    ("X\x1b[2J", False), ("L" * 65, False), (5, False), (None, False),
+])
+def test_label_problem(label, ok):
+    assert (label_problem(label) is None) == ok

@@ -6,7 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui.model import Annotation, AnnotationError, Article, Speaker
-from tui.review import Review, attribution, speaker_candidates
+from tui.service import Session
+from tui.speakers import attribution, speaker_candidates
 from tui.spans import PLACEHOLDER, blocks, move_end, move_start, sanitize, snap, words
 from tui.store import Workspace
 
@@ -60,7 +61,7 @@ def _ws(tmp_path):
 
 def test_review_actions_and_overlap_rule(tmp_path):
     ws = _ws(tmp_path)
-    r = Review(ws, "ana")
+    r = Session(ws, "ana")
     ann = ws.annotation("a", "p1")
     r.relabel(ann, "ORG")
     assert ws.annotation("a", "p1").original["label"] == "PERSON"
@@ -89,7 +90,7 @@ def test_undo_everything_restores_the_start(tmp_path_factory, seq):
     ws = _ws(tmp_path_factory.mktemp("w"))
     start = {a.id: a for a in ws.annotations("a")}
     state0 = ws.row("a")["state"]
-    r = Review(ws, "ana")
+    r = Session(ws, "ana")
     w = words(TEXT)
     for i, act in enumerate(seq):
         anns = ws.annotations("a")

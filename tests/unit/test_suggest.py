@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui.suggest import ModelMissing, Suggester, load_pipeline, pieces
+from tui.nlp.suggest import ModelMissing, Suggester, load_pipeline, pieces
 
 from ..conftest import SEED_000
 
@@ -35,7 +35,7 @@ def test_labels_restrict_entities_and_quotes_carry_speakers(nlp):
 
 @pytest.mark.slow
 def test_long_text_is_parsed_in_pieces_with_right_offsets(nlp, monkeypatch):
-    import tui.suggest as sg
+    import tui.nlp.suggest as sg
 
     para = 'Sara Carter visited Berlin on Monday. "We will act on this crisis now," Carter said.\n\n'
     text = para * 40

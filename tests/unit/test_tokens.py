@@ -15,7 +15,7 @@ from tui.commands import seed_paths
 from tui.export import export, gold
 from tui.model import Annotation, Article
 from tui.store import Workspace, shard_name
-from tui.tokens import default_tokenizer, pack, unpack
+from tui.nlp.tokens import default_tokenizer, pack, unpack
 
 TEXT = "Sara Carter met Zoë Müller in São Paulo.\n\n“We act now,” said Carter  (again) 👩‍👩‍👧."
 texts = st.text(alphabet=st.sampled_from(list("ab .,“”\"'()-\n\t  é👩\u200d\u0301\u05d0")), max_size=80)

@@ -125,7 +125,7 @@ def _speaker(a: Annotation) -> tuple[int, int, str]:
 
 
 def _kept_tokens(texts: list[str], packed: list[list[int] | None]) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
-    """The articles' kept tokens (``tui.tokens``) as token starts end to end, checked all at
+    """The articles' kept tokens (``tui.nlp.tokens``) as token starts end to end, checked all at
     once: each token ends after it starts, the last one where the text ends. An article
     whose tokens do not fit keeps its text, to be tokenized (once, if it is shared)."""
     fits = [isinstance(p, list) and len(p) > 0 and type(p[-1]) is int and (p[-1] >> 1) + (p[-1] & 1) == len(t)
@@ -374,7 +374,7 @@ class Comparison:
             w = works[i]
             if w.texts[k] is None:
                 return w.token_starts[w.token_at[k]:w.token_at[k + 1]]
-        from ..tokens import default_tokenizer
+        from ..nlp.tokens import default_tokenizer
 
         i, k = who[0]
         return default_tokenizer()._spacy(works[i].texts[k])[0]

@@ -47,7 +47,7 @@ def english() -> Any:
     # spaCy's own cache of its own results.
     nlp.tokenizer.max_cache_size = 1 << 30
     # And a new chunk is cut faster: only the suffix and infix rules that can apply
-    # to it are tried (tui.affixes; the same tokens).
+    # to it are tried (tui.nlp.affixes; the same tokens).
     from . import affixes
 
     affixes.install(nlp)

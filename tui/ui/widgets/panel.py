@@ -8,9 +8,10 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from ..model import Annotation
-from ..spans import sanitize
-from .article_view import LABEL_COLOURS, OTHER_COLOUR
+from ...change import ArticleSummary
+from ...model import Annotation
+from ...spans import one_line, sanitize
+from .article_view import ENT_CLASSES, ent_class
 
 
 def _clip(text: str, n: int) -> str:
@@ -20,6 +21,8 @@ def _clip(text: str, n: int) -> str:
 
 class AnnotationPanel(Static):
     """What the current annotation is: text, label, origin, status, speaker."""
+
+    COMPONENT_CLASSES = ENT_CLASSES  # coloured by entities.tcss
 
     DEFAULT_CSS = """
     AnnotationPanel { height: 13; padding: 0 1; margin-bottom: 1; overflow: hidden; }
@@ -39,11 +42,11 @@ class AnnotationPanel(Static):
             t.append("n / p to step through them", style="dim")
             self._put(t)
             return
-        colour = LABEL_COLOURS.get(ann.label, OTHER_COLOUR)
         if ann.kind == "quote":
             t.append(" QUOTE ", style="bold reverse")
         else:
-            t.append(f" {sanitize(ann.label)} ", style=Style(color="#111111", bgcolor=colour, bold=True))
+            t.append(f" {one_line(ann.label)} ",
+                     style=self.get_component_rich_style(ent_class(ann.label)) + Style(bold=True))
         status_style = {"pending": "yellow", "accepted": "green", "rejected": "red"}[ann.status]
         t.append(f"  {ann.status}", style=f"bold {status_style}")
         t.append(f"  {ann.origin}\n", style="dim")
@@ -61,7 +64,7 @@ class AnnotationPanel(Static):
                     t.append(_clip(sp.name, 60) + "\n")
         if ann.original:
             was = ann.original
-            t.append(f"was {sanitize(str(was.get('label')))} {was.get('start')}–{was.get('end')}\n", style="dim")
+            t.append(f"was {one_line(str(was.get('label')))} {was.get('start')}–{was.get('end')}\n", style="dim")
         t.rstrip()
         self._put(t)
 
@@ -75,34 +78,28 @@ class AnnotationPanel(Static):
 class Legend(Static):
     """The labels with their number keys, and this article's progress."""
 
+    COMPONENT_CLASSES = ENT_CLASSES
+
     DEFAULT_CSS = """
     Legend { height: auto; padding: 0 1; }
     """
 
-    def show(self, labels: Sequence[str], row: dict) -> None:
-        """``row`` is the article's summary row from the store (counts by label and status)."""
+    def show(self, labels: Sequence[str], summary: ArticleSummary) -> None:
+        """The legend, with ``summary``'s counts by label and status."""
         t = Text()
-        counts = row.get("counts") or {}
-        by_status = {"pending": 0, "accepted": 0, "rejected": 0}
-        for c in counts.values():
-            for status, n in c.items():
-                by_status[status] = by_status.get(status, 0) + n
-
-        def live(label: str) -> int:
-            c = counts.get(label) or {}
-            return c.get("pending", 0) + c.get("accepted", 0)
+        by_status = summary.by_status()
+        live = summary.live
 
         for i, label in enumerate(labels):
             key = str(i + 1) if i < 9 else " "
-            colour = LABEL_COLOURS.get(label, OTHER_COLOUR)
             t.append(f"{key} ", style="bold")
-            t.append(f" {label:<8}", style=Style(color="#111111", bgcolor=colour))
+            t.append(f" {label:<8}", style=self.get_component_rich_style(ent_class(label)))
             t.append(f" {live(label):>4}\n", style="dim")
         if len(labels) > 9:
             t.append("l  more labels\n", style="dim")
         t.append('"  QUOTE     ', style="bold")
         t.append(f"{live('QUOTE'):>4}\n", style="dim")
-        total, reviewed = row.get("annotations", 0), row.get("reviewed", 0)
+        total, reviewed = summary.annotations, summary.reviewed
         t.append(f"\n{reviewed}/{total} reviewed\n", style="bold")
         t.append(f"{by_status['accepted']} accepted · {by_status['rejected']} rejected · "
                  f"{by_status['pending']} pending", style="dim")

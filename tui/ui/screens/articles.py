@@ -8,7 +8,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Input
 
-from ..spans import sanitize
+from ...change import ArticleSummary
+from ..messages import AnnotationsChanged
+from ...spans import sanitize
 from ..widgets.article_list import ArticleList, Column
 from ..widgets.keybar import KeyBar
 
@@ -54,24 +56,29 @@ class ArticlesScreen(Screen):
         self.query_one("#filter").display = False
         self.reload()
         self.article_list.focus()
+        # rows waiting for the model say "no model" once it fails to load
+        self.watch(self.app, "model_state", lambda _: self.refresh_rows(), init=False)
 
     def on_screen_resume(self) -> None:
         self.refresh_rows()
 
-    def _status(self, row: dict) -> tuple[tuple[str, str], tuple[str, str]]:
+    def _status(self, a: ArticleSummary) -> tuple[tuple[str, str], tuple[str, str]]:
         """The state and progress cells."""
-        label, style = STATE_TEXT.get(row.get("state", "new"), ("?", ""))
-        total, reviewed = row.get("annotations", 0), row.get("reviewed", 0)
-        if row.get("suggested", True) or total:
-            return (label, style), (f"{reviewed}/{total} reviewed", "")
-        failed = self.app.model_status.startswith("no suggestions")
+        label, style = STATE_TEXT.get(a.state, ("?", ""))
+        if a.suggested or a.annotations:
+            return (label, style), (f"{a.reviewed}/{a.annotations} reviewed", "")
+        failed = self.app.model_state == "failed"
         return (label, style), (("no model", "red") if failed else ("awaiting model", "dim"))
 
     def _cells(self, article_id: str) -> list[tuple[str, str]]:
         """What the list shows for an article: asked only when its row is drawn."""
-        row = self.app.workspace.row(article_id)
-        return [(_plain(row.get("title") or "(untitled)"), ""), (_plain(row.get("source", "")), "dim"),
-                (_plain((row.get("published") or "")[:10]), ""), *self._status(row)]
+        a = self.app.session.summary(article_id)
+        return [(_plain(a.title or "(untitled)"), ""), (_plain(a.source), "dim"),
+                (_plain(a.published[:10]), ""), *self._status(a)]
+
+    @on(AnnotationsChanged)
+    def _changed(self, message: AnnotationsChanged) -> None:
+        self.refresh_rows()
 
     def refresh_rows(self) -> None:
         """Show what changed (coming back from the reader, suggestions arriving): the list
@@ -82,21 +89,21 @@ class ArticlesScreen(Screen):
     def reload(self) -> None:
         """Fill the list from the store's summary rows, keeping the highlighted article."""
         q = self._query.casefold()
-        ids = [row["id"] for row in self.app.workspace.rows() if not q or q in self._haystack(row)]
+        ids = [a.id for a in self.app.session.summaries() if not q or q in self._haystack(a)]
         self.article_list.set_rows(ids, keep=self.article_list.highlighted)
         self.app.refresh_progress()
 
-    def _haystack(self, row: dict) -> str:
+    def _haystack(self, a: ArticleSummary) -> str:
         """What the filter searches: the title, and the text once the index has it."""
-        hay = self._texts.get(row["id"])
-        return hay if hay is not None else (row.get("title") or "").casefold()
+        hay = self._texts.get(a.id)
+        return hay if hay is not None else a.title.casefold()
 
     @work(thread=True, exclusive=True, group="filter-index")
     def _index_texts(self, ids: list[str]) -> None:
         """Read every article's text for the filter, off the UI thread: at 10,000 articles
         that takes seconds, and the list filters by title meanwhile."""
-        ws = self.app.workspace
-        texts = {aid: ((ws.row(aid).get("title") or "") + "\n" + text).casefold() for aid, text in ws.texts(ids)}
+        session = self.app.session
+        texts = {aid: (session.summary(aid).title + "\n" + text).casefold() for aid, text in session.texts(ids)}
         self.app.call_from_thread(self._indexed, texts)
 
     def _indexed(self, texts: dict[str, str]) -> None:
@@ -125,7 +132,7 @@ class ArticlesScreen(Screen):
         box = self.query_one("#filter", Input)
         box.display = True
         box.focus()
-        missing = [r["id"] for r in self.app.workspace.rows() if r["id"] not in self._texts]
+        missing = [aid for aid in self.app.session.article_ids() if aid not in self._texts]
         if missing and not self._indexing:
             self._indexing = True
             self._index_texts(missing)

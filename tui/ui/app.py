@@ -3,44 +3,23 @@
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass, field
 
 import pyperclip
 from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.message import Message
+from textual.reactive import reactive
 from textual.worker import get_current_worker
 
-from .model import Annotation
-from .review import Review
+from .messages import AnnotationsChanged, ModelFailed, ModelReady, Suggested, SuggestionsDone
+from ..model import AnnotationError
 from .screens.articles import ArticlesScreen
 from .screens.help import HelpScreen
 from .screens.reader import ReaderScreen
-from .spans import encodable, sanitize
+from ..service import NotSaved, Session
+from ..spans import encodable, sanitize
 
 LOADING = "loading model"
-
-
-@dataclass
-class ModelReady(Message):
-    suggester: object
-
-
-@dataclass
-class ModelFailed(Message):
-    error: str
-
-
-@dataclass
-class Suggested(Message):
-    article_id: str
-    annotations: list[Annotation] = field(default_factory=list)
-
-
-@dataclass
-class SuggestionsDone(Message):
-    pass
 
 
 def settle_heap() -> None:
@@ -51,7 +30,7 @@ def settle_heap() -> None:
 
 
 class ReadTUI(App):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "entities.tcss"]
     TITLE = "readtui"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
@@ -62,25 +41,26 @@ class ReadTUI(App):
                 tooltip="quit (everything is already saved)"),
     ]
 
-    def __init__(self, workspace, *, model: str | None = None, annotator: str = "", suggester=None):
+    # "", "loading", "failed" (no model: the list says so on rows still waiting), "ready"
+    model_state: reactive[str] = reactive("", init=False)
+
+    def __init__(self, session: Session, *, model: str | None = None, suggester=None):
         super().__init__()
-        self.workspace = workspace
-        self.annotator = annotator
+        self.session = session
         self.model_name = model
         self.suggester = suggester
-        self.review = Review(workspace, annotator)
-        self.model_status = ""  # "", LOADING, or why there are no suggestions
+        self.model_status = ""  # what the header says about the model: "", LOADING, or why none
         self._told_osc52 = False
-        self.title = f"readtui · {workspace.name} · {annotator or 'anonymous'}"
+        self.title = f"readtui · {session.name} · {session.annotator or 'anonymous'}"
 
     # -- start ------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.push_screen(ArticlesScreen())
         settle_heap()
-        waiting = [r["id"] for r in self.workspace.rows() if not r.get("suggested", True)]
+        waiting = self.session.awaiting_suggestions()
         if waiting:
-            self.model_status = LOADING
+            self.model_status, self.model_state = LOADING, "loading"
             self.suggest(waiting)
         self.refresh_progress()
 
@@ -91,14 +71,18 @@ class ReadTUI(App):
         if isinstance(self.screen, ReaderScreen):
             parts = [self.model_status or "reading"]
         else:
-            s = self.workspace.stats()
-            parts = [f"articles {s['by_state'].get('done', 0)}/{s['articles']} done",
-                     f"annotations {s['reviewed']}/{s['annotations']} reviewed"]
+            p = self.session.progress()
+            parts = [f"articles {p.done}/{p.articles} done", f"annotations {p.reviewed}/{p.annotations} reviewed"]
             if self.model_status:
                 parts.append(self.model_status)
         sub = " · ".join(parts)
         if sub != self.sub_title:
             self.sub_title = sub
+
+    def show_change(self, change: AnnotationsChanged) -> None:
+        """Hand a saved change to the screen on top, and keep the header current."""
+        self.screen.post_message(change)
+        self.refresh_progress()
 
     # -- suggestions in a worker --------------------------------------------------------------
 
@@ -107,10 +91,10 @@ class ReadTUI(App):
         worker = get_current_worker()
         suggester = self.suggester
         if suggester is None:
-            from .suggest import ModelMissing, Suggester
+            from ..nlp.suggest import ModelMissing, Suggester
 
             try:
-                suggester = Suggester(labels=self.workspace.labels, model=self.model_name)
+                suggester = Suggester(labels=self.session.labels, model=self.model_name)
             except ModelMissing as exc:
                 self.post_message(ModelFailed(str(exc)))
                 return
@@ -121,11 +105,11 @@ class ReadTUI(App):
         for aid in article_ids:
             if worker.is_cancelled:
                 return
-            article = self.call_from_thread(self.workspace.article, aid)
+            article = self.call_from_thread(self.session.article, aid)
             try:
                 found = suggester.for_article(article)
             except Exception as exc:
-                from .suggest import FIX
+                from ..nlp.suggest import FIX
 
                 self.post_message(ModelFailed(f"suggesting failed ({type(exc).__name__}: {exc}). {FIX}"))
                 return
@@ -134,38 +118,24 @@ class ReadTUI(App):
 
     def on_model_ready(self, message: ModelReady) -> None:
         self.suggester = message.suggester
+        self.model_state = "ready"
         settle_heap()
 
     def on_model_failed(self, message: ModelFailed) -> None:
         self.model_status = "no suggestions (model missing)"
+        self.model_state = "failed"
         self.refresh_progress()
-        if isinstance(self.screen, ArticlesScreen):
-            self.screen.refresh_rows()  # "awaiting model" no longer
         self.notify(f"{message.error}\nYou can still read and annotate by hand.",
                     title="No suggestions", severity="error", timeout=20)
 
     def on_suggested(self, message: Suggested) -> None:
-        from .store import SaveFailed
-
-        ws = self.workspace
-        aid = message.article_id
-        row = ws.row(aid)
-        if row.get("suggested", True):
-            return
-        existing = [a for a in ws.annotations(aid) if a.status != "rejected"]
-        fresh = [a for a in message.annotations
-                 if not any(a.kind == b.kind and a.start < b.end and b.start < a.end for b in existing)]
         try:
-            ws.save(fresh, article_id=aid, state=row.get("state", "new"), suggested=True)
-        except SaveFailed as exc:
+            change = self.session.add_suggestions(message.article_id, message.annotations)
+        except NotSaved as exc:
             self.notify(f"Suggestions not saved: {exc}", severity="error", timeout=15)
             return
-        screen = self.screen
-        if isinstance(screen, ReaderScreen) and screen.article_id == aid:
-            screen.reload_annotations()
-        elif isinstance(screen, ArticlesScreen):
-            screen.refresh_rows()
-        self.refresh_progress()
+        if change is not None:
+            self.show_change(AnnotationsChanged(change))
 
     def on_suggestions_done(self, message: SuggestionsDone) -> None:
         self.model_status = ""
@@ -184,18 +154,15 @@ class ReadTUI(App):
         if reader is not None:
             reader.open(article_id)
         else:
-            self.push_screen(ReaderScreen(self.workspace, article_id))
+            self.push_screen(ReaderScreen(article_id))
 
     def open_next(self, article_id: str) -> None:
         """Open the next article not done after ``article_id``, else go back to the list."""
-        rows = self.workspace.rows()
-        ids = [r["id"] for r in rows]
-        i = ids.index(article_id) if article_id in ids else -1
-        for r in rows[i + 1:] + rows[:i + 1]:
-            if r.get("state") != "done" and r["id"] != article_id:
-                self.open_article(r["id"])
-                self.notify(f"Done. Next: {r.get('title') or r['id']}")
-                return
+        nxt = self.session.next_not_done(article_id)
+        if nxt is not None:
+            self.open_article(nxt.id)
+            self.notify(f"Done. Next: {nxt.title or nxt.id}")
+            return
         while isinstance(self.screen, ReaderScreen) or len(self.screen_stack) > 2:
             self.pop_screen()
         self.notify("Done. Every article is done.")
@@ -209,28 +176,16 @@ class ReadTUI(App):
         self._history(undo=False)
 
     def _history(self, *, undo: bool) -> None:
-        from .model import AnnotationError
-        from .store import SaveFailed
-
         try:
-            entry = self.review.undo() if undo else self.review.redo()
-        except (SaveFailed, AnnotationError) as exc:
+            change = self.session.undo() if undo else self.session.redo()
+        except (NotSaved, AnnotationError) as exc:
             self.notify(f"Not {'undone' if undo else 'redone'}: {exc}", severity="error", timeout=15)
             return
-        if entry is None:
+        if change is None:
             self.notify("Nothing to undo." if undo else "Nothing to redo.")
             return
-        screen = self.screen
-        if isinstance(screen, ReaderScreen):
-            if screen.article_id == entry.article_id:
-                screen.take(entry, undo=undo)
-            else:
-                screen.open(entry.article_id)
-        elif isinstance(screen, ArticlesScreen):
-            screen.refresh_rows()
-        self.refresh_progress()
-        title = self.workspace.row(entry.article_id).get("title", "")
-        self.notify(f"{'Undid' if undo else 'Redid'} {entry.what} in “{title[:50]}”.")
+        self.show_change(AnnotationsChanged(change, jump=True))
+        self.notify(f"{'Undid' if undo else 'Redid'} {change.what} in “{change.summary.title[:50]}”.")
 
     def notify(self, message: str, *, title: str = "", severity="information",
                timeout: float | None = None, markup: bool = False) -> None:
@@ -270,6 +225,9 @@ class ReadTUI(App):
         self.notify(f"Copied: {text[:80]}{'…' if len(text) > 80 else ''}")
 
 
-def make_app(workspace, *, model: str | None = None, annotator: str = "", suggester=None) -> ReadTUI:
-    """The one factory for the CLI and the tests (tests hand in a fake suggester)."""
-    return ReadTUI(workspace, model=model, annotator=annotator, suggester=suggester)
+def make_app(session, *, model: str | None = None, annotator: str = "", suggester=None) -> ReadTUI:
+    """The one factory for the CLI and the tests (tests hand in a fake suggester). Takes a
+    ``Session``, or a workspace to open one on for ``annotator``."""
+    if not isinstance(session, Session):
+        session = Session(session, annotator)
+    return ReadTUI(session, model=model, suggester=suggester)

@@ -12,8 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from ..model import Annotation, Speaker
-from ..spans import sanitize
+from ...model import Annotation, Speaker
+from ...spans import one_line, sanitize
 
 
 class _Picker(ModalScreen):
@@ -57,7 +57,7 @@ class LabelPicker(_Picker):
         self.current = current
 
     def options(self) -> list[Option]:
-        return [Option(Text(f"{i + 1 if i < 9 else ' '}  {sanitize(label)}"), id=label)
+        return [Option(Text(f"{i + 1 if i < 9 else ' '}  {one_line(label)}"), id=label)
                 for i, label in enumerate(self.labels)]
 
     def on_mount(self) -> None:
@@ -88,7 +88,7 @@ class SpeakerPicker(_Picker):
         out = []
         for a, sp in self.mentions:
             t = Text(sanitize(a.text), style="bold")
-            t.append(f"  {sanitize(a.label)}", style="dim")
+            t.append(f"  {one_line(a.label)}", style="dim")
             if sp.name and sp.name != a.text:
                 t.append(f"  → {sanitize(sp.name)}", style="italic")
             out.append(Option(t, id=a.id))

@@ -21,32 +21,23 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..model import Annotation
-from ..spans import blocks as cut_blocks
-from ..spans import sanitize, words
+from ...model import Annotation
+from ...spans import blocks as cut_blocks
+from ...spans import one_line, sanitize, words
 
-# displaCy's colours, so analysts who know displaCy read the labels at a glance.
-LABEL_COLOURS = {
-    "PERSON": "#aa9cfc", "ORG": "#7aecec", "GPE": "#feca74", "LOC": "#ff9561",
-    "NORP": "#c887fb", "FAC": "#9cc9cc", "EVENT": "#ffeb80", "LAW": "#ff8197",
-    "DATE": "#bfe1d9", "TIME": "#bfe1d9", "MONEY": "#e4e7d2", "PRODUCT": "#bfeeb7",
-    "WORK_OF_ART": "#f0d0ff", "LANGUAGE": "#ff8197", "QUANTITY": "#e4e7d2",
-    "PERCENT": "#e4e7d2", "ORDINAL": "#e4e7d2", "CARDINAL": "#e4e7d2",
-}
-OTHER_COLOUR = "#dddddd"
+# Labels with a colour of their own in the theme (entities.tcss: displaCy's colours, so
+# analysts who know displaCy read the labels at a glance); any other label is ent--other.
+COLOURED_LABELS = frozenset({
+    "PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "DATE", "TIME", "MONEY", "PRODUCT",
+    "WORK_OF_ART", "LANGUAGE", "QUANTITY", "PERCENT", "ORDINAL", "CARDINAL",
+})
+ENT_CLASSES = frozenset({*(f"ent--{label.lower()}" for label in COLOURED_LABELS), "ent--other"})
 TAG_SEP = "\u00a0"  # a label tag sticks to its entity when lines wrap
 SPEAKER_MARK = TAG_SEP + "◀\u00a0speaker"
 
 
 def ent_class(label: str) -> str:
-    return f"ent--{label.lower()}" if label in LABEL_COLOURS else "ent--other"
-
-
-def _ent_css() -> str:
-    rules = [f"    ArticleView > .ent--{label.lower()} {{ background: {colour}; color: #111111; }}"
-             for label, colour in LABEL_COLOURS.items()]
-    rules.append(f"    ArticleView > .ent--other {{ background: {OTHER_COLOUR}; color: #111111; }}")
-    return "\n".join(rules)
+    return f"ent--{label.lower()}" if label in COLOURED_LABELS else "ent--other"
 
 
 class _Layout:
@@ -162,7 +153,7 @@ class ArticleView(ScrollView, can_focus=False):
     """The article's text with entities, quotes, the current annotation and the caret."""
 
     COMPONENT_CLASSES = {
-        *(f"ent--{label.lower()}" for label in LABEL_COLOURS), "ent--other",
+        *ENT_CLASSES,
         "article--quote", "article--quote-pending", "article--current", "article--caret",
         "article--selection", "article--rejected", "article--speaker", "article--tag",
     }
@@ -182,7 +173,7 @@ class ArticleView(ScrollView, can_focus=False):
     ArticleView > .article--rejected { color: $text-muted; text-style: strike dim; }
     ArticleView > .article--speaker { text-style: bold underline; color: $warning; }
     ArticleView > .article--tag { text-style: bold; }
-""" + _ent_css()
+"""
 
     def __init__(self, text: str, annotations: Iterable[Annotation] = (), *,
                  name: str | None = None, id: str | None = None, classes: str | None = None):
@@ -487,7 +478,7 @@ class ArticleView(ScrollView, can_focus=False):
         for ann_id in self._in_block[bi]:
             a = self.anns[ann_id]
             if a.kind == "entity" and bs < a.end <= be and self.visible(a):
-                out.append((a.end, TAG_SEP + sanitize(a.label), a.id))
+                out.append((a.end, TAG_SEP + one_line(a.label), a.id))
         cur = self.current_annotation()
         if cur is not None and cur.kind == "quote" and cur.speaker is not None and cur.speaker.has_mention:
             if bs < cur.speaker.end <= be:  # type: ignore[operator]

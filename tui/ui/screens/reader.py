@@ -1,23 +1,25 @@
 """The reader: an article's text with its annotations, reviewed by keyboard.
 
-Every action is one call on ``Review`` (one durable save), then the view takes in
-exactly the annotations that changed.
+Every action is one call on the ``Session`` (one durable save) that returns a ``Change``;
+the view takes in exactly the annotations that changed.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from ..history import Entry
-from ..model import Annotation, AnnotationError
-from ..review import attribution, speaker_candidates, speaker_for
-from ..spans import move_end, move_start, sanitize, snap
-from ..store import SaveFailed
+from ...change import Change
+from ..messages import AnnotationsChanged
+from ...model import Annotation, AnnotationError
+from ...service import NotSaved
+from ...spans import move_end, move_start, sanitize, snap
+from ...speakers import attribution, speaker_candidates, speaker_for
 from ..widgets.article_view import ArticleView
 from ..widgets.keybar import KeyBar
 from ..widgets.panel import AnnotationPanel, Legend
@@ -85,19 +87,15 @@ class ReaderScreen(Screen):
                 tooltip="cancel the selection, else back to the articles list"),
     ]
 
-    def __init__(self, workspace, article_id: str):
+    def __init__(self, article_id: str):
         super().__init__()
         self.article_id = article_id
-        self.article = workspace.article(article_id)
-        self.view = ArticleView(self.article.text, workspace.annotations(article_id), id="article")
+        self.article = None
+        self.view = ArticleView("", [], id="article")
 
     @property
-    def ws(self):
-        return self.app.workspace
-
-    @property
-    def review(self):
-        return self.app.review
+    def session(self):
+        return self.app.session
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -114,8 +112,7 @@ class ReaderScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self._show_article()
-        self._start_current()
+        self.open(self.article_id)
 
     def on_screen_resume(self) -> None:
         self.app.refresh_progress()
@@ -125,8 +122,7 @@ class ReaderScreen(Screen):
         self.query_one("#title", Static).update(Text(" ".join(sanitize(a.title or "(untitled)").split()),
                                                      style="bold"))
         meta = [x for x in (a.source, (a.published or "")[:16].replace("T", " "), a.dateline) if x]
-        row = self.ws.row(a.id)
-        meta.append(f"{row.get('words', 0):,} words")
+        meta.append(f"{self.session.summary(a.id).words:,} words")
         self.query_one("#meta", Static).update(Text(" · ".join(sanitize(m) for m in meta), style="dim"))
         self._show_side()
 
@@ -139,8 +135,8 @@ class ReaderScreen(Screen):
     def open(self, article_id: str) -> None:
         """Show another article in this screen."""
         self.article_id = article_id
-        self.article = self.ws.article(article_id)
-        self.view.load(self.article.text, self.ws.annotations(article_id))
+        self.article = self.session.article(article_id)
+        self.view.load(self.article.text, self.session.annotations(article_id))
         self._show_article()
         self._start_current()
         self.refresh_bindings()
@@ -150,37 +146,44 @@ class ReaderScreen(Screen):
         self.query_one(AnnotationPanel).show(
             self.view.current_annotation(),
             selection=self.view.text[sel[0]:sel[1]] if sel else None)
-        row = self.ws.row(self.article_id)
-        key = (self.article_id, row.get("annotations"), repr(row.get("counts")))
+        summary = self.session.summary(self.article_id)
+        key = (self.article_id, summary.annotations, repr(summary.counts))
         if key != getattr(self, "_legend_key", None):  # counts change on saves only
             self._legend_key = key
-            self.query_one(Legend).show(self.ws.labels, row)
+            self.query_one(Legend).show(self.session.labels, summary)
 
     # -- taking in changes ------------------------------------------------------------------
 
-    def take(self, entry: Entry, *, undo: bool = False) -> None:
-        """Show a saved change (or its undoing)."""
-        side = entry.before if undo else entry.after
-        self.view.update_annotations([a for a in side.values() if a is not None],
-                                     [i for i, a in side.items() if a is None])
-        self.article = self.ws.article(self.article_id)
+    def take(self, change: Change, *, jump: bool = False) -> None:
+        """Show a saved change. ``jump``: make what it changed current (undo, redo)."""
+        after = change.after
+        self.view.update_annotations([a for a in after.values() if a is not None],
+                                     [i for i, a in after.items() if a is None])
+        if change.state_before != change.state_after:
+            self.article = self.session.article(self.article_id)
+        if jump:
+            shown = next((i for i, a in after.items() if a is not None and self.view.visible(a)), None)
+            if shown is not None:
+                self.view.set_current(shown)
         if self.view.current is not None and self.view.current not in self.view.anns:
             self.view.set_current(None)
-        self._show_side()
-        self.refresh_bindings()
-
-    def reload_annotations(self) -> None:
-        """The store has new annotations for this article (suggestions arrived)."""
-        self.view.update_annotations(self.ws.annotations(self.article_id))
-        if self.view.current is None:
+        if self.view.current is None and change.what == "suggestions":
             self._start_current()
         self._show_side()
         self.refresh_bindings()
 
-    def _do(self, fn, *args, **kwargs) -> Entry | None:
+    @on(AnnotationsChanged)
+    def _changed_elsewhere(self, message: AnnotationsChanged) -> None:
+        """A change this screen did not make: suggestions arriving, undo, redo."""
+        if message.change.article_id == self.article_id:
+            self.take(message.change, jump=message.jump)
+        elif message.jump:
+            self.open(message.change.article_id)
+
+    def _do(self, fn, *args, **kwargs) -> Change | None:
         try:
             entry = fn(*args, **kwargs)
-        except SaveFailed as exc:
+        except NotSaved as exc:
             self.notify(f"Not saved: {exc}", title="Save failed", severity="error", timeout=15)
             return None
         except AnnotationError as exc:
@@ -270,15 +273,15 @@ class ReaderScreen(Screen):
     def action_accept(self) -> None:
         cur = self.view.current_annotation()
         if cur is not None:
-            self._do(self.review.accept, cur)
+            self._do(self.session.accept, cur)
 
     def action_reject(self) -> None:
         cur = self.view.current_annotation()
         if cur is not None:
-            self._do(self.review.reject, cur)
+            self._do(self.session.reject, cur)
 
     def action_label(self, n: int) -> None:
-        labels = self.ws.labels
+        labels = self.session.labels
         if n > len(labels):
             self.notify(f"There is no label {n}; press l to pick one.", severity="warning")
             return
@@ -292,7 +295,7 @@ class ReaderScreen(Screen):
         if cur.kind != "entity":
             self.notify("A quote has no label; press s to set its speaker.", severity="warning")
             return
-        self._do(self.review.relabel, cur, label)
+        self._do(self.session.relabel, cur, label)
 
     def action_pick_label(self) -> None:
         cur = self.view.current_annotation()
@@ -302,9 +305,9 @@ class ReaderScreen(Screen):
         def chosen(label: str | None) -> None:
             now = self.view.anns.get(cur.id)
             if label and now is not None:
-                self._do(self.review.relabel, now, label)
+                self._do(self.session.relabel, now, label)
 
-        self.app.push_screen(LabelPicker(self.ws.labels, cur.label), chosen)
+        self.app.push_screen(LabelPicker(self.session.labels, cur.label), chosen)
 
     def action_resize(self, which: str, step: int) -> None:
         cur = self.view.current_annotation()
@@ -315,10 +318,10 @@ class ReaderScreen(Screen):
         if span is None or span == (cur.start, cur.end):
             self.notify("Cannot move that boundary further.", severity="warning")
             return
-        self._do(self.review.resize, cur, *span)
+        self._do(self.session.resize, cur, *span)
 
     def action_accept_all(self) -> None:
-        entry = self._do(self.review.accept_all, self.article_id)
+        entry = self._do(self.session.accept_all, self.article_id)
         if entry is not None:
             self.notify(f"Accepted {len(entry.after)} suggestions.")
 
@@ -338,7 +341,7 @@ class ReaderScreen(Screen):
         if span is None:
             self.notify("Nothing to annotate in that selection.", severity="warning")
             return
-        entry = self._do(self.review.add, self.article_id, kind, span[0], span[1], label)
+        entry = self._do(self.session.add, self.article_id, kind, span[0], span[1], label)
         if entry is not None:
             self.view.cancel_selection()
             new_id = next(iter(entry.after))
@@ -356,7 +359,7 @@ class ReaderScreen(Screen):
         def chosen(result) -> None:
             now = self.view.anns.get(cur.id)
             if result is not None and now is not None:
-                self._do(self.review.set_speaker, now, result[1])
+                self._do(self.session.set_speaker, now, result[1])
 
         self.app.push_screen(SpeakerPicker(found), chosen)
 
@@ -368,12 +371,12 @@ class ReaderScreen(Screen):
     def action_done(self) -> None:
         pending = sum(1 for a in self.view.anns.values() if a.status == "pending")
         if not pending:
-            if self._do(self.review.mark_done, self.article_id):
+            if self._do(self.session.mark_done, self.article_id):
                 self.app.open_next(self.article_id)
             return
 
         def answered(yes: bool | None) -> None:
-            if yes and self._do(self.review.accept_all, self.article_id, done=True):
+            if yes and self._do(self.session.accept_all, self.article_id, done=True):
                 self.app.open_next(self.article_id)
 
         self.app.push_screen(Confirm(

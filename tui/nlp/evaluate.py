@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
-from .model import Annotation, Article
+from ..model import Annotation, Article
 
 
 def _ratio(a: int, b: int) -> float | None:

@@ -1,0 +1,44 @@
+"""The messages the app posts: small dataclasses, one per thing that happened.
+
+The model worker posts the first four from its thread; the app turns every saved
+change into ``AnnotationsChanged`` for the screen on top, which reacts with ``@on``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual.message import Message
+
+from ..change import Change
+from ..model import Annotation
+
+
+@dataclass
+class ModelReady(Message):
+    suggester: object
+
+
+@dataclass
+class ModelFailed(Message):
+    error: str
+
+
+@dataclass
+class Suggested(Message):
+    article_id: str
+    annotations: list[Annotation] = field(default_factory=list)
+
+
+@dataclass
+class SuggestionsDone(Message):
+    pass
+
+
+@dataclass
+class AnnotationsChanged(Message):
+    """A change was saved (an action, its undoing or redoing, suggestions arriving).
+    ``jump``: show it even if it is in another article (undo and redo do)."""
+
+    change: Change
+    jump: bool = False
