@@ -15,9 +15,8 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from .commands import err, out
+from .commands import err, out, shown
 from .ingest import ImportProblem, Record, read_paths
-from .spans import sanitize
 from .team.agreement import Agreement, GoldScore, LabelAgreement, against_gold, agreement
 from .team.assign import AssignError, analysts, assign, write
 from .team.sources import SourceError, read_works, tell_apart
@@ -26,13 +25,13 @@ WORST = 10  # articles shown in the table of the worst ones
 
 
 def _fail(message: str) -> int:
-    err.print(Text.assemble(("readtui: ", "bold red"), sanitize(message)), soft_wrap=True)
+    err.print(Text.assemble(("readtui: ", "bold red"), shown(message)), soft_wrap=True)
     return 1
 
 
 def _t(s: str) -> Text:
-    """Text from a file (a name, a title, a label): never markup, no control characters."""
-    return Text(sanitize(s))
+    """A cell from a file (a name, a title, a label), made safe by ``commands.shown``."""
+    return Text(shown(s))
 
 
 # --- assign --------------------------------------------------------------------
@@ -59,7 +58,7 @@ def assign_corpus(args: Namespace) -> int:
         records.append(item)
     if problems:
         for p in problems[:20]:
-            err.print(Text(sanitize(f"  {p}"), style="red"), soft_wrap=True)
+            err.print(Text(shown(f"  {p}"), style="red"), soft_wrap=True)
         more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
         return _fail(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in the corpus{more}; "
                      "nothing written")
@@ -74,7 +73,7 @@ def assign_corpus(args: Namespace) -> int:
     except OSError as exc:
         return _fail(f"cannot write to {args.output}: {exc.strerror or exc}")
     counts = ", ".join(f"{n} {len(plan.shares[n])}" for n in names)
-    err.print(sanitize(f"assigned {len(records)} articles, each to {args.overlap} of {len(names)} analysts "
+    err.print(shown(f"assigned {len(records)} articles, each to {args.overlap} of {len(names)} analysts "
                        f"({counts}; seed {seed}) -> {args.output}"), markup=False, highlight=False, soft_wrap=True)
     return 0
 
@@ -167,7 +166,7 @@ def print_agreement(ag: Agreement, sources: list, scores: list[GoldScore] | None
     out.print(per_label)
 
     if len(ag.analysts) > 2:
-        matrix = _table("F1 exact, pair by pair", "", *map(sanitize, ag.analysts))
+        matrix = _table("F1 exact, pair by pair", "", *map(shown, ag.analysts))
         f1s = {(p.a, p.b): p.total.f1_exact for p in ag.pairs}
         for a in ag.analysts:
             matrix.add_row(_t(a), *("·" if a == b else _cell(f1s.get((a, b), f1s.get((b, a)))) for b in ag.analysts))
@@ -192,7 +191,7 @@ def print_agreement(ag: Agreement, sources: list, scores: list[GoldScore] | None
             gold.add_section()
         out.print(gold)
     for w in ag.warnings:
-        err.print(Text(sanitize(f"warning: {w}"), style="yellow"), soft_wrap=True)
+        err.print(Text(shown(f"warning: {w}"), style="yellow"), soft_wrap=True)
 
 
 def agree(args: Namespace) -> int:
@@ -211,7 +210,7 @@ def agree(args: Namespace) -> int:
         report = as_json(ag, works, _gold_json(scores, gold.path) if scores is not None else None)
         sys.stdout.write(json.dumps(report) + "\n")  # ASCII: no control character from a file reaches a terminal
         for w in ag.warnings:
-            err.print(Text(sanitize(f"warning: {w}"), style="yellow"), soft_wrap=True)
+            err.print(Text(shown(f"warning: {w}"), style="yellow"), soft_wrap=True)
     else:
         print_agreement(ag, works, scores)
     if not ag.articles and gold is None:

@@ -217,7 +217,7 @@ def test_nothing_from_a_file_reaches_the_terminal(tmp_path, as_json):
     text = "Sara Carter met Bob Lee in Paris and Rome."
     article = Article(f"id{evil}", text, title=f"title {evil}", state="done")
     paths = []
-    for who, label in (("ana", "PERSON"), ("bob", f"PER{evil}")):
+    for who, label in (("ana", "PERSON"), ("bob", f"PER{evil}"), ("cy", "PERSON")):  # three: the pair matrix too
         db = tmp_path / f"{who} {evil}" / "workspace.json"
         with Workspace.open(db) as ws:
             ws.add_articles([(article, [Annotation("e", article.id, "entity", 0, 11, label, "Sara Carter",
@@ -228,5 +228,7 @@ def test_nothing_from_a_file_reaches_the_terminal(tmp_path, as_json):
     both = r.stdout + r.stderr
     assert "\x1b" not in both and "\x9b" not in both and "\x07" not in both, repr(both)
     assert "Traceback" not in both and ("PER" in both)
+    if not as_json:
+        assert "pair by pair" in r.stdout
     if as_json:
         assert json.loads(r.stdout)["pairs"][0]["labels"][f"PER{evil}"]["b_only"] == 1
