@@ -50,9 +50,9 @@ def build(path: Path, n: int) -> None:
                 at = end + 1
             batch.append((Article(d["id"], text, title=d["title"]), anns))
             if len(batch) == 1000:
-                ws.add_articles(batch, keep_tokens=False)
+                ws.add_articles(batch)
                 batch = []
-        ws.add_articles(batch, keep_tokens=False)
+        ws.add_articles(batch)
 
 
 def timed(fn, runs: int = 5) -> tuple[float, float]:

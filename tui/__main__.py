@@ -106,8 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
     agr.add_argument("--all", action="store_true", help="also the articles not marked done (accepted annotations only)")
 
     rb = sub.add_parser("restore-backup", help="put the last good backup of a damaged workspace back",
-                        description="Replace a damaged workspace.json with workspace.json.bak; the damaged file is kept beside it.")
+                        description="Replace a damaged workspace.json with workspace.json.bak; the damaged file is kept beside it. "
+                        "A workspace that opens is left alone unless --force.")
     _add_options(rb, "restore-backup")
+    rb.add_argument("--force", action="store_true",
+                    help="restore even a workspace that opens (going back to its previous checkpoint; "
+                         "says what that loses, and keeps the replaced file beside it)")
     _add_story_commands(sub)
     return p
 

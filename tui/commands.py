@@ -20,10 +20,11 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from .ingest import ImportProblem, Record, read_paths
+from .formats import ImportProblem, Record, read_paths
 from .model import DEFAULT_LABELS, label_problem
+from .nlp.tokens import with_tokens
 from .spans import one_line
-from .store import SaveFailed, Workspace, WorkspaceCorrupt, WorkspaceError
+from .store import SaveFailed, Workspace, WorkspaceCorrupt, WorkspaceError, opens, restore_backup, restore_losses
 
 # No markup, no emoji codes: what they print is text (see ``shown``).
 err = Console(stderr=True, highlight=False, markup=False, emoji=False)
@@ -96,7 +97,7 @@ def _open(args: Namespace, *, readonly: bool = False, labels: Sequence[str] | No
             answer = err.input(shown(f"Restore the last good backup ({exc.backup}) and keep the damaged file "
                                      "beside it? [y/N] "))
             if answer.strip().lower() in ("y", "yes"):
-                kept = Workspace.restore_backup(exc.path)
+                kept = restore_backup(exc.path)
                 err.print(shown(f"restored {exc.path} from its backup; the damaged file is kept as {kept}"))
                 return _open(args, readonly=readonly, labels=labels)
         err.print(shown(f"To restore the last good backup: readtui restore-backup{db}"))
@@ -116,12 +117,18 @@ def restore_backup(args: Namespace) -> int:
     from .store import default_path
 
     path = Path(args.db) if args.db else default_path()
+    force = getattr(args, "force", False)
     try:
-        kept = Workspace.restore_backup(path)
+        healthy = force and opens(path)
+        if healthy:
+            err.print(shown(f"readtui: {path} is not damaged; restoring its backup loses "
+                            f"{restore_losses(path)}"), style="yellow")
+        kept = restore_backup(path, force=force)
     except WorkspaceError as exc:
         err.print(shown(f"readtui: {exc}"), style="bold red")
         return 1
-    err.print(shown(f"restored {path} from {path}.bak; the damaged file is kept as {kept}"))
+    what = "the file it replaced" if healthy else "the damaged file"
+    err.print(shown(f"restored {path} from {path}.bak" + (f"; {what} is kept as {kept}" if kept else "")))
     return 0
 
 
@@ -155,7 +162,8 @@ def import_records(ws: Workspace, stream: Iterable[Record | ImportProblem], *, s
                    on_progress: Callable[[int], None] = lambda n: None) -> ImportReport:
     """Store new articles (with suggestions when a suggester is given); duplicates once.
 
-    ``keep_tokens``: as ``Workspace.add_articles``."""
+    ``keep_tokens``: keep each article's spaCy tokens in its file (tui.nlp.tokens), so an
+    export need not tokenize it again; without, the export tokenizes it."""
     report = ImportReport()
     fresh: list[Record] = []
     seen: dict[str, str] = {}  # hash -> id, within this import
@@ -186,13 +194,14 @@ def import_records(ws: Workspace, stream: Iterable[Record | ImportProblem], *, s
     if suggester is not None and need:
         suggestions = suggester.suggest_many((r.article.text for r in need), jobs=jobs)
     for batch in _batches(fresh, BATCH if suggester is not None else BATCH_NO_MODEL):
-        annotated = [(r.article, r.annotations) for r in batch if has(r)]
-        plain = [(r.article, [s.to_annotation(r.article.id) for s in next(suggestions)]
+        store = with_tokens if keep_tokens else (lambda a: a)
+        annotated = [(store(r.article), r.annotations) for r in batch if has(r)]
+        plain = [(store(r.article), [s.to_annotation(r.article.id) for s in next(suggestions)]
                   if suggester is not None else []) for r in batch if not has(r)]
         try:  # each add stores all its articles or none (SaveFailed)
-            ws.add_articles(annotated, suggested=True, keep_tokens=keep_tokens)
+            ws.add_articles(annotated, suggested=True)
             report.imported += len(annotated)
-            ws.add_articles(plain, suggested=suggester is not None, keep_tokens=keep_tokens)
+            ws.add_articles(plain, suggested=suggester is not None)
             report.imported += len(plain)
         except SaveFailed as exc:  # a full disk: what was stored stays; the rest is not imported
             report.stopped = str(exc)
@@ -237,7 +246,7 @@ def print_report(report: ImportReport, path: Path) -> None:
 # --- suggest -------------------------------------------------------------------
 
 def suggest_paths(args: Namespace) -> int:
-    from .export import ReaderGone, jsonl_line, write_atomic
+    from .formats import ReaderGone, jsonl_line, write_atomic
     from .model import check_annotation
     from .store import default_path
 
@@ -273,7 +282,7 @@ def suggest_paths(args: Namespace) -> int:
 def _output(output: str | Path, workspace: Path):
     """Where ``-o`` leads (``export.output_target``: never a file of ``workspace`` or of
     any other), or a one-line refusal and exit 1, before anything is written."""
-    from .export import OutputRefused, output_target
+    from .formats import OutputRefused, output_target
 
     try:
         return output_target(output, workspaces=[workspace])
@@ -296,8 +305,8 @@ def export_gold(args: Namespace) -> int:
     from contextlib import nullcontext
     from functools import partial
 
-    from .export import SUFFIXES, ExportError, ReaderGone, export, gold, write_atomic
-    from .export_workers import ExportWorkers
+    from .formats import SUFFIXES, ExportError, ReaderGone, export, gold, write_atomic
+    from .formats.workers import ExportWorkers
     from .store import prefetch_articles, read_articles, read_through
 
     output = args.output or f"export{SUFFIXES[args.format]}"
@@ -386,6 +395,9 @@ def stats(args: Namespace) -> int:
         s = ws.stats()
         done = [r["id"] for r in ws.rows() if r.get("state") == "done"]
         ev = evaluate(ws.iter_articles(done))
+    except WorkspaceError as exc:  # an article's file is damaged
+        err.print(shown(f"readtui: {exc}"), style="bold red")
+        return 1
     finally:
         _close(ws)
     out.print(Text.assemble((shown(ws.path), "bold"), f"  {s['articles']} articles: ",

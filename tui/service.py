@@ -13,11 +13,15 @@ from .change import ArticleSummary, Change
 from .history import History
 from .model import QUOTE_LABEL, Annotation, AnnotationError, Article, Speaker, new_id, now_iso
 from .spans import overlapping
-from .store import SaveFailed, Workspace
+from .store import SaveFailed, Workspace, WorkspaceError
 
 
 class NotSaved(Exception):
     """The action did not reach the disk; nothing changed (the disk is full, read-only …)."""
+
+
+class ArticleUnreadable(Exception):
+    """The article's file is damaged or missing; the message names it. The others still open."""
 
 
 @dataclass(frozen=True)
@@ -59,11 +63,22 @@ class Session:
         return (ArticleSummary.from_row(r) for r in self.ws.rows())
 
     def article(self, article_id: str) -> Article:
-        return self.ws.article(article_id)
+        try:
+            return self.ws.article(article_id)
+        except WorkspaceError as exc:
+            raise ArticleUnreadable(str(exc)) from exc
 
     def annotations(self, article_id: str) -> list[Annotation]:
         """In text order, rejected ones included."""
-        return self.ws.annotations(article_id)
+        try:
+            return self.ws.annotations(article_id)
+        except WorkspaceError as exc:
+            raise ArticleUnreadable(str(exc)) from exc
+
+    def take_warning(self) -> str:
+        """What went wrong beside a saved action (its checkpoint failed: it is saved in the
+        journal all the same), once; "" when nothing did."""
+        return self.ws.take_warning()
 
     def texts(self, article_ids: Sequence[str]) -> Iterator[tuple[str, str]]:
         """(id, text) for the list's filter, without building annotations."""

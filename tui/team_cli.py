@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .commands import err, out, shown
-from .ingest import ImportProblem, Record, read_paths
+from .formats import ImportProblem, Record, read_paths
 from .team.agreement import Agreement, GoldScore, LabelAgreement, against_gold, agreement
 from .team.assign import AssignError, analysts, assign, write
 from .team.sources import SourceError, read_works, tell_apart

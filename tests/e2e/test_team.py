@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.export import jsonl_line
+from tui.formats import jsonl_line
 from tui.model import Annotation, Article, Speaker
 from tui.store import Workspace
 
@@ -89,7 +89,7 @@ def test_agree_reads_workspaces_and_counts_done_articles_only(tmp_path):
     ana = [(ART, ana_items()[0][1] + not_gold), ana_items()[1]]
     for who, items in (("ana", ana), ("cy", bob_items())):
         with Workspace.open(tmp_path / who / "workspace.json") as ws:
-            ws.add_articles(items, suggested=False, keep_tokens=False)
+            ws.add_articles(items, suggested=False)
             ws.set_state("a2", "in_progress")  # not done: not counted, as the export would not write it
     ana, cy = tmp_path / "ana" / "workspace.json", tmp_path / "cy" / "workspace.json"
     r = run("agree", ana, cy, "--json", cwd=tmp_path)
@@ -221,7 +221,7 @@ def test_nothing_from_a_file_reaches_the_terminal(tmp_path, as_json):
         db = tmp_path / f"{who} {evil}" / "workspace.json"
         with Workspace.open(db) as ws:
             ws.add_articles([(article, [Annotation("e", article.id, "entity", 0, 11, label, "Sara Carter",
-                                                   status="accepted")])], keep_tokens=False)
+                                                   status="accepted")])])
         paths.append(db)
     r = run("agree", *paths, *(["--json"] if as_json else []), cwd=tmp_path)
     assert r.returncode == 0, r.stderr

@@ -31,7 +31,7 @@ def build(db: Path, n: int = 3, *, sentences: int = 1, labels: tuple[str, ...] =
                                       label=label, status="accepted", origin="model",
                                       original={"label": "PERSON"} if label != "PERSON" else {})
                            for k, label in enumerate(labels)])
-                         for i in range(n)], keep_tokens=False)
+                         for i in range(n)])
     with Workspace.open(db) as ws:
         ws.set_state("a0", "done")
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from ..export import _json_line, jsonl_line, jsonl_record
-from ..ingest import Record
+from ..formats import Record, jsonl_line, jsonl_record
+from ..formats.jsonl import _json_line
 from ..store import write_atomic
 
 MANIFEST = "manifest.json"

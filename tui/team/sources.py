@@ -1,7 +1,7 @@
 """One analyst's annotations, read from a workspace (.json) or an exported JSONL.
 
 What counts is what the export would write: articles marked done (every article with
-``all``) and their accepted annotations (``tui.export.gold``). The analyst is named by
+``all``) and their accepted annotations (``tui.formats.gold``). The analyst is named by
 the JSONL's ``_annotator_id`` (readtui writes the most frequent annotator of an
 article's annotations there, and reading it back gives each annotation that name), else
 by the workspace's or the file's name.
@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-from ..ingest import JSONL_SUFFIXES, ImportProblem, read_jsonl
+from ..formats import JSONL_SUFFIXES, ImportProblem, read_jsonl
 from ..model import Annotation, Article
 from ..store import Workspace, WorkspaceError
 from .agreement import Marked, marked
@@ -52,7 +52,7 @@ def read_work(path: str | Path, *, all: bool = False) -> Marked:
 
 
 def _exported(items: Iterable[tuple[Article, list[Annotation]]], *, all: bool) -> Iterator[tuple[Article, list[Annotation]]]:
-    """What ``tui.export.gold`` picks (articles marked done, or all; accepted annotations),
+    """What ``tui.formats.gold`` picks (articles marked done, or all; accepted annotations),
     without its sort into text order: ``marked`` needs none (a tenth of reading 10,000 articles)."""
     for article, anns in items:
         if all or article.state == "done":

@@ -40,10 +40,12 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import IO, Any, Callable, Iterable, Sequence
 
-from .export import (
-    FORMATS, ExportSummary, Item, _counted, _default_tokenizer, _json_line, doccano_record, gold, jsonl_line,
-    spacy_doc,
-)
+from ..nlp.tokens import default_tokenizer as _default_tokenizer
+from .common import ExportSummary, Item, gold
+from .docbin import spacy_doc
+from .doccano import doccano_record
+from .jsonl import _json_line, jsonl_line
+from .registry import FORMATS, _counted
 
 # The parts of a DocBin that DocBin.merge joins: a worker's share travels as these
 # (pickling a DocBin goes through to_bytes/from_bytes, which does not give back the
