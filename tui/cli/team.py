@@ -15,11 +15,11 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from ..formats import ImportProblem, Record, read_paths
+from ..team.agreement import Agreement, GoldScore, LabelAgreement, against_gold, agreement
+from ..team.assign import AssignError, analysts, assign, write
+from ..team.sources import SourceError, read_works, tell_apart
 from .commands import err, out, shown
-from .formats import ImportProblem, Record, read_paths
-from .team.agreement import Agreement, GoldScore, LabelAgreement, against_gold, agreement
-from .team.assign import AssignError, analysts, assign, write
-from .team.sources import SourceError, read_works, tell_apart
 
 WORST = 10  # articles shown in the table of the worst ones
 
