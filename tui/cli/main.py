@@ -97,6 +97,27 @@ def build_parser() -> argparse.ArgumentParser:
     st = sub.add_parser("stats", help="articles by review state, annotations by label and status",
                         description="Show articles by review state and annotations by label and status.")
     _add_options(st, "stats")
+    asg = sub.add_parser("assign", help="split a corpus among analysts: one importable JSONL each",
+                         description="Give each article of a corpus (.txt/.md files, folders, JSONL) to N analysts, "
+                         "balanced; write one JSONL per analyst (for `readtui import`) and a manifest.")
+    _add_options(asg, "assign")
+    asg.add_argument("paths", nargs="+", metavar="CORPUS")
+    asg.add_argument("--annotators", required=True, metavar="NAMES", help="comma-separated analysts, e.g. ana,bob,cy")
+    asg.add_argument("--overlap", type=int, default=2, metavar="N", help="analysts per article (default: 2)")
+    asg.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for NAME.jsonl and manifest.json")
+    asg.add_argument("--seed", type=int, help="the same seed gives the same split (default: drawn, and "
+                     "written in the manifest)")
+
+    agr = sub.add_parser("agree", help="how far analysts agree: span F1 per label, kappa, alpha, quote speakers",
+                         description="Compare analysts' work over the articles they share: each file a workspace "
+                         "(.json) or an export (.jsonl). Counts what the export would write: articles marked done, "
+                         "accepted annotations.")
+    _add_options(agr, "agree")
+    agr.add_argument("paths", nargs="+", metavar="FILE")
+    agr.add_argument("--json", action="store_true", help="one JSON object on stdout instead of tables")
+    agr.add_argument("--gold", metavar="GOLD", help="also score each analyst against this workspace or export")
+    agr.add_argument("--all", action="store_true", help="also the articles not marked done (accepted annotations only)")
+
     rb = sub.add_parser("restore-backup", help="put the last good backup of a damaged workspace back",
                         description="Replace a damaged workspace.json with workspace.json.bak; the damaged file is kept beside it. "
                         "A workspace that opens is left alone unless --force.")
@@ -178,6 +199,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return commands.restore_backup(args)
         if args.command == "labels":
             return commands.labels(args)
+        if args.command in ("assign", "agree"):
+            from . import team
+
+            return team.assign_corpus(args) if args.command == "assign" else team.agree(args)
         if args.command in ("stories", "compare", "quotes", "entities"):
             from . import stories
 
