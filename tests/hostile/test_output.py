@@ -309,7 +309,7 @@ def _workers_of(pid: int) -> list[int]:
 
 def test_killed_export_leaves_no_worker_and_its_temporary_is_cleaned_next_time(tmp_path):
     db = tmp_path / "ws.json"
-    build(db, 1500, sentences=30)
+    build(db, 3000, sentences=30)  # enough that the export is still running when it is killed
     out = tmp_path / "gold.spacy"
     export = [sys.executable, "-m", "tui", "export", "--db", str(db), "--format", "spacy", "-j", "2", "-o", str(out)]
     proc = subprocess.Popen(export, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -322,7 +322,8 @@ def test_killed_export_leaves_no_worker_and_its_temporary_is_cleaned_next_time(t
                 break
             time.sleep(0.05)
         assert len(workers) == 2 and proc.poll() is None, "the export did not start its workers"
-        time.sleep(1)  # the workers are into their shares
+        time.sleep(0.2)  # the workers are into their shares
+        assert proc.poll() is None, "the export ended before it could be killed"
         proc.kill()  # kill -9
         proc.wait()
         deadline = time.monotonic() + 10
