@@ -16,10 +16,11 @@ EXIT_USAGE = 2
 # They may stand before or after the command; one given to a command that has no use
 # for it is refused (exit 2), never silently ignored. None stands for the reader.
 OPTION_COMMANDS = {
-    "db": {None, "import", "export", "stats", "restore-backup"},
-    "model": {None, "import", "suggest"},
+    "db": {None, "import", "export", "stats", "restore-backup", "suggest", "labels", "train", "patterns"},
+    "model": {None, "import", "suggest", "train"},
     "labels": {None, "import", "suggest"},
     "annotator": {None},
+    "label_map": {"import"},
 }
 
 
@@ -37,6 +38,10 @@ def _add_options(parser: argparse.ArgumentParser, command: str | None) -> None:
     if "labels" in names:
         parser.add_argument("--labels", default=S, help="comma-separated entity labels, when this creates the "
                             f"workspace (default: {','.join(DEFAULT_LABELS)})")
+    if "label_map" in names:
+        parser.add_argument("--label-map", metavar="MODEL=LABEL,…", default=S,
+                            help="map the model's labels onto the workspace's (e.g. PERSON=PER,GPE=LOC; "
+                                 "conll: onto PER,ORG,LOC,MISC); unmapped model labels are not suggested")
     if "annotator" in names:
         parser.add_argument("--annotator", default=S, help="name stored on every change (default: your login name)")
 
@@ -84,10 +89,36 @@ def build_parser() -> argparse.ArgumentParser:
     st = sub.add_parser("stats", help="articles by review state, annotations by label and status",
                         description="Show articles by review state and annotations by label and status.")
     _add_options(st, "stats")
+    _add_learning(sub)
     rb = sub.add_parser("restore-backup", help="put the last good backup of a damaged workspace back",
                         description="Replace a damaged workspace.json with workspace.json.bak; the damaged file is kept beside it.")
     _add_options(rb, "restore-backup")
     return p
+
+
+def _add_learning(sub) -> None:
+    """The commands of the learning loop (tui/learn_cli.py)."""
+    lab = sub.add_parser("labels", help="show the workspace's labels and label map, or map the model's labels",
+                         description="`readtui labels` shows the labels, the label map and the model; "
+                         "`readtui labels map PERSON=PER,GPE=LOC` maps the model's labels onto the workspace's.")
+    _add_options(lab, "labels")
+    lab.add_argument("action", nargs="?", choices=("show", "map"), default="show")
+    lab.add_argument("mapping", nargs="?", metavar="MODEL=LABEL,…")
+
+    tr = sub.add_parser("train", help="fine-tune the workspace's model on its done articles",
+                        description="Fine-tune the NER on the articles marked done (spaCy's training, a share held "
+                        "out for evaluation, early stopping); the new model becomes the workspace's.")
+    _add_options(tr, "train")
+    tr.add_argument("--max-minutes", type=float, default=5.0, help="time budget (default: 5)")
+    tr.add_argument("--max-steps", type=int, default=0, help="at most this many updates (default: 2000)")
+    tr.add_argument("--from-base", action="store_true",
+                    help="train even when the workspace's current model is missing or damaged")
+
+    pat = sub.add_parser("patterns", help="the learned patterns: list, export or import (Prodigy's patterns.jsonl)",
+                         description="What the analyst's decisions taught, as Prodigy-style patterns.jsonl.")
+    _add_options(pat, "patterns")
+    pat.add_argument("action", nargs="?", choices=("show", "export", "import"), default="show")
+    pat.add_argument("file", nargs="?", metavar="FILE", help="patterns.jsonl to write ('-': stdout) or read")
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -116,6 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return commands.export_gold(args)
         if args.command == "stats":
             return commands.stats(args)
+        if args.command in ("labels", "train", "patterns"):
+            from . import learn_cli
+
+            return getattr(learn_cli, f"{args.command}_command")(args)
         if args.command == "restore-backup":
             return commands.restore_backup(args)
         return commands.run_app(args)

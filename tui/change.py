@@ -65,6 +65,10 @@ class Change:
     state_after: str
     summary: ArticleSummary
     what: str = ""  # "accept", "label PERSON" ... for messages and undo
+    # What the decision taught (tui.nlp.patterns): the pattern for one text before and
+    # after, and the pending suggestions in other articles that followed it.
+    learned: tuple[str, Any, Any] | None = None
+    follow: tuple["Change", ...] = ()
 
     @property
     def empty(self) -> bool:

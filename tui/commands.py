@@ -114,11 +114,13 @@ def restore_backup(args: Namespace) -> int:
     return 0
 
 
-def _suggester(args: Namespace, labels: Sequence[str]):
-    from .nlp.suggest import ModelMissing, Suggester
+def _suggester(args: Namespace, labels: Sequence[str], ws: Workspace | None = None):
+    """With a workspace: its model (--model overrides), labels, label map and patterns."""
+    from .nlp.suggest import ModelMissing
+    from .service import workspace_suggester
 
     try:
-        return Suggester(labels=labels, model=getattr(args, "model", None))
+        return workspace_suggester(ws, labels, getattr(args, "model", None))
     except ModelMissing as exc:
         err.print(f"[bold red]readtui:[/] {exc}")
         raise SystemExit(1) from None
@@ -192,11 +194,18 @@ def import_records(ws: Workspace, stream: Iterable[Record | ImportProblem], *, s
 
 
 def import_paths(args: Namespace) -> int:
+    from .service import NotSaved, set_label_map
+
     labels = _labels(args.labels) if args.labels else None
     ws = _open(args, labels=labels)
     try:
+        if args.label_map:
+            try:
+                set_label_map(ws, args.label_map)
+            except (ValueError, NotSaved) as exc:
+                raise SystemExit(f"readtui: --label-map: {exc}") from None
         stream = list(read_paths(args.paths))
-        suggester = None if args.no_suggest else _suggester(args, ws.labels)
+        suggester = None if args.no_suggest else _suggester(args, ws.labels, ws)
         with progress_bar() as bar:
             task = bar.add_task("importing", total=None)
             report = import_records(
@@ -234,7 +243,12 @@ def suggest_paths(args: Namespace) -> int:
     records: list[Record] = []
     for item in read_paths(args.paths):
         (problems if isinstance(item, ImportProblem) else records).append(item)
-    suggester = _suggester(args, labels)
+    ws = _open(args, readonly=True) if args.db else None  # its model, labels, label map, patterns
+    try:
+        suggester = _suggester(args, labels, ws)
+    finally:
+        if ws is not None:
+            _close(ws)
     lines: list[bytes] = []
     with progress_bar() as bar:
         task = bar.add_task("suggesting", total=len(records))

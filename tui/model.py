@@ -20,12 +20,12 @@ DEFAULT_LABELS: tuple[str, ...] = (
 QUOTE_LABEL = "QUOTE"
 
 Kind = Literal["entity", "quote"]
-Origin = Literal["model", "rules", "manual"]
+Origin = Literal["model", "rules", "manual", "learned"]
 Status = Literal["pending", "accepted", "rejected"]
 ReviewState = Literal["new", "in_progress", "done"]
 
 KINDS = ("entity", "quote")
-ORIGINS = ("model", "rules", "manual")
+ORIGINS = ("model", "rules", "manual", "learned")  # learned: from the analyst's decisions
 STATUSES = ("pending", "accepted", "rejected")
 REVIEW_STATES = ("new", "in_progress", "done")
 

@@ -6,14 +6,16 @@ analyst's actions meet it, and it imports nothing of the UI.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator, Sequence
 
 from .change import ArticleSummary, Change
 from .history import History
 from .model import QUOTE_LABEL, Annotation, AnnotationError, Article, Speaker, new_id, now_iso
+from .nlp.learn import CONLL_MAP, Shelf, parse_label_map
+from .nlp.patterns import Pattern, Patterns, follow, pattern_problem
 from .spans import overlapping
-from .store import SaveFailed, Workspace
+from .store import SaveFailed, Workspace, write_atomic
 
 
 class NotSaved(Exception):
@@ -37,6 +39,9 @@ class Session:
         self.ws = workspace
         self.annotator = annotator
         self.history = History()
+        self._patterns: Patterns | None = None
+        self._texts: dict[str, str] = {}  # article texts, for finding where a decision applies
+        self._tokenizer = None
 
     # -- what the analyst sees ----------------------------------------------------------------
 
@@ -118,6 +123,12 @@ class Session:
             return None
         keep, gone, state = entry.side(undo)
         change = self._save(entry.article_id, keep, gone, state)
+        for other in entry.follow:  # the suggestions that followed the decision
+            self._save(other.article_id, *other.side(undo))
+        if entry.learned is not None:
+            text, before, after = entry.learned
+            self.patterns.put(text, before if undo else after)
+            self._write_patterns()
         self.history.undone() if undo else self.history.redone()
         return change.named(f"{'undo' if undo else 'redo'} {entry.what}")
 
@@ -139,17 +150,17 @@ class Session:
     def accept(self, ann: Annotation) -> Change:
         if ann.kind == "entity" and ann.status == "rejected":  # another may have taken its place
             self._check_free(ann.article_id, ann.start, ann.end, ignore=ann.id)
-        return self.apply(ann.article_id, [self._change(ann, status="accepted")], what="accept")
+        return self._decided(ann.article_id, [self._change(ann, status="accepted")], what="accept")
 
     def reject(self, ann: Annotation) -> Change:
-        return self.apply(ann.article_id, [self._change(ann, status="rejected")], what="reject")
+        return self._decided(ann.article_id, [self._change(ann, status="rejected")], what="reject")
 
     def relabel(self, ann: Annotation, label: str) -> Change:
         if ann.kind != "entity":
             raise AnnotationError("a quote has no label to change; press s to set its speaker")
         self._check_free(ann.article_id, ann.start, ann.end, ignore=ann.id)
-        return self.apply(ann.article_id, [self._change(ann, label=label, status="accepted")],
-                          what=f"label {label}")
+        return self._decided(ann.article_id, [self._change(ann, label=label, status="accepted")],
+                             what=f"label {label}")
 
     def resize(self, ann: Annotation, start: int, end: int) -> Change:
         if ann.kind == "entity":
@@ -166,7 +177,7 @@ class Session:
         ann = Annotation(id=new_id(), article_id=article_id, kind=kind, start=start, end=end,  # type: ignore[arg-type]
                          label=QUOTE_LABEL if kind == "quote" else label, text=text[start:end],
                          origin="manual", status="accepted", annotator=self.annotator, time=now_iso())
-        return self.apply(article_id, [ann], what=f"add {ann.label}")
+        return self._decided(article_id, [ann], what=f"add {ann.label}")
 
     def set_speaker(self, quote: Annotation, speaker: Speaker | None) -> Change:
         if quote.kind != "quote":
@@ -183,9 +194,148 @@ class Session:
     def mark_done(self, article_id: str) -> Change:
         return self.apply(article_id, [], state="done", what="mark done")
 
+    # -- the workspace's model: its label map, trained versions and learned patterns ------------
+
+    @property
+    def label_map(self) -> dict[str, str] | None:
+        """Model label -> workspace label (None: the model's labels as they are)."""
+        return dict(self.ws.setting("label_map") or {}) or None
+
+    def model_path(self) -> str | None:
+        """The workspace's current trained model (None: the base model)."""
+        return workspace_model(self.ws)
+
+    def suggester(self, model: str | None = None):
+        """A suggester with the workspace's model (``model`` overrides it), label map and
+        patterns. Loads spaCy: call it from a worker."""
+        from .nlp.suggest import Suggester
+
+        return Suggester(labels=self.labels, model=model or self.model_path(), label_map=self.label_map,
+                         patterns=Patterns(list(self.patterns)))  # a copy: the worker reads it
+
+    # -- decisions that propagate (tui.nlp.patterns) -----------------------------------------
+
+    @property
+    def patterns(self) -> Patterns:
+        """The workspace's learned patterns (read once, then kept current here)."""
+        if self._patterns is None:
+            self._patterns = read_patterns(self.ws)
+        return self._patterns
+
+    def learned_from(self, text: str) -> int:
+        """How many decisions the pattern for ``text`` rests on (0: none)."""
+        p = self.patterns.get(text)
+        return p.decisions if p else 0
+
+    def _write_patterns(self) -> None:
+        try:
+            write_atomic(self.ws.learned_path("patterns.jsonl"), self.patterns.to_jsonl())
+        except OSError as exc:
+            raise NotSaved(f"the learned patterns were not saved ({exc.strerror or exc})") from exc
+
+    def _decided(self, article_id: str, changed: Sequence[Annotation], *, what: str) -> Change:
+        """An action on one entity, saved; then what it teaches follows in the pending
+        suggestions of the articles not done (recorded with it, so one undo takes both back)."""
+        change = self._save(article_id, changed).named(what)
+        if change.empty:
+            return change
+        ann = changed[0]
+        if ann.kind == "entity" and ann.text.strip():
+            label = None if ann.status == "rejected" else ann.label
+            before, after = self.patterns.decide(ann.text, label)
+            self._write_patterns()
+            change = replace(change, learned=(ann.text, before, after), follow=tuple(self._follow(after, article_id)))
+        self.history.push(change)
+        return change
+
+    def _follow(self, pattern: Pattern, decided_in: str) -> list[Change]:
+        """Apply one pattern to the pending suggestions of every article not done."""
+        out = []
+        for row in self.ws.rows():
+            aid = row["id"]
+            if aid == decided_in or row.get("state") == "done":
+                continue
+            text = self._texts.get(aid)
+            if text is None:
+                text = self._texts[aid] = next(t for _, t in self.ws.texts([aid]))
+            if pattern.text not in text:
+                continue
+            if self._tokenizer is None:
+                from .nlp.tokens import english
+
+                self._tokenizer = english()
+            doc = self._tokenizer.make_doc(text)
+            changed, removed = follow(aid, doc, self._tokenizer.make_doc, pattern, self.ws.annotations(aid))
+            if changed or removed:
+                out.append(self._save(aid, changed, removed, state=row.get("state")).named("learned"))
+        return out
+
     def _check_free(self, article_id: str, start: int, end: int, ignore: str = "") -> None:
         others = (a for a in self.ws.annotations(article_id)
                   if a.kind == "entity" and a.status != "rejected" and a.id != ignore)
         hit = overlapping(others, start, end)
         if hit is not None:
             raise AnnotationError(f"overlaps the {hit.label} {hit.text!r}; reject or shrink it first")
+
+
+def read_patterns(ws: Workspace) -> Patterns:
+    """The workspace's patterns.jsonl; lines that are not patterns are skipped."""
+    import json
+
+    path = ws.learned_path("patterns.jsonl")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return Patterns()
+    except (OSError, UnicodeDecodeError):
+        return Patterns()
+    records = []
+    for line in lines:
+        try:
+            d = json.loads(line)
+        except ValueError:
+            continue
+        if not pattern_problem(d):
+            records.append(d)
+    return Patterns.from_records(records)
+
+
+def workspace_model(ws: Workspace) -> str | None:
+    """The path of the workspace's current trained model, None for the base model."""
+    path = Shelf(ws.learned_path("models")).current_path()
+    return str(path) if path is not None else None
+
+
+def workspace_suggester(ws: Workspace | None, labels: Sequence[str], model: str | None = None):
+    """A suggester for ``import``/``suggest``: with a workspace, its labels, model
+    (``model`` overrides it), label map and patterns; without, ``model`` as it is."""
+    from .nlp.suggest import Suggester
+
+    if ws is None:
+        return Suggester(labels=labels, model=model)
+    return Suggester(labels=ws.labels, model=model or workspace_model(ws),
+                     label_map=ws.setting("label_map") or None, patterns=read_patterns(ws))
+
+
+# Named maps for --label-map: the base model's labels onto a common scheme.
+NAMED_MAPS = {"conll": CONLL_MAP}
+
+
+def set_label_map(ws: Workspace, text: str) -> dict[str, str]:
+    """Store ``PERSON=PER,GPE=LOC`` (or a named map) as the workspace's label map.
+    ValueError when it does not fit the workspace's labels; NotSaved when the disk refuses."""
+    if text.strip().lower() in NAMED_MAPS:
+        mapping = {m: ours for m, ours in NAMED_MAPS[text.strip().lower()].items() if ours in ws.labels}
+    else:
+        mapping = parse_label_map(text)
+    unknown = sorted(set(mapping.values()) - set(ws.labels))
+    if unknown:
+        raise ValueError(f"maps onto {', '.join(map(repr, unknown))}, not among the workspace's labels "
+                         f"({','.join(ws.labels)})")
+    if not mapping:
+        raise ValueError("maps nothing; write MODEL=LABEL,… (e.g. PERSON=PER,GPE=LOC)")
+    try:
+        ws.set_setting("label_map", mapping)
+    except SaveFailed as exc:
+        raise NotSaved(str(exc)) from exc
+    return mapping

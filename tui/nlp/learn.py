@@ -195,7 +195,7 @@ def entity_predictor(nlp, label_map: Mapping[str, str] | None, patterns=None):
         for doc in nlp.pipe(texts, batch_size=32):
             found = [(e.start_char, e.end_char, lab) for e in doc.ents
                      if e.text.strip() and (lab := map_label(e.label_, label_map))]
-            yield patterns.apply(doc, found) if patterns is not None else found
+            yield [f[:3] for f in patterns.apply(doc, nlp.make_doc, found)] if patterns is not None else found
     return predict
 
 
@@ -259,8 +259,10 @@ def training_config(base_config, train_path: Path, dev_path: Path, s: TrainSetti
 def train(base: str | None, golds: Sequence[Gold], labels: Sequence[str], label_map: Mapping[str, str],
           out: Path, settings: TrainSettings | None = None, *,
           on_step: Callable[[int, int, float | None], None] = lambda step, total, f: None,
-          patterns=None) -> Trained:
+          patterns=None, current: str | None = None) -> Trained:
     """Fine-tune ``base``'s NER on ``golds``; the pipeline saved at ``out`` (which must not exist).
+    ``current``: the model the workspace suggests with now, for the "before" figures
+    (default: the base).
 
     ``on_step(step, max_steps, held-out F1 or None)`` after every update. Raises
     TrainingRefused before anything is written when the articles cannot train a model.
@@ -280,7 +282,10 @@ def train(base: str | None, golds: Sequence[Gold], labels: Sequence[str], label_
     nlp = load_pipeline(base)
     if "ner" not in nlp.pipe_names:
         raise TrainingRefused(f"the base pipeline {base or 'en_core_web_sm'} has no NER to fine-tune")
-    before = score(entity_predictor(nlp, label_map, patterns), dev_golds)
+    now = load_pipeline(current) if current else nlp
+    with now.select_pipes(enable=["ner"]):
+        before = score(entity_predictor(now, label_map, patterns), dev_golds)
+    del now
     as_model = train_labels(label_map, labels)
     ner = nlp.get_pipe("ner")
     for label in sorted({as_model.get(sp[2], sp[2]) for g in golds for sp in g.spans}):
@@ -326,7 +331,8 @@ def train(base: str | None, golds: Sequence[Gold], labels: Sequence[str], label_
                     stopped = "steps"
         if best is not None:
             ner.from_bytes(best, exclude=["vocab"])
-        after = score(entity_predictor(nlp, label_map, patterns), dev_golds)
+        with nlp.select_pipes(enable=["ner"]):
+            after = score(entity_predictor(nlp, label_map, patterns), dev_golds)
         nlp.meta["name"] = f"{nlp.meta.get('name', 'model')}_readtui"
         nlp.meta["readtui"] = {"base": base or "", "articles": len(train_golds), "held_out": len(dev_golds),
                                "f1_before": round(before.total.f1, 4), "f1_after": round(after.total.f1, 4),
@@ -338,3 +344,63 @@ def train(base: str | None, golds: Sequence[Gold], labels: Sequence[str], label_
         shutil.rmtree(work, ignore_errors=True)
     return Trained(out, before, after, step, time.monotonic() - started, len(train_golds),
                    len(dev_golds), stopped)
+
+
+# --- the workspace's models -------------------------------------------------------------------
+
+class Shelf:
+    """A workspace's trained models: ``models/v1``, ``v2`` …, and ``models/current``
+    naming the one in use. The pointer is a file of its own, so ``readtui train`` can
+    switch models while the reader holds the workspace open."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    @property
+    def pointer(self) -> Path:
+        return self.folder / "current"
+
+    def versions(self) -> list[int]:
+        if not self.folder.is_dir():
+            return []
+        return sorted(int(p.name[1:]) for p in self.folder.iterdir()
+                      if p.name[:1] == "v" and p.name[1:].isdigit())
+
+    def current(self) -> str | None:
+        """The version in use ("v3"), None for the base model."""
+        try:
+            name = self.pointer.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return name if name[:1] == "v" and name[1:].isdigit() else None
+
+    def current_path(self) -> Path | None:
+        name = self.current()
+        return self.folder / name if name else None
+
+    def next_path(self) -> Path:
+        return self.folder / f"v{max(self.versions(), default=0) + 1}"
+
+    def use(self, path: Path) -> None:
+        """Make ``path`` (a folder on the shelf) the current model, in one rename."""
+        import os
+
+        tmp = self.pointer.with_name("current.tmp")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(path.name + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.pointer)
+
+
+def model_problem(path: Path) -> str:
+    """Why the saved pipeline at ``path`` cannot be loaded ("" when it can)."""
+    from .suggest import ModelMissing, load_pipeline
+
+    if not path.is_dir():
+        return f"its folder {path} is missing"
+    try:
+        load_pipeline(str(path))
+    except ModelMissing as exc:
+        return f"it is damaged ({str(exc)[:160]})"
+    return ""
