@@ -146,7 +146,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "export":
             return commands.export_gold(args)
         if args.command == "stats":
-            return commands.stats(args)
+            from .learn_cli import effort_command
+
+            return commands.stats(args) or effort_command(args)
         if args.command in ("labels", "train", "patterns"):
             from . import learn_cli
 

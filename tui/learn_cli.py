@@ -230,3 +230,60 @@ def _import_patterns(args: Namespace) -> int:
     for p in problems[:50]:
         say(f"  {p}", style="red")
     return 1 if problems else 0
+
+
+# --- the effort meter (after `readtui stats`) ---------------------------------------------------
+
+def read_effort(ws: Workspace) -> list[dict]:
+    """effort.jsonl's records (one per article marked done in the reader), in order."""
+    try:
+        lines = ws.learned_path("effort.jsonl").read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    out = []
+    for line in lines:
+        try:
+            d = json.loads(line)
+        except ValueError:
+            continue  # a torn last line
+        if isinstance(d, dict) and all(isinstance(d.get(k), (int, float)) and not isinstance(d.get(k), bool)
+                                       for k in ("seconds", "actions", "corrections")):
+            out.append(d)
+    return out
+
+
+def effort_command(args: Namespace) -> int:
+    ws = _open(args, readonly=True)
+    try:
+        records = read_effort(ws)
+    finally:
+        _close(ws)
+    if not records:
+        out.print("effort: no article marked done in the reader yet (corrections and time are counted there)")
+        return 0
+    t = Table("model", "articles", "corrections/article", "actions/article", "minutes/article",
+              title="effort per article marked done, by the model that suggested", box=box.SIMPLE_HEAD)
+    by_model: dict[str, list[dict]] = {}
+    for r in records:
+        by_model.setdefault(str(r.get("model") or "base"), []).append(r)
+    for model, rs in by_model.items():
+        n = len(rs)
+        t.add_row(Text(model), str(n), f"{sum(r['corrections'] for r in rs) / n:.1f}",
+                  f"{sum(r['actions'] for r in rs) / n:.1f}", f"{sum(r['seconds'] for r in rs) / n / 60:.1f}")
+    out.print(t)
+    if len(records) > 1:
+        out.print(Text(effort_plot(records, width=min(out.width, 100))))
+    return 0
+
+
+def effort_plot(records: list[dict], width: int = 80, height: int = 12) -> str:
+    """Corrections per article in the order they were marked done (plotext, plain text)."""
+    import plotext as plt
+
+    plt.clear_figure()
+    plt.plotsize(width, height)
+    plt.theme("clear")
+    plt.plot(list(range(1, len(records) + 1)), [r["corrections"] for r in records], marker="braille")
+    plt.title("corrections per article, in the order marked done")
+    plt.xlabel("article")
+    return plt.build()

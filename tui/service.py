@@ -6,6 +6,8 @@ analyst's actions meet it, and it imports nothing of the UI.
 
 from __future__ import annotations
 
+import json
+import time
 from dataclasses import dataclass, replace
 from typing import Iterator, Sequence
 
@@ -42,6 +44,7 @@ class Session:
         self._patterns: Patterns | None = None
         self._texts: dict[str, str] = {}  # article texts, for finding where a decision applies
         self._tokenizer = None
+        self._effort: dict[str, list[float]] = {}  # article id -> [when first read, actions]
 
     # -- what the analyst sees ----------------------------------------------------------------
 
@@ -64,6 +67,7 @@ class Session:
         return (ArticleSummary.from_row(r) for r in self.ws.rows())
 
     def article(self, article_id: str) -> Article:
+        self._effort.setdefault(article_id, [time.monotonic(), 0])  # the effort meter's clock starts
         return self.ws.article(article_id)
 
     def annotations(self, article_id: str) -> list[Annotation]:
@@ -107,8 +111,32 @@ class Session:
         """One durable save, recorded for undo unless it changed nothing."""
         change = self._save(article_id, changed, removed, state).named(what)
         if not change.empty:
-            self.history.push(change)
+            self._push(change)
         return change
+
+    def _push(self, change: Change) -> None:
+        """Record an action for undo and for the effort meter."""
+        self.history.push(change)
+        self._effort.setdefault(change.article_id, [time.monotonic(), 0])[1] += 1
+        if change.state_after == "done" and change.state_before != "done":
+            self._record_effort(change.article_id)
+
+    def _record_effort(self, article_id: str) -> None:
+        """One line in effort.jsonl when an article is marked done: the seconds since it was
+        opened, the actions and the corrections it took, and the model that suggested."""
+        from .nlp.evaluate import evaluate
+
+        started, actions = self._effort.pop(article_id, [time.monotonic(), 0])
+        anns = [a for a in self.ws.annotations(article_id) if a.kind == "entity"]
+        t = evaluate([(self.ws.article(article_id), anns)], all=True).total
+        record = {"article": article_id, "done": now_iso(), "seconds": round(time.monotonic() - started, 1),
+                  "actions": int(actions), "corrections": t.changed + t.rejected + t.added,
+                  "model": Shelf(self.ws.learned_path("models")).current() or "base"}
+        try:
+            with open(self.ws.learned_path("effort.jsonl"), "a", encoding="utf-8") as fh:
+                fh.write(json.dumps(record) + "\n")
+        except OSError:
+            pass  # a measurement, not the analyst's work: the action itself is saved
 
     def undo(self) -> Change | None:
         """Undo the last action; the change it made (named "undo …"), or None."""
@@ -245,7 +273,7 @@ class Session:
             before, after = self.patterns.decide(ann.text, label)
             self._write_patterns()
             change = replace(change, learned=(ann.text, before, after), follow=tuple(self._follow(after, article_id)))
-        self.history.push(change)
+        self._push(change)
         return change
 
     def _follow(self, pattern: Pattern, decided_in: str) -> list[Change]:
@@ -280,8 +308,6 @@ class Session:
 
 def read_patterns(ws: Workspace) -> Patterns:
     """The workspace's patterns.jsonl; lines that are not patterns are skipped."""
-    import json
-
     path = ws.learned_path("patterns.jsonl")
     try:
         lines = path.read_text(encoding="utf-8").splitlines()

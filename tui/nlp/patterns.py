@@ -114,7 +114,7 @@ class Patterns:
             if p is not None:
                 span = doc[s:e]
                 out.append((span.start_char, span.end_char, p))
-        return out
+        return sorted(out, key=lambda m: (m[0], -m[1]))  # the longest name first where two start together
 
     def apply(self, doc, make_doc, found: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str, bool]]:
         """The entities ``found`` in ``doc`` after the patterns (see the module's rules), as
