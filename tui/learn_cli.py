@@ -286,4 +286,4 @@ def effort_plot(records: list[dict], width: int = 80, height: int = 12) -> str:
     plt.plot(list(range(1, len(records) + 1)), [r["corrections"] for r in records], marker="braille")
     plt.title("corrections per article, in the order marked done")
     plt.xlabel("article")
-    return plt.build()
+    return plt.uncolorize(plt.build())  # plain text: the terminal styles it, if at all

@@ -14,7 +14,8 @@ from typing import Iterator, Sequence
 from .change import ArticleSummary, Change
 from .history import History
 from .model import QUOTE_LABEL, Annotation, AnnotationError, Article, Speaker, new_id, now_iso
-from .nlp.learn import CONLL_MAP, Shelf, parse_label_map
+from .nlp.labels import CONLL_MAP, parse_label_map
+from .nlp.learn import Shelf
 from .nlp.patterns import Pattern, Patterns, follow, pattern_problem
 from .spans import overlapping
 from .store import SaveFailed, Workspace, write_atomic

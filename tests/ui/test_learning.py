@@ -70,3 +70,20 @@ async def test_reject_suppresses_the_suggestion_elsewhere_but_never_in_a_done_ar
         await pilot.press("u")
         await pilot.pause()
         assert suggestions_for(ws, second, "ONDCP") == pending
+
+
+async def test_the_panel_says_how_many_decisions_taught_a_learned_suggestion(ws):
+    first, second = [r["id"] for r in ws.rows()]
+    app = make_app(ws, annotator="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(app, pilot)
+        await go_to(app, pilot, lambda a: a.text == NAME)
+        await pilot.press("1")
+        await pilot.pause()
+        reader.open(second)
+        await pilot.pause()
+        await go_to(app, pilot, lambda a: a.text == NAME)
+        from tui.ui.widgets.panel import AnnotationPanel
+
+        shown = str(app.screen.query_one(AnnotationPanel).render())
+        assert "learned from 1 decision" in shown

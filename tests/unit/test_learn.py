@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tui.nlp.learn import Gold, Scores, held_out, map_label, parse_label_map, train_labels, TrainingRefused, check_labels
+from tui.nlp.labels import map_label, parse_label_map, train_labels
+from tui.nlp.learn import Gold, Scores, TrainingRefused, check_labels, held_out
 from tui.nlp.patterns import Pattern, Patterns, follow, pattern_problem
 from tui.nlp.tokens import english
 from tui.service import Session
@@ -98,3 +99,40 @@ def test_scores_count_corrections_per_article():
     s.add([(0, 3, "PER"), (5, 8, "ORG")], [(0, 3, "PER"), (5, 8, "LOC"), (9, 12, "LOC")])
     assert (s.total.tp, s.total.fp, s.total.fn) == (1, 1, 2)
     assert s.corrections == 3
+
+
+def test_the_reader_suggests_with_the_workspace_model_unless_told_otherwise(ws):
+    from tui.nlp.suggest import ModelMissing
+
+    models = ws.learned_path("models")
+    models.mkdir(parents=True)
+    (models / "current").write_text("v2\n")
+    session = Session(ws, "t")
+    assert session.model_path() == str(models / "v2")
+    with pytest.raises(ModelMissing, match="models/v2"):  # the folder is gone: said, by path
+        session.suggester()
+
+
+def test_marking_done_records_the_effort_and_stats_shows_it(ws):
+    import json
+    import subprocess
+    import sys
+
+    first, second = [r["id"] for r in ws.rows()]
+    session = Session(ws, "t")
+    session.article(first)
+    anns = [a for a in ws.annotations(first) if a.kind == "entity"]
+    session.reject(anns[0])
+    session.relabel(anns[1], "ORG" if anns[1].label != "ORG" else "PERSON")
+    session.accept_all(first, done=True)
+    session.article(second)
+    session.accept_all(second, done=True)
+    records = [json.loads(line) for line in ws.learned_path("effort.jsonl").read_text().splitlines()]
+    assert [(r["article"], r["actions"], r["corrections"], r["model"]) for r in records] == [
+        (first, 3, 2, "base"), (second, 1, 0, "base")]
+    ws.close()
+    res = subprocess.run([sys.executable, "-m", "tui", "stats", "--db", str(ws.path)], capture_output=True,
+                         text=True, env={"COLUMNS": "120", "PATH": "/usr/bin:/bin"})
+    assert res.returncode == 0, res.stderr
+    assert "corrections/article" in res.stdout and "corrections per article, in the order marked done" in res.stdout
+    assert " base " in res.stdout and " 1.0 " in res.stdout  # (2 + 0) / 2

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from ..model import QUOTE_LABEL, Annotation, Article, Speaker, new_id
-from .learn import map_label
+from .labels import map_label
 from .patterns import Patterns
 
 # Tried in order when no --model is given: the official package first.
