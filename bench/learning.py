@@ -152,12 +152,17 @@ path = ${{paths.train}}
 path = ${{paths.dev}}
 [training]
 max_steps = {steps}
-eval_frequency = 200
+eval_frequency = {max(1, min(200, steps))}
 [initialize]
 vectors = null
 """)
+    full = work / "plain.full.cfg"  # spaCy fills in its defaults for everything not said
+    res = subprocess.run([sys.executable, "-m", "spacy", "init", "fill-config", str(cfg), str(full)],
+                         capture_output=True, text=True)
+    if res.returncode != 0:
+        sys.exit(f"spacy init fill-config failed:\n{res.stdout[-1500:]}\n{res.stderr[-1500:]}")
     started = time.perf_counter()
-    res = subprocess.run([sys.executable, "-m", "spacy", "train", str(cfg), "--output", str(work / "plain")],
+    res = subprocess.run([sys.executable, "-m", "spacy", "train", str(full), "--output", str(work / "plain")],
                          capture_output=True, text=True)
     if res.returncode != 0:
         sys.exit(f"spacy train failed:\n{res.stdout[-1500:]}\n{res.stderr[-1500:]}")
@@ -179,10 +184,12 @@ def main() -> int:
     ap.add_argument("--steps", default="50,100,200", help="numbers of done articles to train after")
     ap.add_argument("--max-minutes", type=float, default=5.0)
     ap.add_argument("--no-plain", action="store_true", help="leave out the plain spacy train baseline")
+    ap.add_argument("--plain-steps", type=int, default=600, help="steps of the plain spacy train baseline")
+    ap.add_argument("--dev-limit", type=int, default=0, help="score on the first N dev articles only")
     args = ap.parse_args()
     marks = sorted(int(x) for x in args.steps.split(","))
     golds = read_gold(args.train, marks[-1])
-    dev = read_gold(args.dev)
+    dev = read_gold(args.dev, args.dev_limit or None)
     with tempfile.TemporaryDirectory(prefix="readtui-learning-") as tmp:
         work = Path(tmp)
         ws = work / "ws.json"
@@ -190,8 +197,10 @@ def main() -> int:
         plain.write_text("".join(json.dumps({"id": g.id, "text": g.text}) + "\n" for g in golds))
         readtui("import", plain, "--db", ws, "--labels", LABELS, "--label-map", "conll")
         ids = [g.id for g in golds]
+        dev_in = work / "dev.jsonl"  # the texts alone: suggest sees no gold
+        dev_in.write_text("".join(json.dumps({"id": g.id, "text": g.text}) + "\n" for g in dev))
         dev_out = work / "dev.out.jsonl"
-        readtui("suggest", args.dev, "--db", ws, "-o", dev_out)
+        readtui("suggest", dev_in, "--db", ws, "-o", dev_out)
         print(f"dev: {len(dev)} articles; training articles replayed: up to {marks[-1]}", flush=True)
         print(row("base model, labels mapped", score_file(dev_out, dev)), flush=True)
         done = 0
@@ -201,7 +210,7 @@ def main() -> int:
             started = time.perf_counter()
             res = readtui("train", "--db", ws, "--max-minutes", args.max_minutes)
             seconds = time.perf_counter() - started
-            readtui("suggest", args.dev, "--db", ws, "-o", dev_out)
+            readtui("suggest", dev_in, "--db", ws, "-o", dev_out)
             model = (ws.parent / "ws.json.d" / "models" / "current").read_text().strip()
             last = res.stdout.strip().splitlines()[-1] if res.stdout.strip() else ""
             print(row(f"N={n}: readtui train + learned patterns", score_file(dev_out, dev), seconds,
@@ -211,8 +220,8 @@ def main() -> int:
                   flush=True)
             print(f"   {last}", flush=True)
         if not args.no_plain:
-            path, seconds = plain_spacy_train(golds, work)
-            print(row(f"plain spacy train, {len(golds)} articles, 600 steps", score_model(path, dev, None), seconds),
+            path, seconds = plain_spacy_train(golds, work, args.plain_steps)
+            print(row(f"plain spacy train, {len(golds)} articles, {args.plain_steps} steps", score_model(path, dev, None), seconds),
                   flush=True)
     return 0
 
