@@ -76,8 +76,11 @@ class Session:
         return self.ws.annotations(article_id)
 
     def texts(self, article_ids: Sequence[str]) -> Iterator[tuple[str, str]]:
-        """(id, text) for the list's filter, without building annotations."""
-        return self.ws.texts(article_ids)
+        """(id, text) for the list's filter, without building annotations. Kept for
+        finding where a decision applies (``_follow``), so the list's index warms it."""
+        for aid, text in self.ws.texts(article_ids):
+            self._texts[aid] = text
+            yield aid, text
 
     def progress(self) -> Progress:
         s = self.ws.stats()
@@ -280,13 +283,12 @@ class Session:
     def _follow(self, pattern: Pattern, decided_in: str) -> list[Change]:
         """Apply one pattern to the pending suggestions of every article not done."""
         out = []
-        for row in self.ws.rows():
+        rows = [r for r in self.ws.rows() if r["id"] != decided_in and r.get("state") != "done"]
+        for _ in self.texts([r["id"] for r in rows if r["id"] not in self._texts]):
+            pass  # read once; texts never change
+        for row in rows:
             aid = row["id"]
-            if aid == decided_in or row.get("state") == "done":
-                continue
-            text = self._texts.get(aid)
-            if text is None:
-                text = self._texts[aid] = next(t for _, t in self.ws.texts([aid]))
+            text = self._texts[aid]
             if pattern.text not in text:
                 continue
             if self._tokenizer is None:
