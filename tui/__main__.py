@@ -127,7 +127,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     for name, commands in OPTION_COMMANDS.items():
         if args.command not in commands and hasattr(args, name):
-            parser.exit(EXIT_USAGE, f"readtui: --{name} does not apply to `readtui {args.command}`; "
+            parser.exit(EXIT_USAGE, f"readtui: --{name.replace('_', '-')} does not apply to `readtui {args.command}`; "
                         f"see `readtui {args.command} --help`\n")
         if not hasattr(args, name):
             setattr(args, name, None)
