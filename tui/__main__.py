@@ -16,7 +16,8 @@ EXIT_USAGE = 2
 # They may stand before or after the command; one given to a command that has no use
 # for it is refused (exit 2), never silently ignored. None stands for the reader.
 OPTION_COMMANDS = {
-    "db": {None, "import", "export", "stats", "restore-backup", "suggest", "labels", "train", "patterns"},
+    "db": {None, "import", "export", "stats", "restore-backup", "stories", "compare", "quotes", "entities",
+           "suggest", "labels", "train", "patterns"},
     "model": {None, "import", "suggest", "train"},
     "labels": {None, "import", "suggest"},
     "annotator": {None},
@@ -91,9 +92,40 @@ def build_parser() -> argparse.ArgumentParser:
     _add_options(st, "stats")
     _add_learning(sub)
     rb = sub.add_parser("restore-backup", help="put the last good backup of a damaged workspace back",
-                        description="Replace a damaged workspace.json with workspace.json.bak; the damaged file is kept beside it.")
+                        description="Replace a damaged workspace.json with workspace.json.bak; the damaged file is kept beside it. "
+                        "A workspace that opens is left alone unless --force.")
     _add_options(rb, "restore-backup")
+    rb.add_argument("--force", action="store_true",
+                    help="restore even a workspace that opens (going back to its previous checkpoint; "
+                         "says what that loses, and keeps the replaced file beside it)")
+    _add_story_commands(sub)
     return p
+
+
+def _add_story_commands(sub) -> None:
+    """Across articles (tui.stories): versions, a comparison, the quote ledger, the entity index."""
+    json_help = "print JSON (the shape README gives) instead of a table"
+    st = sub.add_parser("stories", help="articles that are versions of one another",
+                        description="List stories: groups of two or more articles that are versions of one another.")
+    _add_options(st, "stories")
+    st.add_argument("--json", action="store_true", help=json_help)
+    cmp = sub.add_parser("compare", help="two versions: quotes same/altered/only in one, sentences added or removed",
+                         description="Compare two articles: quotes aligned (same, altered, only in one, speaker "
+                                     "changed), sentences and entities only in one.")
+    _add_options(cmp, "compare")
+    cmp.add_argument("a", metavar="A", help="article id")
+    cmp.add_argument("b", metavar="B", help="article id")
+    cmp.add_argument("--json", action="store_true", help=json_help)
+    qu = sub.add_parser("quotes", help="every quote in the workspace, grouped by speaker",
+                        description="The quote ledger: every quote grouped by speaker, aliases merged.")
+    _add_options(qu, "quotes")
+    qu.add_argument("--json", action="store_true", help=json_help)
+    qu.add_argument("--csv", metavar="FILE", help="also write one row per quote to FILE")
+    en = sub.add_parser("entities", help="every entity text with its labels and counts",
+                        description="The entity index: every entity text with its labels and counts; "
+                                    "texts labelled more than one way first.")
+    _add_options(en, "entities")
+    en.add_argument("--json", action="store_true", help=json_help)
 
 
 def _add_learning(sub) -> None:
@@ -155,6 +187,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return getattr(learn_cli, f"{args.command}_command")(args)
         if args.command == "restore-backup":
             return commands.restore_backup(args)
+        if args.command in ("stories", "compare", "quotes", "entities"):
+            from .stories import cli
+
+            return getattr(cli, args.command)(args)
         return commands.run_app(args)
     except KeyboardInterrupt:
         print("readtui: interrupted; everything saved before this point is kept.", file=sys.stderr)

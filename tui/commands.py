@@ -20,12 +20,15 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from .ingest import ImportProblem, Record, read_paths
+from .formats import ImportProblem, Record, read_paths
 from .model import DEFAULT_LABELS, label_problem
-from .store import SaveFailed, Workspace, WorkspaceCorrupt, WorkspaceError, write_atomic
+from .nlp.tokens import with_tokens
+from .spans import one_line
+from .store import SaveFailed, Workspace, WorkspaceCorrupt, WorkspaceError, opens, restore_backup, restore_losses
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+# No markup, no emoji codes: what they print is text (see ``shown``).
+err = Console(stderr=True, highlight=False, markup=False, emoji=False)
+out = Console(highlight=False, markup=False, emoji=False)
 
 # Articles written together (one sync each batch): small while the model runs so the
 # progress bar moves, larger when only files are written.
@@ -44,6 +47,14 @@ def progress_bar(console: Console = err) -> Progress:
     return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                     MofNCompleteColumn(), RateColumn(), TimeElapsedColumn(),
                     TextColumn("eta"), TimeRemainingColumn(), console=console)
+
+
+def shown(value: object) -> str:
+    """``value`` (a message, a path, a label: anything that may hold a file's text) safe
+    for one terminal line: control characters (an escape sequence's ESC, a line break)
+    made a visible ``�``, as the reader paints a label (tui.spans.one_line). Every line
+    and table cell the commands print goes through it."""
+    return one_line(str(value))
 
 
 def _labels(arg: str | None) -> tuple[str, ...]:
@@ -78,39 +89,46 @@ def _open(args: Namespace, *, readonly: bool = False, labels: Sequence[str] | No
     try:
         return Workspace.open(args.db, readonly=readonly, labels=labels)
     except WorkspaceCorrupt as exc:
-        err.print(Text(f"readtui: {exc}", style="bold red"))
+        err.print(shown(f"readtui: {exc}"), style="bold red")
         if exc.backup is None:
             raise SystemExit(1) from None
         db = f" --db {args.db}" if args.db else ""
         if offer_backup and sys.stdin.isatty():
-            answer = err.input(f"Restore the last good backup ({exc.backup}) and keep the damaged file beside it? [y/N] ")
+            answer = err.input(shown(f"Restore the last good backup ({exc.backup}) and keep the damaged file "
+                                     "beside it? [y/N] "))
             if answer.strip().lower() in ("y", "yes"):
-                kept = Workspace.restore_backup(exc.path)
-                err.print(f"restored {exc.path} from its backup; the damaged file is kept as {kept}")
+                kept = restore_backup(exc.path)
+                err.print(shown(f"restored {exc.path} from its backup; the damaged file is kept as {kept}"))
                 return _open(args, readonly=readonly, labels=labels)
-        err.print(f"To restore the last good backup: readtui restore-backup{db}")
+        err.print(shown(f"To restore the last good backup: readtui restore-backup{db}"))
         raise SystemExit(1) from None
     except WorkspaceError as exc:
-        err.print(Text(f"readtui: {exc}", style="bold red"))
+        err.print(shown(f"readtui: {exc}"), style="bold red")
         raise SystemExit(1) from None
 
 
 def _close(ws: Workspace) -> None:
     ws.close()
     if ws.warning:
-        err.print(Text(f"readtui: {ws.warning}", style="yellow"))
+        err.print(shown(f"readtui: {ws.warning}"), style="yellow")
 
 
 def restore_backup(args: Namespace) -> int:
     from .store import default_path
 
     path = Path(args.db) if args.db else default_path()
+    force = getattr(args, "force", False)
     try:
-        kept = Workspace.restore_backup(path)
+        healthy = force and opens(path)
+        if healthy:
+            err.print(shown(f"readtui: {path} is not damaged; restoring its backup loses "
+                            f"{restore_losses(path)}"), style="yellow")
+        kept = restore_backup(path, force=force)
     except WorkspaceError as exc:
-        err.print(Text(f"readtui: {exc}", style="bold red"))
+        err.print(shown(f"readtui: {exc}"), style="bold red")
         return 1
-    err.print(f"restored {path} from {path}.bak; the damaged file is kept as {kept}", markup=False)
+    what = "the file it replaced" if healthy else "the damaged file"
+    err.print(shown(f"restored {path} from {path}.bak" + (f"; {what} is kept as {kept}" if kept else "")))
     return 0
 
 
@@ -122,7 +140,7 @@ def _suggester(args: Namespace, labels: Sequence[str], ws: Workspace | None = No
     try:
         return workspace_suggester(ws, labels, getattr(args, "model", None))
     except ModelMissing as exc:
-        err.print(f"[bold red]readtui:[/] {exc}")
+        err.print(shown(f"readtui: {exc}"), style="bold red")
         raise SystemExit(1) from None
 
 
@@ -146,7 +164,8 @@ def import_records(ws: Workspace, stream: Iterable[Record | ImportProblem], *, s
                    on_progress: Callable[[int], None] = lambda n: None) -> ImportReport:
     """Store new articles (with suggestions when a suggester is given); duplicates once.
 
-    ``keep_tokens``: as ``Workspace.add_articles``."""
+    ``keep_tokens``: keep each article's spaCy tokens in its file (tui.nlp.tokens), so an
+    export need not tokenize it again; without, the export tokenizes it."""
     report = ImportReport()
     fresh: list[Record] = []
     seen: dict[str, str] = {}  # hash -> id, within this import
@@ -177,13 +196,14 @@ def import_records(ws: Workspace, stream: Iterable[Record | ImportProblem], *, s
     if suggester is not None and need:
         suggestions = suggester.suggest_many((r.article.text for r in need), jobs=jobs)
     for batch in _batches(fresh, BATCH if suggester is not None else BATCH_NO_MODEL):
-        annotated = [(r.article, r.annotations) for r in batch if has(r)]
-        plain = [(r.article, [s.to_annotation(r.article.id) for s in next(suggestions)]
+        store = with_tokens if keep_tokens else (lambda a: a)
+        annotated = [(store(r.article), r.annotations) for r in batch if has(r)]
+        plain = [(store(r.article), [s.to_annotation(r.article.id) for s in next(suggestions)]
                   if suggester is not None else []) for r in batch if not has(r)]
         try:  # each add stores all its articles or none (SaveFailed)
-            ws.add_articles(annotated, suggested=True, keep_tokens=keep_tokens)
+            ws.add_articles(annotated, suggested=True)
             report.imported += len(annotated)
-            ws.add_articles(plain, suggested=suggester is not None, keep_tokens=keep_tokens)
+            ws.add_articles(plain, suggested=suggester is not None)
             report.imported += len(plain)
         except SaveFailed as exc:  # a full disk: what was stored stays; the rest is not imported
             report.stopped = str(exc)
@@ -222,12 +242,12 @@ def import_paths(args: Namespace) -> int:
 def print_report(report: ImportReport, path: Path) -> None:
     err.print(Text.assemble("imported ", (str(report.imported), "bold"),
                             f", duplicates {report.duplicates} (already in the workspace, stored once), "
-                            f"failed {len(report.problems)} -> {path}"), soft_wrap=True)
+                            f"failed {len(report.problems)} -> {shown(path)}"), soft_wrap=True)
     if report.stopped:
-        err.print(Text(f"readtui: import stopped, the rest was not imported: {report.stopped}", style="bold red"),
+        err.print(shown(f"readtui: import stopped, the rest was not imported: {report.stopped}"), style="bold red",
                   soft_wrap=True)
     for p in report.problems[:200]:
-        err.print(Text(f"  failed {p}", style="red"))
+        err.print(shown(f"  failed {p}"), style="red")
     if len(report.problems) > 200:
         err.print(f"  … and {len(report.problems) - 200} more")
 
@@ -235,10 +255,12 @@ def print_report(report: ImportReport, path: Path) -> None:
 # --- suggest -------------------------------------------------------------------
 
 def suggest_paths(args: Namespace) -> int:
-    from .export import jsonl_line
+    from .formats import ReaderGone, jsonl_line, write_atomic
     from .model import check_annotation
+    from .store import default_path
 
     labels = _labels(args.labels)
+    target = _output(args.output, args.db or default_path())
     problems: list[ImportProblem] = []
     records: list[Record] = []
     for item in read_paths(args.paths):
@@ -258,16 +280,37 @@ def suggest_paths(args: Namespace) -> int:
             lines.append(jsonl_line(rec.article, anns))  # the export's lines, byte for byte
             bar.advance(task)
     data = b"".join(lines)
-    if str(args.output) == "-":
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
-        write_atomic(Path(args.output), data)
-    err.print(f"suggested for {len(records)} articles -> {args.output}; failed {len(problems)}")
+    try:
+        write_atomic(target, lambda fh: fh.write(data))
+    except ReaderGone as exc:
+        return _reader_gone(exc)
+    except OSError as exc:
+        err.print(shown(f"readtui: suggestions not written: {exc}"), style="bold red")
+        return 1
+    err.print(shown(f"suggested for {len(records)} articles -> {args.output}; failed {len(problems)}"))
     for p in problems:
-        err.print(Text(f"  failed {p}", style="red"))
+        err.print(shown(f"  failed {p}"), style="red")
     return 1 if problems else 0
+
+
+def _output(output: str | Path, workspace: Path):
+    """Where ``-o`` leads (``export.output_target``: never a file of ``workspace`` or of
+    any other), or a one-line refusal and exit 1, before anything is written."""
+    from .formats import OutputRefused, output_target
+
+    try:
+        return output_target(output, workspaces=[workspace])
+    except (OutputRefused, OSError) as exc:
+        err.print(shown(f"readtui: {exc}; nothing written"), style="bold red", soft_wrap=True)
+        raise SystemExit(1) from None
+
+
+def _reader_gone(exc: Exception) -> int:
+    """The reader of the output (stdout, a FIFO) left early: say so, in one line."""
+    if sys.stdout is not None:  # Python's own flush of stdout at exit would fail again, with a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    err.print(shown(f"readtui: {exc}"), style="bold red", soft_wrap=True)
+    return 1
 
 
 # --- export ----------------------------------------------------------------------
@@ -276,19 +319,20 @@ def export_gold(args: Namespace) -> int:
     from contextlib import nullcontext
     from functools import partial
 
-    from .export import SUFFIXES, ExportError, export, gold, write_atomic
-    from .export_workers import ExportWorkers
+    from .formats import SUFFIXES, ExportError, ReaderGone, export, gold, write_atomic
+    from .formats.workers import ExportWorkers
     from .store import prefetch_articles, read_articles, read_through
 
     output = args.output or f"export{SUFFIXES[args.format]}"
     ws = _open(args, readonly=True)
     try:
+        target = _output(output, ws.path)
         ids = [r["id"] for r in ws.rows() if args.all or r.get("state") == "done"]
         if not ids:
             # Nothing to write: an existing -o file stays as it is.
             what = "no articles" if args.all else "no article is marked done"
-            err.print(f"readtui: {what} in {ws.path}; nothing written ({output} left as it was). "
-                      "Mark articles done in the reader (d), or pass --all.", markup=False, soft_wrap=True)
+            err.print(shown(f"readtui: {what} in {ws.path}; nothing written ({output} left as it was). "
+                            "Mark articles done in the reader (d), or pass --all."), soft_wrap=True)
             return 1
         # Processes pay off where a record is costly (JSONL's ~600 token dicts, a spaCy Doc);
         # a doccano line is so cheap that starting them does not (10k articles: 4.1 s in
@@ -307,22 +351,24 @@ def export_gold(args: Namespace) -> int:
             task = bar.add_task("exporting", total=len(ids))
             advance = lambda: bar.advance(task)  # noqa: E731
             if workers is not None:
-                summary = write_atomic(output, lambda fh: workers.write(fh, on_article=advance))
+                summary = write_atomic(target, lambda fh: workers.write(fh, on_article=advance))
             else:
                 items = gold(ws.iter_articles(ids), all=True, suggestions=args.suggestions)
-                summary = export(items, output, args.format, on_article=advance)
+                summary = export(items, target, args.format, on_article=advance)
+    except ReaderGone as exc:
+        return _reader_gone(exc)
     except ExportError as exc:
-        err.print(Text.assemble(("readtui: ", "bold red"), f"export stopped, nothing written: {exc}"))
+        err.print(Text.assemble(("readtui: ", "bold red"), shown(f"export stopped, nothing written: {exc}")))
         return 1
     except (OSError, WorkspaceError) as exc:
-        err.print(Text.assemble(("readtui: ", "bold red"), f"export failed, nothing written: {exc}"))
+        err.print(Text.assemble(("readtui: ", "bold red"), shown(f"export failed, nothing written: {exc}")))
         return 1
     finally:
         ws.close()
     what = "done articles" if not args.all else "articles"
-    err.print(f"exported {summary.articles} {what}: {summary.entities} entities, {summary.quotes} quotes "
-              f"({summary.speakers} with a speaker) -> {'stdout' if str(output) == '-' else output} "
-              f"[{args.format}] from {ws.path}", highlight=False, markup=False, soft_wrap=True)
+    err.print(shown(f"exported {summary.articles} {what}: {summary.entities} entities, {summary.quotes} quotes "
+                    f"({summary.speakers} with a speaker) -> {'stdout' if str(output) == '-' else output} "
+                    f"[{args.format}] from {ws.path}"), soft_wrap=True)
     return 0
 
 
@@ -343,7 +389,7 @@ def evaluation_table(ev, labels: Sequence[str]) -> Table:
         c.justify = "right"
 
     def row(s, style: str = "") -> None:
-        cells = [s.label, str(s.suggested), str(s.unchanged), str(s.changed), str(s.rejected), str(s.added)]
+        cells = [shown(s.label), str(s.suggested), str(s.unchanged), str(s.changed), str(s.rejected), str(s.added)]
         cells += [str(s.speaker_changed)] if speaker else []
         table.add_row(*cells, _score(s.precision), _score(s.recall), _score(s.f1), style=style)
 
@@ -363,10 +409,13 @@ def stats(args: Namespace) -> int:
         s = ws.stats()
         done = [r["id"] for r in ws.rows() if r.get("state") == "done"]
         ev = evaluate(ws.iter_articles(done))
+    except WorkspaceError as exc:  # an article's file is damaged
+        err.print(shown(f"readtui: {exc}"), style="bold red")
+        return 1
     finally:
         _close(ws)
-    out.print(f"[bold]{ws.path}[/]  {s['articles']} articles: "
-              + ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in s["by_state"].items()))
+    out.print(Text.assemble((shown(ws.path), "bold"), f"  {s['articles']} articles: ",
+                            ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in s["by_state"].items())))
     out.print(f"{s['annotations']} annotations, {s['reviewed']} reviewed")
     table = Table("label", "pending", "accepted", "rejected", "total", title="annotations by label and status")
     order = list(ws.labels) + sorted(set(s["by_label"]) - set(ws.labels))
@@ -374,7 +423,7 @@ def stats(args: Namespace) -> int:
         c = s["by_label"].get(label)
         if not c:
             continue
-        table.add_row(label, *(str(c.get(k, 0)) for k in ("pending", "accepted", "rejected")),
+        table.add_row(shown(label), *(str(c.get(k, 0)) for k in ("pending", "accepted", "rejected")),
                       str(sum(c.values())))
     out.print(table)
     if ev.articles:

@@ -18,14 +18,14 @@ from rich.text import Text
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from .commands import _close, _open, err, out
+from .commands import _close, _open, err, out, shown
 from .nlp.learn import Shelf, TrainingRefused, TrainSettings, gold_of, model_problem
 from .nlp.patterns import Patterns, pattern_problem
 from .service import NotSaved, read_patterns, set_label_map, workspace_model
 from .store import WorkspaceError, write_atomic
 
 def say(message: str, style: str = "bold red") -> None:
-    err.print(Text(message, style=style), soft_wrap=True)
+    err.print(shown(message), style=style, soft_wrap=True)
 
 
 # --- readtui labels --------------------------------------------------------------------------
@@ -42,13 +42,13 @@ def labels_command(args: Namespace) -> int:
             return 1
         finally:
             _close(ws)
-        err.print(Text(f"label map: {_show(mapping)} -> {ws.path}"), soft_wrap=True)
+        err.print(shown(f"label map: {_show(mapping)} -> {ws.path}"), soft_wrap=True)
         return 0
     ws = _open(args, readonly=True)
     try:
-        out.print(Text(f"labels: {','.join(ws.labels)}"))
-        out.print(Text(f"label map: {_show(ws.setting('label_map') or {}) or 'none (the model labels as they are)'}"))
-        out.print(Text(f"model: {workspace_model(ws) or 'the base model'}"))
+        out.print(shown(f"labels: {','.join(ws.labels)}"))
+        out.print(shown(f"label map: {_show(ws.setting('label_map') or {}) or 'none (the model labels as they are)'}"))
+        out.print(shown(f"model: {workspace_model(ws) or 'the base model'}"))
     finally:
         _close(ws)
     return 0
@@ -142,7 +142,7 @@ def train_command(args: Namespace) -> int:
             f"({exc.strerror or exc}); {kept}.")
         return 1
     out.print(scores_table(trained))
-    out.print(Text(f"{trained.path.name}: trained on {trained.train_articles} articles, checked on "
+    out.print(shown(f"{trained.path.name}: trained on {trained.train_articles} articles, checked on "
                    f"{trained.held_out} held out; {trained.steps} steps in {trained.seconds:.0f} s "
                    f"(stopped: {trained.stopped}). The workspace now suggests with {trained.path}"), soft_wrap=True)
     return 0
@@ -157,7 +157,7 @@ def scores_table(trained) -> Table:
               title=f"held-out articles ({trained.held_out}): entities, exact match", box=box.SIMPLE_HEAD)
     for label in sorted(set(trained.before.labels) | set(trained.after.labels)):
         b, a = trained.before.labels.get(label), trained.after.labels.get(label)
-        t.add_row(Text(label), *(_f(getattr(x, k)) if x else "–" for x in (b, a) for k in ("p", "r", "f1")))
+        t.add_row(shown(label), *(_f(getattr(x, k)) if x else "–" for x in (b, a) for k in ("p", "r", "f1")))
     b, a = trained.before.total, trained.after.total
     t.add_section()
     t.add_row("all", _f(b.p), _f(b.r), _f(b.f1), _f(a.p), _f(a.r), _f(a.f1), style="bold")
@@ -180,10 +180,10 @@ def patterns_command(args: Namespace) -> int:
             out.file.write(data)
         else:
             write_atomic(Path(args.file), data)
-            err.print(Text(f"exported {len(patterns)} patterns -> {args.file}"))
+            err.print(shown(f"exported {len(patterns)} patterns -> {args.file}"))
         return 0
     for p in patterns:
-        out.print(Text(f"{p.label or '(not an entity)'}\t{p.text}\tlearned from {p.decisions} decisions"))
+        out.print(shown(f"{p.label or '(not an entity)'}  {p.text}  learned from {p.decisions} decisions"))
     if not len(patterns):
         out.print("no learned patterns yet: accept, relabel, reject or add entities in the reader")
     return 0
@@ -226,7 +226,7 @@ def _import_patterns(args: Namespace) -> int:
         return 1
     finally:
         _close(ws)
-    err.print(Text(f"imported {len(records)} patterns -> {ws.path}; skipped {len(problems)}"))
+    err.print(shown(f"imported {len(records)} patterns -> {ws.path}; skipped {len(problems)}"))
     for p in problems[:50]:
         say(f"  {p}", style="red")
     return 1 if problems else 0
@@ -268,7 +268,7 @@ def effort_command(args: Namespace) -> int:
         by_model.setdefault(str(r.get("model") or "base"), []).append(r)
     for model, rs in by_model.items():
         n = len(rs)
-        t.add_row(Text(model), str(n), f"{sum(r['corrections'] for r in rs) / n:.1f}",
+        t.add_row(shown(model), str(n), f"{sum(r['corrections'] for r in rs) / n:.1f}",
                   f"{sum(r['actions'] for r in rs) / n:.1f}", f"{sum(r['seconds'] for r in rs) / n / 60:.1f}")
     out.print(t)
     if len(records) > 1:

@@ -252,6 +252,18 @@ def check_annotation(ann: Annotation, text: str) -> Annotation:
                     f"{where}: speaker text[{sp.start}:{sp.end}] is {said!r}, not {sp.text!r}")
             if not sp.text:
                 sp = replace(sp, text=said)
+    if ann.original:
+        _check_original(where, ann.original)
     if not ann.text or sp is not ann.speaker:
         ann = replace(ann, text=actual, speaker=sp)
     return ann
+
+
+def _check_original(where: str, original: Mapping[str, Any]) -> None:
+    """What a changed suggestion first said has the shape ``Annotation.changed`` gives it."""
+    label, start, end = original.get("label"), original.get("start"), original.get("end")
+    speaker = original.get("speaker")
+    if not (label is None or isinstance(label, str)) or not all(
+            x is None or type(x) is int for x in (start, end)) or not (speaker is None or isinstance(speaker, Mapping)):
+        raise AnnotationError(f"{where}: original {dict(original)!r:.80} is not a label, offsets and a speaker")
+

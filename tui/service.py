@@ -18,11 +18,15 @@ from .nlp.labels import CONLL_MAP, parse_label_map
 from .nlp.learn import Shelf
 from .nlp.patterns import Pattern, Patterns, follow, pattern_problem
 from .spans import overlapping
-from .store import SaveFailed, Workspace, write_atomic
+from .store import SaveFailed, Workspace, WorkspaceError, write_atomic
 
 
 class NotSaved(Exception):
     """The action did not reach the disk; nothing changed (the disk is full, read-only …)."""
+
+
+class ArticleUnreadable(Exception):
+    """The article's file is damaged or missing; the message names it. The others still open."""
 
 
 @dataclass(frozen=True)
@@ -69,11 +73,22 @@ class Session:
 
     def article(self, article_id: str) -> Article:
         self._effort.setdefault(article_id, [time.monotonic(), 0])  # the effort meter's clock starts
-        return self.ws.article(article_id)
+        try:
+            return self.ws.article(article_id)
+        except WorkspaceError as exc:
+            raise ArticleUnreadable(str(exc)) from exc
 
     def annotations(self, article_id: str) -> list[Annotation]:
         """In text order, rejected ones included."""
-        return self.ws.annotations(article_id)
+        try:
+            return self.ws.annotations(article_id)
+        except WorkspaceError as exc:
+            raise ArticleUnreadable(str(exc)) from exc
+
+    def take_warning(self) -> str:
+        """What went wrong beside a saved action (its checkpoint failed: it is saved in the
+        journal all the same), once; "" when nothing did."""
+        return self.ws.take_warning()
 
     def texts(self, article_ids: Sequence[str]) -> Iterator[tuple[str, str]]:
         """(id, text) for the list's filter, without building annotations. Kept for
@@ -143,7 +158,7 @@ class Session:
             pass  # a measurement, not the analyst's work: the action itself is saved
 
     def undo(self) -> Change | None:
-        """Undo the last action; the change it made (named "undo …"), or None."""
+        """Undo the last action; the change that made (named as the action), or None."""
         return self._restore(undo=True)
 
     def redo(self) -> Change | None:
@@ -162,7 +177,7 @@ class Session:
             self.patterns.put(text, before if undo else after)
             self._write_patterns()
         self.history.undone() if undo else self.history.redone()
-        return change.named(f"{'undo' if undo else 'redo'} {entry.what}")
+        return change.named(entry.what)
 
     def add_suggestions(self, article_id: str, found: Sequence[Annotation]) -> Change | None:
         """The model's suggestions for an article that had none, minus any that overlap

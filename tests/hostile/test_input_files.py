@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tui.ingest import ImportProblem, decode, read_paths
+from tui.formats import ImportProblem, decode, read_paths
 from tui.store import Workspace
 
 from .helpers import one_line, readtui

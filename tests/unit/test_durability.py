@@ -210,7 +210,8 @@ def test_crash_during_checkpoint_keeps_the_last_good_state(tmp_path, monkeypatch
         calls["n"] += 1
         return real(path, data, **kw)
 
-    monkeypatch.setattr(store_mod, "write_atomic", dying)
+    for module in (store_mod.workspace, store_mod.journal):  # the checkpoint's writes
+        monkeypatch.setattr(module, "write_atomic", dying)
     with pytest.raises(Died):
         ws.checkpoint()
     monkeypatch.undo()

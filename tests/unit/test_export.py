@@ -14,11 +14,11 @@ import pytest
 
 from tui.__main__ import main
 from tui.commands import import_records
-from tui.export import (
+from tui.formats import (
     ExportError, check_record, doccano_record, export, gold, jsonl_record, speaker_of,
     spacy_doc,
 )
-from tui.ingest import read_paths
+from tui.formats import read_paths
 from tui.model import Annotation, Article, Speaker
 from tests.conftest import break_span
 from tui.store import Workspace
@@ -341,8 +341,8 @@ def test_parallel_export_is_the_same_file_and_stops_on_a_broken_record(reviewed_
 def test_parallel_writer_joins_docbin_parts_as_one_docbin_would(reviewed_ws):
     from functools import partial
 
-    from tui.export import write_records
-    from tui.export_workers import write_parallel
+    from tui.formats import write_records
+    from tui.formats.workers import write_parallel
     from tui.store import read_articles
 
     with Workspace.open(reviewed_ws, readonly=True) as ws:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import break_span
-from tui.export import ExportError, gold, write_atomic, write_records
-from tui.export_workers import ExportWorkers, write_parallel
+from tui.formats import ExportError, gold, write_atomic, write_records
+from tui.formats.workers import ExportWorkers, write_parallel
 from tui.model import Annotation, Article, Speaker
 from tui.store import Workspace, prefetch_articles, read_articles
 
@@ -119,7 +119,7 @@ def test_an_export_makes_no_reference_cycles(twelve_ws, fmt):
     """Workers run without the cyclic garbage collector (ExportJob.prepare): nothing may need it."""
     import gc
 
-    from tui.export_workers import ExportJob
+    from tui.formats.workers import ExportJob
 
     job = ExportJob(partial(read_articles, twelve_ws), fmt, True, False)
     job(_ids(twelve_ws))  # load what loads once

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tui.ingest import ImportProblem, decode, parse_news, parse_when, read_paths, read_text_file
+from tui.formats import ImportProblem, decode, parse_news, parse_when, read_paths, read_text_file
 
 
 from ..conftest import SEED_000, SEED_001

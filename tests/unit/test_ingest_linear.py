@@ -1,6 +1,6 @@
 """The news-page parser takes time linear in its input: no page can hang an import.
 
-Each pattern in ``tui.ingest`` meets long runs of the pieces it repeats, after the heads
+Each pattern of the readers in ``tui.formats`` (news pages, encodings) meets long runs of the pieces it repeats, after the heads
 that lead into it, at two sizes; each call must finish within a second (a linear pattern
 takes milliseconds; a catastrophic one takes minutes at these sizes, and the alarm stops
 it so the test fails instead of hanging)."""
@@ -13,8 +13,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from tui import ingest
-from tui.ingest import ImportProblem, parse_news, parse_when
+from tui.formats import ImportProblem, encoding, news, parse_news, parse_when
 
 SIZES = (2_000, 20_000)
 BOUND = 1.0  # seconds for one call: generous, catastrophic backtracking takes minutes
@@ -27,7 +26,7 @@ HEADS = ["", "A", "Update a", "Updated on", "- A", "Source:", "Source: ab", "WAS
          "A (IANS)", "Photo", "Advertisement", "GMT", "x."]
 TAILS = ["", "b!", "x" * 70]
 
-PATTERNS = sorted((name, p) for name, p in vars(ingest).items() if isinstance(p, re.Pattern))
+PATTERNS = sorted((name, p) for name, p in [*vars(news).items(), *vars(encoding).items()] if isinstance(p, re.Pattern))
 
 
 class TooSlow(Exception):
@@ -95,7 +94,7 @@ def test_parse_news_is_linear_on_adversarial_pages(n):
     ("WASHINGTON-The hyphen without a space is part of the word here.", None, None),
 ])
 def test_datelines_read_as_before(line, dateline, agency):
-    m = ingest._DATELINE.match(line)
+    m = news._DATELINE.match(line)
     assert ((m.group("place"), m.group("agency")) if m else (None, None)) == (dateline, agency)
 
 
@@ -104,7 +103,7 @@ def test_datelines_read_as_before(line, dateline, agency):
     ("Source: " + "x" * 61, None), ("--IANS", "IANS"), ("- Reuters ", "Reuters"),
 ])
 def test_source_lines_read_as_before(line, source):
-    m = ingest._SOURCE_LINE.match(line.strip()) or ingest._SIGNATURE.match(line.strip())
+    m = news._SOURCE_LINE.match(line.strip()) or news._SIGNATURE.match(line.strip())
     assert (m.group("source").strip() if m else None) == source
 
 

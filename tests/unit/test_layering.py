@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN = ["tui.model", "tui.store", "tui.ingest", "tui.nlp.suggest", "tui.quotes", "tui.export", "tui.export_workers",
+DOMAIN = ["tui.model", "tui.store", "tui.formats", "tui.nlp.suggest", "tui.quotes", "tui.formats.workers",
           "tui.nlp.affixes", "tui.nlp.evaluate", "tui.history", "tui.spans", "tui.speakers", "tui.change", "tui.service"]
 
 

@@ -352,6 +352,170 @@ def test_footage_of_name_saying(nlp):
     assert "Ruth Baker" in speaker(text, quote_with(text, quotes, "fifty points"))
 
 
+# ---------------------------------------------------------------- issue 15: unseen news
+
+
+@pytest.mark.parametrize("text, source", [
+    ("A new poll found that \u201cmost voters want a change of course\u201d in the capital.", "A new poll"),
+    ("A report by the county auditor showed \u201cserious lapses in the handling of funds.\u201d",
+     "A report by the county auditor"),
+    ("The memo revealed that officials had \u201cno plan at all for the winter.\u201d", "The memo"),
+])
+def test_documents_and_polls_speak_through_find_show_reveal(nlp, text, source):
+    text, quotes = run(nlp, text)
+    assert speaker(text, quotes[0]) == source
+
+
+@pytest.mark.parametrize("text, source", [
+    ("Mayor Tom Reed says he respects his rival and calls her \u201ca tough and capable opponent in every way.\u201d",
+     "Mayor Tom Reed"),
+    ("The governor said she admires the judge and called him \u201cthe fairest man on the bench.\u201d",
+     "The governor"),
+    # a coordinated clause with its own speaker stays that speaker's
+    ("Tom Reed said the plan was costly, and Ann Cole called it \u201ca waste of public money from the start.\u201d",
+     "Ann Cole"),
+])
+def test_pronoun_in_a_reported_clause_gives_way_to_the_reporting_subject(nlp, text, source):
+    text, quotes = run(nlp, text)
+    assert speaker(text, quotes[0]) == source
+
+
+def test_single_quotation_marks_in_a_text_without_double_ones(nlp):
+    text, quotes = run(nlp, "\u2018We have never seen anything like this before,\u2019 said Mrs Green, "
+                            "the head teacher. It\u2019s the school\u2019s worst year since the \u201990s.")
+    assert [text[q.start:q.end] for q in quotes] == ["\u2018We have never seen anything like this before,\u2019"]
+    assert speaker(text, quotes[0]).startswith("Mrs Green")
+
+
+def test_single_quoted_headline():
+    text = "Council votes \u2018to close the old library for good\u2019 after Jones\u2019 report."
+    assert [text[s:e] for s, e in _quote_spans(text)] == ["\u2018to close the old library for good\u2019"]
+
+
+def test_transcript_with_names_as_labels(nlp):
+    text, quotes = run(nlp, "Part of the interview follows.\n\n"
+                            "\u201cJohn Miller: Will the council close the old library this year?\u201d\n\n"
+                            "\u201cMary Watson: We will not close it while I chair the board.\u201d")
+    assert [speaker(text, q) for q in quotes] == ["John Miller", "Mary Watson"]
+
+
+def test_he_added_is_the_subject_before_not_the_last_name(nlp):
+    text, quotes = run(nlp, "Tom Baker met Bill Ross at the town hall on Monday. "
+                            "He added: \u201cWe will win the county in the end.\u201d")
+    assert speaker(text, quotes[0]) == "He"
+    assert quotes[0].speaker_name == "Tom Baker"
+
+
+def parsed(nlp, rows, ents=()):
+    """A Doc with the parse given by hand, one row per token: (text, space after,
+    head index, dep, pos, tag, lemma); ``ents`` as (start, end, label) token spans.
+    For the parser's mistakes that a short text does not reliably reproduce."""
+    from spacy.tokens import Doc, Span
+
+    words, spaces, heads, deps, pos, tags, lemmas = (list(col) for col in zip(*rows))
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos, tags=tags, lemmas=lemmas)
+    doc.ents = [Span(doc, s, e, label=label) for s, e, label in ents]
+    return doc
+
+
+def test_speech_verb_after_a_quote_with_its_subject_misparsed(nlp):
+    # the parser takes "screenwriter" for a verb and the name for its object
+    doc = parsed(nlp, [
+        ("\"", False, 5, "punct", "PUNCT", "``", "\""), ("Nothing", True, 5, "nsubj", "PRON", "NN", "nothing"),
+        ("in", True, 1, "prep", "ADP", "IN", "in"), ("the", True, 4, "det", "DET", "DT", "the"),
+        ("plan", True, 2, "pobj", "NOUN", "NN", "plan"), ("makes", True, 12, "ccomp", "VERB", "VBZ", "make"),
+        ("sense", False, 5, "dobj", "NOUN", "NN", "sense"), (",", False, 12, "punct", "PUNCT", ",", ","),
+        ("\"", True, 12, "punct", "PUNCT", "''", "\""), ("screenwriter", True, 12, "parataxis", "VERB", "VB", "screenwriter"),
+        ("Ann", True, 11, "compound", "PROPN", "NNP", "Ann"), ("Lowe", True, 9, "dobj", "PROPN", "NNP", "Lowe"),
+        ("wrote", False, 12, "ROOT", "VERB", "VBD", "write"), (".", False, 12, "punct", "PUNCT", ".", "."),
+    ], ents=[(10, 12, "PERSON")])
+    quotes = find_quotes(doc)
+    assert speaker(doc.text, quotes[0]) in ("Ann Lowe", "screenwriter Ann Lowe")
+
+
+def test_colon_introduction_when_the_quote_is_parsed_as_the_main_clause(nlp):
+    doc = parsed(nlp, [
+        ("She", True, 1, "nsubj", "PRON", "PRP", "she"), ("went", True, 6, "ccomp", "VERB", "VBD", "go"),
+        ("on", False, 1, "prt", "ADP", "RP", "on"), (":", True, 6, "punct", "PUNCT", ":", ":"),
+        ("\"", False, 6, "punct", "PUNCT", "``", "\""), ("It", False, 6, "nsubj", "PRON", "PRP", "it"),
+        ("'s", True, 6, "ROOT", "AUX", "VBZ", "be"), ("like", True, 6, "prep", "ADP", "IN", "like"),
+        ("the", True, 9, "det", "DET", "DT", "the"), ("fox", True, 7, "pobj", "NOUN", "NN", "fox"),
+        ("guarding", True, 9, "acl", "VERB", "VBG", "guard"), ("the", True, 12, "det", "DET", "DT", "the"),
+        ("henhouse", False, 10, "dobj", "NOUN", "NN", "henhouse"), (".", False, 6, "punct", "PUNCT", ".", "."),
+        ("\"", False, 6, "punct", "PUNCT", "''", "\""),
+    ])
+    quotes = find_quotes(doc)
+    assert speaker(doc.text, quotes[0]) == "She"
+
+
+def test_pronoun_cue_after_a_colon_introduced_quote_stays(nlp):
+    # the pronoun's own speech verb is the attribution; the full name is in speaker_name
+    text, quotes = run(nlp, "Senator Mary Cole seemed annoyed: \u201cIt is a public report! "
+                            "Just send it to the committee,\u201d she wrote.")
+    assert speaker(text, quotes[0]) == "she"
+    assert quotes[0].speaker_name == "Mary Cole"
+
+
+def test_words_quoted_in_a_reported_clause_are_the_reporters(nlp):
+    text, quotes = run(nlp, "Mayor Tom Reed is questioning whether the governor would have attended the "
+                            "\u201cmost expensive party in the state.\u201d")
+    assert speaker(text, quotes[0]) == "Mayor Tom Reed"
+
+
+def test_opening_mark_typed_for_a_closing_one():
+    text = "\u201cWe lost the vote and the budget,\u201c said Ann Cole, the chair. \u201cWe will try again.\u201d"
+    got = [text[s:e] for s, e in _quote_spans(text)]
+    assert got == ["\u201cWe lost the vote and the budget,\u201c", "\u201cWe will try again.\u201d"]
+
+
+@pytest.mark.parametrize("text, source", [
+    ("The mayor expressed hope that the vote would \u201cbring the whole town together again.\u201d", "The mayor"),
+    ("The senator implied that the report was \u201cwritten by people who never visited the site.\u201d",
+     "The senator"),
+])
+def test_expressing_and_implying_are_speech(nlp, text, source):
+    text, quotes = run(nlp, text)
+    assert speaker(text, quotes[0]) == source
+
+
+@pytest.mark.parametrize("text, source", [
+    ("The senator told reporters that he is looking ahead to the vote because he will have "
+     "\u201ca lot of support in the north.\u201d", "The senator"),
+    ("Ann Cole said she had not yet called for a recount because she believed "
+     "\u201cthe count was fair to everyone.\u201d", "Ann Cole"),
+])
+def test_reason_clause_inside_a_report_is_the_reporters(nlp, text, source):
+    text, quotes = run(nlp, text)
+    assert speaker(text, quotes[0]) == source
+
+
+# one quote, one speaker: a short text per way of marking who speaks
+SPEAKER_CASES = [
+    pytest.param("\u201cGet out of my office right now,\u201d the mayor barked at the reporters.",
+                 "the mayor", id="any_verb_after_a_quote_closing_on_a_comma"),
+    pytest.param("FARM PRICES FALL AGAIN \u2013 Mary Watson: "
+                 "\u201cThe price of milk has dropped for the third month in a row.\u201d",
+                 "Mary Watson", id="name_label_after_a_heading"),
+    pytest.param("The crowd picked up her slogan, \u201cfix the roads before the bridges,\u201d within minutes.",
+                 "her", id="owner_of_a_slogan_is_its_speaker"),
+    pytest.param("The roads were in a bad state. More from the council report: "
+                 "\u201cThe roads were never repaired after the flood of last spring.\u201d",
+                 "the council report", id="quote_introduced_from_a_source"),
+    pytest.param("The dinner went on late.\n\nMayor Tom Reed continued his remarks.\n\n"
+                 "\u201cEight years ago the council was broke, and now it has money to spare.\u201d",
+                 "Mayor Tom Reed", id="speech_cue_in_the_paragraph_before"),
+    pytest.param("\u201cThe new bridge will open in the spring, and it will be free.\u201d\n\n"
+                 "- Mayor Ann Cole, speaking at the town hall.\n\nThe bridge cost millions.",
+                 "Mayor Ann Cole", id="dash_byline_in_the_next_paragraph"),
+]
+
+
+@pytest.mark.parametrize("text, source", SPEAKER_CASES)
+def test_speaker_of_a_short_text(nlp, text, source):
+    text, quotes = run(nlp, text)
+    assert speaker(text, quotes[0]) == source
+
+
 # ---------------------------------------------------------------- seed articles
 
 

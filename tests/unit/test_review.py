@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from tui.model import Annotation, AnnotationError, Article, Speaker
 from tui.service import Session
-from tui.speakers import attribution, speaker_candidates
+from tui.speakers import attribution, speaker_candidates, speaker_for
 from tui.spans import PLACEHOLDER, blocks, move_end, move_start, sanitize, snap, words
 from tui.store import Workspace
 
@@ -117,3 +117,15 @@ def test_undo_everything_restores_the_start(tmp_path_factory, seq):
     assert {a.id: a for a in ws.annotations("a")} == start
     assert ws.row("a")["state"] == state0
     ws.close()
+
+
+def test_speaker_picker_resolves_a_possessive_or_titled_mention_as_the_finder_does():
+    text = "Sara Carter spoke first. Mr. Carter\u2019s aide spoke later."
+
+    def person(start, end):
+        return Annotation(id=f"p{start}", article_id="a", kind="entity", start=start, end=end,
+                          label="PERSON", text=text[start:end])
+
+    full, titled = person(0, 11), person(25, 37)
+    assert titled.text == "Mr. Carter\u2019s"
+    assert speaker_for([full, titled], titled).name == "Sara Carter"

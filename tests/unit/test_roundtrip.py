@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui.commands import import_records
-from tui.export import export, gold
-from tui.ingest import read_paths
+from tui.formats import export, gold
+from tui.formats import read_paths
 from tui.model import REVIEW_STATES, Annotation, Article, Speaker
 from tui.store import Workspace
 
@@ -136,7 +136,7 @@ def _reference_line(rec: dict) -> bytes:
 def test_every_span_lines_up_in_every_format(item):
     import json
 
-    from tui.export import doccano_record, jsonl_line, jsonl_record, spacy_doc
+    from tui.formats import doccano_record, jsonl_line, jsonl_record, spacy_doc
 
     article, anns = item
     rec = jsonl_record(article, anns)  # checks itself

@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.commands import seed_paths
-from tui.export import export, gold
+from tui.formats import export, gold
 from tui.model import Annotation, Article
 from tui.store import Workspace, shard_name
-from tui.nlp.tokens import default_tokenizer, pack, unpack
+from tui.nlp.tokens import default_tokenizer, pack, unpack, with_tokens
 
 TEXT = "Sara Carter met Zoë Müller in São Paulo.\n\n“We act now,” said Carter  (again) 👩‍👩‍👧."
 texts = st.text(alphabet=st.sampled_from(list("ab .,“”\"'()-\n\t  é👩\u200d\u0301\u05d0")), max_size=80)
@@ -72,7 +72,7 @@ def test_the_workspace_keeps_each_articles_tokens(tmp_path):
     db = tmp_path / "ws.json"
     aid = "a1"
     with Workspace.open(db) as ws:
-        ws.add_articles([(Article(aid, TEXT, title="T"), [])], suggested=False)
+        ws.add_articles([(with_tokens(Article(aid, TEXT, title="T")), [])], suggested=False)
         assert ws.article(aid).tokens == pack(TEXT)
     shard = json.loads((tmp_path / "ws.json.d" / shard_name(aid)).read_text())
     assert shard["article"]["1"]["tokens"] == pack(TEXT)
@@ -88,7 +88,7 @@ def test_the_workspace_keeps_each_articles_tokens(tmp_path):
 def test_the_first_run_seeds_are_stored_without_tokens(tmp_path):
     """The reader's first screen does not wait for spaCy (an export tokenizes them)."""
     with Workspace.open(tmp_path / "ws.json") as ws:
-        ws.add_articles([(Article("a1", TEXT), [])], keep_tokens=False)
+        ws.add_articles([(Article("a1", TEXT), [])])
         assert ws.article("a1").tokens is None
 
 
@@ -113,7 +113,7 @@ def test_an_article_without_kept_tokens_exports_the_same_bytes(tmp_path, fmt, da
             Annotation("e2", aid, "entity", 16, 19, "PERSON", "Zoë", status="accepted",
                        time="2026-02-01T09:00:00+00:00")]
     with Workspace.open(db) as ws:
-        ws.add_articles([(Article(aid, TEXT, title="T", state="done"), anns)], suggested=False)
+        ws.add_articles([(with_tokens(Article(aid, TEXT, title="T", state="done")), anns)], suggested=False)
 
     def exported(name: str) -> bytes:
         with Workspace.open(db, readonly=True) as ws:
@@ -130,13 +130,13 @@ def test_an_article_without_kept_tokens_exports_the_same_bytes(tmp_path, fmt, da
 def test_a_jsonl_export_of_kept_tokens_does_not_load_spacy(tmp_path):
     db = tmp_path / "ws.json"
     with Workspace.open(db) as ws:
-        ws.add_articles([(Article("a1", TEXT, title="T", state="done"),
+        ws.add_articles([(with_tokens(Article("a1", TEXT, title="T", state="done")),
                           [Annotation("e1", "a1", "entity", 0, 11, "PERSON", "Sara Carter", status="accepted")])],
                         suggested=False)
     code = (
         "import sys\n"
         "from tui.store import Workspace\n"
-        "from tui.export import export, gold\n"
+        "from tui.formats import export, gold\n"
         f"ws = Workspace.open({str(db)!r}, readonly=True)\n"
         f"s = export(gold(ws.iter_articles()), {str(tmp_path / 'out.jsonl')!r})\n"
         "print(s.articles, 'spacy' in sys.modules)\n"

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..model import Annotation, Article
+from ..model import Annotation, Article, Speaker
 
 
 def _ratio(a: int, b: int) -> float | None:
@@ -96,7 +96,17 @@ def _speaker_key(sp: Any) -> tuple | None:
         return None
     if isinstance(sp, Mapping):
         return (sp.get("start"), sp.get("end"), sp.get("name") or "")
-    return (sp.start, sp.end, sp.name or "")
+    if isinstance(sp, Speaker):
+        return (sp.start, sp.end, sp.name or "")
+    return None  # not a speaker: a file written elsewhere
+
+
+def _was(orig: Mapping[str, Any], a: Annotation) -> tuple[str, int, int]:
+    """What the suggestion said: label and offsets from ``original``, each where it has the
+    right type (a file written elsewhere may hold anything there), else as it is now."""
+    label, start, end = orig.get("label"), orig.get("start"), orig.get("end")
+    return (label if isinstance(label, str) else a.label,
+            start if type(start) is int else a.start, end if type(end) is int else a.end)
 
 
 def score_annotation(ev: Evaluation, a: Annotation) -> None:
@@ -110,7 +120,7 @@ def score_annotation(ev: Evaluation, a: Annotation) -> None:
             s.added += 1
         return
     orig = a.original or {}
-    was = (orig.get("label", a.label), orig.get("start", a.start), orig.get("end", a.end))
+    was = _was(orig, a)
     s = ev.label(was[0])
     s.suggested += 1
     if a.status == "rejected":

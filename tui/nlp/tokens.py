@@ -246,3 +246,12 @@ def pack(text: str) -> list[int] | None:
         return default_tokenizer().pack(text)
     except (ImportError, OSError, ValueError):  # no spaCy here, or a text it refuses: tokenized at export
         return None
+
+
+def with_tokens(article):
+    """``article`` with its tokens packed, for the workspace to keep (already kept: as is)."""
+    if article.tokens is not None:
+        return article
+    from dataclasses import replace
+
+    return replace(article, tokens=pack(article.text))

@@ -16,7 +16,7 @@ from ..model import AnnotationError
 from .screens.articles import ArticlesScreen
 from .screens.help import HelpScreen
 from .screens.reader import ReaderScreen
-from ..service import NotSaved, Session
+from ..service import ArticleUnreadable, NotSaved, Session
 from ..spans import encodable, sanitize
 
 LOADING = "loading model"
@@ -105,7 +105,10 @@ class ReadTUI(App):
         for aid in article_ids:
             if worker.is_cancelled:
                 return
-            article = self.call_from_thread(self.session.article, aid)
+            try:
+                article = self.call_from_thread(self.session.article, aid)
+            except ArticleUnreadable:  # a damaged article file: opening it says so; suggest the rest
+                continue
             try:
                 found = suggester.for_article(article)
             except Exception as exc:
@@ -134,8 +137,16 @@ class ReadTUI(App):
         except NotSaved as exc:
             self.notify(f"Suggestions not saved: {exc}", severity="error", timeout=15)
             return
+        self.tell_checkpoint_failed()
         if change is not None:
             self.show_change(AnnotationsChanged(change))
+
+    def tell_checkpoint_failed(self) -> None:
+        """An action was saved (in the journal) but folding the journal failed: say so, as a
+        warning, not as "not saved"."""
+        warning = self.session.take_warning()
+        if warning:
+            self.notify(f"Saved. {warning}", title="Checkpoint failed", severity="warning", timeout=15)
 
     def on_suggestions_done(self, message: SuggestionsDone) -> None:
         self.model_status = ""
@@ -149,12 +160,19 @@ class ReadTUI(App):
                 return screen
         return None
 
-    def open_article(self, article_id: str) -> None:
+    def open_article(self, article_id: str) -> bool:
+        """Show the article; a damaged article file is an error message, and the app goes on."""
         reader = self._reader()
-        if reader is not None:
-            reader.open(article_id)
-        else:
-            self.push_screen(ReaderScreen(article_id))
+        try:
+            if reader is not None:
+                reader.open(article_id)
+            else:
+                self.session.annotations(article_id)  # read before the screen shows (and keeps) it
+                self.push_screen(ReaderScreen(article_id))
+        except ArticleUnreadable as exc:
+            self.notify(f"Cannot open this article: {exc}", severity="error", timeout=20)
+            return False
+        return True
 
     def open_next(self, article_id: str) -> None:
         """Open the next article not done after ``article_id``, else go back to the list."""
@@ -184,9 +202,9 @@ class ReadTUI(App):
         if change is None:
             self.notify("Nothing to undo." if undo else "Nothing to redo.")
             return
+        self.tell_checkpoint_failed()
         self.show_change(AnnotationsChanged(change, jump=True))
-        what = change.what[0].upper() + change.what[1:]
-        self.notify(f"{what} in “{change.summary.title[:50]}”.")
+        self.notify(f"{'Undid' if undo else 'Redid'} {change.what} in “{change.summary.title[:50]}”.")
 
     def notify(self, message: str, *, title: str = "", severity="information",
                timeout: float | None = None, markup: bool = False) -> None:

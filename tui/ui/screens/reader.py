@@ -134,9 +134,9 @@ class ReaderScreen(Screen):
 
     def open(self, article_id: str) -> None:
         """Show another article in this screen."""
-        self.article_id = article_id
-        self.article = self.session.article(article_id)
-        self.view.load(self.article.text, self.session.annotations(article_id))
+        article, annotations = self.session.article(article_id), self.session.annotations(article_id)
+        self.article_id, self.article = article_id, article  # only once both were read
+        self.view.load(article.text, annotations)
         self._show_article()
         self._start_current()
         self.refresh_bindings()
@@ -178,7 +178,7 @@ class ReaderScreen(Screen):
         if message.change.article_id == self.article_id:
             self.take(message.change, jump=message.jump)
         elif message.jump:
-            self.open(message.change.article_id)
+            self.app.open_article(message.change.article_id)
 
     def _do(self, fn, *args, **kwargs) -> Change | None:
         try:
@@ -190,6 +190,7 @@ class ReaderScreen(Screen):
             self.notify(str(exc), severity="warning")
             return None
         self.take(entry)
+        self.app.tell_checkpoint_failed()
         return entry
 
     # -- which keys make sense ---------------------------------------------------------------

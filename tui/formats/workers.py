@@ -33,15 +33,19 @@ import gc
 import multiprocessing as mp
 import os
 import pickle
+import stat
 import threading
+import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import IO, Any, Callable, Iterable, Sequence
 
-from .export import (
-    FORMATS, ExportSummary, Item, _counted, _default_tokenizer, _json_line, doccano_record, gold, jsonl_line,
-    spacy_doc,
-)
+from ..nlp.tokens import default_tokenizer as _default_tokenizer
+from .common import ExportSummary, Item, gold
+from .docbin import spacy_doc
+from .doccano import doccano_record
+from .jsonl import _json_line, jsonl_line
+from .registry import FORMATS, _counted
 
 # The parts of a DocBin that DocBin.merge joins: a worker's share travels as these
 # (pickling a DocBin goes through to_bytes/from_bytes, which does not give back the
@@ -144,8 +148,21 @@ def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
         view, offset = view[n:], offset + n
 
 
-def _work(conn: Connection, shared: _Shared, job: ExportJob, ids: Sequence[str], chunk: int) -> None:
+def _end_with(parent: int) -> None:
+    """End this worker process once ``parent`` (the export) is gone. Killed (kill -9), it
+    neither stops its workers nor reads what they send: a worker would wait for it for
+    ever (a DocBin share blocks in the full pipe, the other worker waits for its turn)."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(POLL)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="readtui-export-watch").start()
+
+
+def _work(conn: Connection, shared: _Shared, job: ExportJob, ids: Sequence[str], chunk: int, parent: int) -> None:
     """A worker process: take shares until none is left, build each, write them in turn."""
+    _end_with(parent)
     fd = None
     try:
         job.prepare(ids)
@@ -230,13 +247,14 @@ def _add(summary: ExportSummary, counts: ExportSummary) -> None:
 
 
 def _path_of(fh: IO[bytes]) -> str | None:
-    """The path of the file ``fh`` writes to, if it has one that another process can open
-    and write into at an offset (os.pwrite: not on Windows)."""
+    """The path of the regular file ``fh`` writes to, if it has one that another process
+    can open and write into at an offset (os.pwrite: not on Windows, nor into a FIFO)."""
     name = getattr(fh, "name", None)
     if not isinstance(name, str) or not hasattr(os, "pwrite"):
         return None
     try:
-        return name if os.path.samestat(os.fstat(fh.fileno()), os.stat(name)) else None
+        st = os.fstat(fh.fileno())
+        return name if stat.S_ISREG(st.st_mode) and os.path.samestat(st, os.stat(name)) else None
     except (OSError, ValueError, AttributeError):
         return None
 
@@ -274,7 +292,7 @@ class ExportWorkers:
         try:
             for _ in range(max(1, jobs)):
                 mine, theirs = ctx.Pipe()
-                proc = ctx.Process(target=_work, args=(theirs, self._shared, job, self.ids, self.chunk),
+                proc = ctx.Process(target=_work, args=(theirs, self._shared, job, self.ids, self.chunk, os.getpid()),
                                    daemon=True, name="readtui-export")
                 proc.start()
                 theirs.close()

@@ -1,0 +1,404 @@
+"""Who said a quote: the speech cue a quote hangs from, or the other ways news marks a
+speaker (after the quote, a colon introduction, a dash byline, a transcript label).
+
+``attribute`` tries the ways one after another, most reliable first; each step is a
+function of the quote's place (``cues.QuotePlace``) that returns where the speaker is
+(``SpeakerWord``: a word of the parse, whose noun phrase is the mention; or
+``SpeakerText``: characters read off the text) or None.  The steps that read the text
+around the quote rather than the parse live in ``around``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .around import after_quote, dash_byline, name_label, skip, transcript_label
+from .cues import (Attribution, Context, QuotePlace, Source, SpeakerWord, according_to, gender_of, has_own_clause,
+                   is_agentive, is_cue, line_break_between, nearest_child, outside, speaker_of_cue, subject_of,
+                   word_source)
+from .lexicon import PERSON_PRONOUNS, RELATIVE, WEAK_CUES
+from .marks import NAME_LABEL_BEFORE, OPEN_MARKS
+
+if TYPE_CHECKING:  # spaCy loads only with the model
+    from spacy.tokens import Token
+
+
+def _as_put_it(ctx: Context, q: QuotePlace):
+    """ "…," as a Homeland Security memo put it / As Smith wrote, "…": the subject of
+    the cue verb of an "as" clause right next to the quote."""
+    doc = ctx.doc
+    a, b, p_lo, p_hi = q.a, q.b, q.p_lo, q.p_hi
+    n = len(doc)
+    starts = []
+    k = b
+    while k < n and doc[k].is_punct and doc[k].idx < p_hi:
+        k += 1
+    starts.append(k)
+    k = a - 1
+    while k >= 0 and doc[k].is_punct and doc[k].idx >= p_lo:
+        k -= 1
+    # "As Smith wrote, “…”": the clause before the quote, opening its sentence
+    for j in range(k, max(-1, k - 12), -1):
+        if doc[j].lower_ == "as" and doc[j].dep_ == "mark" and doc[j].idx >= p_lo:
+            starts.append(j)
+            break
+    for k in starts:
+        if k >= n or doc[k].lower_ != "as" or doc[k].idx > p_hi or doc[k].idx < p_lo:
+            continue
+        v = doc[k].head
+        if v.i <= k or v.i - k > 12 or not outside(v, a, b):
+            continue
+        lem = v.lemma_.lower()
+        if lem == "put" and any(c.lower_ == "it" for c in v.children) or (is_cue(v) and v.pos_ == "VERB"):
+            spk = nearest_child(v, ("nsubj",))
+            if spk is not None and k < spk.i < v.i:
+                return spk
+    return None
+
+
+def _sentence_according_to(ctx: Context, q: QuotePlace):
+    """ "According to Yahoo News, X said …" : the source of the report."""
+    doc = ctx.doc
+    a, b, p_lo, p_hi = q.a, q.b, q.p_lo, q.p_hi
+    s_lo = doc[a].sent.start
+    s_hi = doc[b - 1].sent.end
+    for t in doc[s_lo:s_hi]:
+        if t.lower_ == "according" and outside(t, a, b) and p_lo <= t.idx <= p_hi:
+            spk = according_to([t])
+            if spk is not None and outside(spk, a, b):
+                return spk
+    return None
+
+
+def attribute(ctx: Context, qs: int, qe: int) -> Attribution | None:
+    """Who said the quote at chars [qs, qe), or None when no cue tells."""
+    q = QuotePlace.of(ctx, qs, qe)
+    if q is None:
+        return None
+    found = _find_speaker(ctx, q)
+    if found is None:
+        return None
+    if isinstance(found, SpeakerWord) and found.token.lower_ in ("he", "she", "they"):
+        named = _named_cue_before(ctx, q, found.token) or _namer_above(found.token)
+        if named is not None:
+            return Attribution(SpeakerWord(named), found)
+    return Attribution(found, found)
+
+
+def _find_speaker(ctx: Context, q: QuotePlace) -> Source | None:
+    """The ways a speaker is marked, most reliable first."""
+    hung = _cue_above(ctx, q)
+    explicit = _as_put_it(ctx, q)
+    if explicit is None and hung.speaker is not None:
+        explicit = _sentence_according_to(ctx, q)
+    return (
+        word_source(explicit)
+        or word_source(hung.speaker)
+        or after_quote(ctx, q)
+        or _clause_subject(ctx, q, hung.clause_verb)
+        or _nearest_cue_in_sentence(ctx, q)
+        or _according_to_in_sentence(ctx, q)
+        or _cue_sentence_before(ctx, q)
+        or _colon_introduction(ctx, q)
+        or dash_byline(ctx, q)
+        or transcript_label(ctx, q)
+        or _subject_of_verb_above(ctx, q)
+    )
+
+
+@dataclass(frozen=True)
+class _Hung:
+    """What the walk up the parse from the quote found: the speaker of the outermost
+    cue, or else an adverbial clause with a subject of its own that holds the quote."""
+
+    speaker: Token | None
+    clause_verb: Token | None
+
+
+def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
+    """The verb (or noun) the quote hangs from in the parse, or a cue hanging from it."""
+    doc = ctx.doc
+    a, b, p_lo, p_hi = q.a, q.b, q.p_lo, q.p_hi
+    best = None
+    best_dist = 99
+    clause_verb = None
+    # the quote's own punctuation hangs wherever the parser left it (a closing period
+    # on the previous sentence's root): follow it only when no word leads out
+    words_out = any(outside(t.head, a, b) for t in doc[a:b] if not t.is_punct)
+    for t in doc[a:b]:
+        h = t.head
+        if outside(h, a, b) and not (words_out and t.is_punct):
+            # the outermost cue wins: "Trump said Clinton called it “…”" is Trump's
+            tok, steps = h, 0
+            while steps < 12:
+                if tok.idx < p_lo or tok.idx > p_hi:
+                    break
+                if (is_cue(tok) or tok.lower_ == "according") and not (
+                    best is not None and tok.lemma_.lower() in WEAK_CUES
+                ):
+                    # a naming verb ("called on Obama to …") never outranks a speech
+                    # verb below it
+                    spk = according_to([tok]) if tok.lower_ == "according" else speaker_of_cue(tok, ctx)
+                    if spk is not None and outside(spk, a, b):
+                        best, best_dist = spk, 0
+                if tok.head is tok:
+                    break
+                if best is not None and tok.dep_ == "conj":
+                    # "X said A, and Y called it “…”": a coordinated clause with its own
+                    # subject is no cue of ours; "X says he likes her and calls her “…”"
+                    # is X's
+                    if nearest_child(tok, ("nsubj", "nsubjpass")) is not None:
+                        break  # "… and the engineer replied, “…”": a speaker of its own
+                    tok = _governor_of_coordination(tok)
+                    if tok is None:
+                        break
+                    steps += 1
+                    continue
+                if best is None and has_own_clause(tok):
+                    # "X described Clinton as a “disgrace” after she … blamed shootings
+                    # on “implicit bias”": no cue in the adverbial clause, and it has
+                    # its own subject: the words are that subject's
+                    clause_verb = tok
+                    break
+                tok = tok.head
+                steps += 1
+        for c in t.children:
+            if outside(c, a, b) and c.dep_ in ("parataxis", "ccomp", "advcl", "conj") and is_cue(c):
+                if c.idx < p_lo or c.idx > p_hi:
+                    continue
+                spk = speaker_of_cue(c, ctx)
+                if spk is not None and outside(spk, a, b) and best_dist > 0:
+                    best, best_dist = spk, 0
+    return _Hung(best, clause_verb)
+
+
+def _governor_of_coordination(tok):
+    """The verb that governs the clauses ``tok`` is coordinated with when they are its
+    complement ("says [he likes her and calls her …]"), else None."""
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    if tok.dep_ == "ccomp" and tok.head is not tok:
+        return tok.head
+    return None
+
+
+def _clause_subject(ctx: Context, q: QuotePlace, clause_verb) -> SpeakerWord | None:
+    """The subject of an adverbial clause that holds the quote ("… after she blamed
+    shootings on “implicit bias”"), or, when the clause is part of what someone
+    reports ("X told reporters that … because he will have “…”"), the reporter."""
+    if clause_verb is None:
+        return None
+    tok = clause_verb
+    for _ in range(6):
+        if tok.head is tok or tok.head.idx < q.p_lo:
+            break
+        tok = tok.head
+        if is_cue(tok) and tok.pos_ == "VERB" and tok.lemma_.lower() not in WEAK_CUES:
+            reporter = speaker_of_cue(tok, ctx)
+            if reporter is not None and outside(reporter, q.a, q.b):
+                return SpeakerWord(reporter)
+            break
+    spk = subject_of(clause_verb)
+    if spk is not None and outside(spk, q.a, q.b) and is_agentive(spk):
+        return SpeakerWord(spk)
+    return None
+
+
+def _nearest_cue_in_sentence(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
+    """The sentences the quote sits in: the nearest cue outside the quote."""
+    doc = ctx.doc
+    a, b = q.a, q.b
+    near = None
+    near_d = 10**9
+    for t in doc[doc[a].sent.start:doc[b - 1].sent.end]:
+        if not outside(t, a, b) or t.idx < q.p_lo or t.idx > q.p_hi:
+            continue
+        if is_cue(t) and t.pos_ == "VERB":
+            spk = speaker_of_cue(t, ctx)
+            if spk is None or not outside(spk, a, b):
+                continue
+            d = a - t.i if t.i < a else t.i - b
+            if d < near_d:
+                near, near_d = spk, d
+    return word_source(near)
+
+
+def _according_to_in_sentence(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
+    doc = ctx.doc
+    a, b = q.a, q.b
+    acc = according_to([t for t in doc[doc[a].sent.start:doc[b - 1].sent.end] if outside(t, a, b)])
+    if acc is not None and q.p_lo <= acc.idx <= q.p_hi:
+        return SpeakerWord(acc)
+    return None
+
+
+def _cue_sentence_before(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
+    """The sentence just before, in the same paragraph, is an attribution:
+    "…, Schiff said. “…”"."""
+    doc = ctx.doc
+    a = q.a
+    first = doc[a]
+    opens_paragraph = not ctx.text[q.p_lo:q.start].strip()
+    if opens_paragraph:
+        # "Howard continued his remarks.¶“…”": a one-sentence paragraph before
+        ps = a - 1
+        while ps > 0 and doc[ps].is_space:
+            ps -= 1
+        lo = ctx.para_of(doc[ps].idx)[0] if ps > 0 else 0
+    else:
+        if not (first.sent.start == a or doc[a - 1].is_punct and first.sent.start >= a - 1):
+            return None
+        ps = first.sent.start - 1
+        lo = q.p_lo
+    if ps <= 0 or doc[ps].idx < lo:
+        return None
+    prev_sent = doc[ps].sent
+    if doc[prev_sent.start].idx < lo:
+        return None
+    if any(ch in OPEN_MARKS or ch == '"' for ch in ctx.text[prev_sent.start_char:prev_sent.end_char]):
+        return None
+    root = prev_sent.root
+    for cue in [root] + [c for c in root.children if c.dep_ in ("ccomp", "conj", "parataxis")]:
+        if is_cue(cue) and cue.pos_ == "VERB":
+            spk = speaker_of_cue(cue, ctx)
+            if spk is not None:
+                return SpeakerWord(spk)
+    return None
+
+
+def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
+    """A colon introduction: "Carter articulated a stark reality: “…”"."""
+    text = ctx.text
+    doc = ctx.doc
+    a = q.a
+    j = skip(text, q.start - 1, " \t\r\n\u00a0", -1, -1)
+    if j < 0 or text[j] != ":":
+        return None
+    # a person's name as the label, opening the paragraph or after a heading's dash
+    label = name_label(ctx, NAME_LABEL_BEFORE.search(text, q.p_lo, j + 1))
+    if label is not None:
+        return label
+    colon = ctx.tok_at(j)
+    last = doc[colon - 1] if colon > 0 else None
+    if last is not None and last.dep_ == "pobj" and last.head.lower_ in ("from", "by"):
+        return SpeakerWord(last)  # "More from the report: “…”"
+    sent = doc[colon].sent
+    for t in sent:
+        if t.i >= a:
+            break
+        if is_cue(t):
+            spk = speaker_of_cue(t, ctx)
+            if spk is not None and spk.i < a:
+                return SpeakerWord(spk)
+            if t.pos_ == "VERB" and t.i + 1 < a and t.nbor(1).pos_ in ("PROPN", "PRON"):
+                return SpeakerWord(t.nbor(1))
+    root = sent.root
+    if root.i < a:
+        spk = subject_of(root)
+        if spk is not None and spk.i < a:
+            return SpeakerWord(spk)
+    return _subject_before_colon(ctx, q, colon)
+
+
+def _subject_before_colon(ctx: Context, q: QuotePlace, colon: int) -> SpeakerWord | None:
+    """ "She went on: “…”" where the parser took the quote for the sentence's main
+    clause: the subject of the verb right before the colon."""
+    doc = ctx.doc
+    for v in reversed(doc[max(0, colon - 4):colon]):
+        if v.idx < q.p_lo:
+            break
+        if v.pos_ == "VERB":
+            spk = nearest_child(v, ("nsubj",))
+            if spk is not None and spk.i < v.i and spk.idx >= q.p_lo:
+                return SpeakerWord(spk)
+            break
+    return None
+
+
+def _subject_of_verb_above(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
+    """No speech verb: the one whose words are quoted is the subject of the verb the
+    quote hangs from ("Reid has gone after Trump as a “con artist”")."""
+    doc = ctx.doc
+    a, b = q.a, q.b
+    for t in doc[a:b]:
+        if not outside(t.head, a, b):
+            continue
+        tok = t.head
+        for _ in range(4):
+            if tok.idx < q.p_lo or tok.idx > q.p_hi:
+                break
+            if tok.pos_ in ("VERB", "AUX"):
+                tok = _main_clause_of(tok, q)
+                spk = speaker_of_cue(tok, ctx)
+                if spk is not None and outside(spk, a, b) and is_agentive(spk):
+                    return SpeakerWord(spk)
+                break
+            if tok.head is tok:
+                break
+            tok = tok.head
+        break
+    return None
+
+
+def _main_clause_of(verb, q: QuotePlace):
+    """The verb whose complement ``verb``'s clause is ("X is questioning whether Y
+    would attend “…”" -> questioning): news annotators give words quoted inside a
+    reported clause to the one who reports them."""
+    for _ in range(4):
+        head = verb.head
+        if verb.dep_ != "ccomp" or head is verb or head.pos_ not in ("VERB", "AUX"):
+            break
+        if head.idx < q.p_lo or nearest_child(head, ("nsubj",)) is None:
+            break
+        verb = head
+    return verb
+
+
+def _namer_above(pron):
+    """ "Trump … encouraged Americans to check out what he called Machado's “sex
+    tape”", "Clinton's campaign is seeking to contrast her approach with what they call
+    …": the pronoun subject of a naming verb (call, describe) inside a complement or
+    relative clause stands for the subject of the clause above it, which news
+    annotators mark as the source."""
+    verb = pron.head
+    if pron.dep_ != "nsubj" or verb.lemma_.lower() not in WEAK_CUES:
+        return None
+    if verb.dep_ not in ("ccomp", "pcomp", "relcl"):
+        return None
+    tok = verb.head
+    for _ in range(8):
+        subj = nearest_child(tok, ("nsubj",)) if tok.pos_ in ("VERB", "AUX") else None
+        if subj is not None and subj.i < pron.i and subj is not pron:
+            if pron.lower_ == "they":
+                ok = subj.pos_ in ("NOUN", "PROPN") and subj.lower_ not in RELATIVE
+            else:
+                ok = subj.pos_ == "PROPN" or subj.lower_ in ("he", "she")
+                g = gender_of(subj)
+                if g is not None and g != PERSON_PRONOUNS[pron.lower_]:
+                    ok = False
+            return subj if ok else None
+        if tok.head is tok or tok.dep_ == "advcl" or line_break_between(tok.doc, tok.i, pron.i):
+            return None
+        tok = tok.head
+    return None
+
+
+def _named_cue_before(ctx: Context, q: QuotePlace, pron):
+    """ "DuVernay said she felt … because “…,” she said.": a pronoun cue after the
+    quote repeats a named speaker of a speech verb earlier in the same sentence; news
+    annotators mark the name.  Not after a colon ("Clinton seemed irritated: “…,” she
+    wrote."): there the pronoun's own cue is the attribution."""
+    doc = ctx.doc
+    a, p_lo, qs = q.a, q.p_lo, q.start
+    if pron.i < a:
+        return None
+    k = a - 1
+    while k >= 0 and doc[k].idx >= p_lo and not (doc[k].text in (".", "!", "?") or doc[k].is_space):
+        k -= 1
+    for t in doc[k + 1:a]:
+        if t.pos_ == "VERB" and is_cue(t) and not ctx.text[max(0, qs - 3):qs].strip().endswith(":"):
+            spk = nearest_child(t, ("nsubj",))
+            if spk is not None and spk.i < t.i and spk.pos_ == "PROPN" and spk.ent_type_ in ("PERSON", "ORG", "NORP", ""):
+                return spk
+    return None
+

@@ -1,0 +1,141 @@
+"""Quotation marks: the quoted strings of a text, and the short ones that are names or
+titles rather than speech."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from .cues import Context
+from .lexicon import SMALL_WORDS, TITLE_CUES
+
+MARKS = re.compile(r'["\u201c\u201d\u00ab\u00bb\n]')
+OPEN_MARKS = "\u201c\u00ab"
+CLOSE_MARKS = "\u201d\u00bb"
+DASHES = "\u2015\u2014\u2013-"
+TRANSCRIPT_LABEL = re.compile(r"[ \t\u00a0]*([A-Z][A-Z.'\u2019\- ]{1,40}[A-Z.])[ \t\u00a0]*:[ \t\u00a0]")
+# a name as a speaker label, "Jane Doe: …" (taken when the name is a person's)
+NAME_LABEL = re.compile(r"[ \t\u00a0]*([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3})[ \t\u00a0]*:[ \t\u00a0]")
+NAME_LABEL_BEFORE = re.compile(r"(?:^|[\u2013\u2014-][ \t\u00a0]+|[.!?][ \t\u00a0]+)([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3})[ \t\u00a0]*:[ \t\u00a0]*$", re.MULTILINE)
+WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*")
+# a single-quoted string: opens after a space, a bracket or a dash and before a letter
+# or digit; closes before anything but a letter (so "don\u2019t" and "Clinton\u2019s" never do)
+SINGLE_QUOTED = re.compile(r"(?:(?<=^)|(?<=[\s(\[\u2014\u2013-]))\u2018(?=[\w$])[^\u2018\u2019\n]*?[^\s\u2018]\u2019(?![A-Za-z])",
+                           re.MULTILINE)
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans (marks included) of quoted strings, in order, non-overlapping:
+    double quotes (see ``double_quote_spans``), or in a text that has none, single
+    ones (``‘…’``, headlines and British style)."""
+    if any(m in text for m in '"\u201c\u201d\u00ab\u00bb'):
+        return double_quote_spans(text)
+    return [m.span() for m in SINGLE_QUOTED.finditer(text)]
+
+
+def double_quote_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans (marks included) of quoted strings, in order, non-overlapping.
+
+    A quote opened by a straight mark closes at the next straight mark, one opened by
+    a curly mark or guillemet at the next closing one (or at a straight mark that can
+    only close); marks of the other kind in between are nested quotes.  A quote still
+    open at a paragraph break continues when the next paragraph opens with a mark
+    (unless that paragraph is a transcript line ``"NAME: …``); otherwise it ends with
+    its paragraph.
+    """
+    spans: list[tuple[int, int]] = []
+    open_at = -1
+    straight = False  # the open quote began with a straight mark
+    nested = 0  # curly quotes opened inside a straight-quoted string
+    skip = -1  # an opening mark that continues the quote across paragraphs
+    n = len(text)
+    for m in MARKS.finditer(text):
+        i = m.start()
+        ch = text[i]
+        if ch == "\n":
+            if open_at < 0:
+                continue
+            j = i
+            while j < n and text[j] in " \t\r\n\u00a0":
+                j += 1
+            if j < n and text[j] in '"\u201c\u00ab' and not TRANSCRIPT_LABEL.match(text, j + 1):
+                skip = j
+                nested = 0
+                continue
+            end = i
+            while end > open_at and text[end - 1] in " \t\r\u00a0":
+                end -= 1
+            spans.append((open_at, end))
+            open_at = -1
+            continue
+        if i == skip:
+            continue
+        prev = text[i - 1] if i > 0 else " "
+        nxt = text[i + 1] if i + 1 < n else " "
+        if open_at < 0:
+            if ch in OPEN_MARKS:
+                open_at, straight, nested = i, False, 0
+            elif ch == '"' and not (nxt.isspace() and not prev.isspace()):
+                open_at, straight, nested = i, True, 0
+            continue
+        if straight:
+            if ch == '"':
+                spans.append((open_at, i + 1))
+                open_at = -1
+            elif ch in OPEN_MARKS:
+                nested += 1
+            elif nested:
+                nested -= 1
+            else:  # a curly close with no curly open: mixed marks, take it as the end
+                spans.append((open_at, i + 1))
+                open_at = -1
+        elif ch in CLOSE_MARKS or (ch in '"\u201c' and not prev.isspace() and (nxt.isspace() or not nxt.isalnum())):
+            # a straight mark, or an opening one typed for a closing one ("…,“ said"),
+            # that can only close
+            spans.append((open_at, i + 1))
+            open_at = -1
+    if open_at >= 0:
+        end = n
+        while end > open_at and text[end - 1].isspace():
+            end -= 1
+        spans.append((open_at, end))
+    return spans
+
+
+# --------------------------------------------------------------------------------------
+
+def looks_like_title(inner: str) -> bool:
+    """A short quoted string in Title Case ("Face the Nation", "Morning Joe"): a show,
+    a book or a nickname rather than speech."""
+    words = WORD.findall(inner)
+    caps = [w for w in words if w.lower() not in SMALL_WORDS]
+    if not caps or not all(w[0].isupper() or w[0].isdigit() for w in caps):
+        return False
+    body = inner.strip('"\u201c\u201d\u00ab\u00bb ,.')
+    return not body.endswith(("!", "?"))
+
+
+
+def is_name_or_title(ctx: Context, qs: int, qe: int, inner: str) -> bool:
+    """Markup, a nickname inside a name (Robert "Bobby" Scott) or a show or book title
+    (MSNBC's "Morning Joe", a documentary titled "13th")."""
+    text = ctx.text
+    j = qs - 1
+    while j >= 0 and text[j] == " ":
+        j -= 1
+    if j >= 0 and text[j] == "=":
+        return True
+    doc = ctx.doc
+    a = bisect_left(ctx.starts, qs)
+    b = bisect_left(ctx.starts, qe)
+    before = doc[a - 1] if a > 0 else None
+    after = doc[b] if b < len(doc) else None
+    if before is not None and after is not None and before.pos_ == "PROPN" and after.pos_ == "PROPN" \
+            and before.idx + len(before.text) < qs and text[qe:qe + 1] == " ":
+        return True
+    if not looks_like_title(inner) or before is None:
+        return False
+    if before.lower_ in TITLE_CUES:
+        return True
+    if before.lower_ in ("'s", "\u2019s") and a > 1 and doc[a - 2].ent_type_ in ("ORG", "NORP", "FAC", "WORK_OF_ART"):
+        return True
+    return False

@@ -1,0 +1,179 @@
+"""The speaker's mention as a noun phrase, and the fullest name it stands for in the
+article."""
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import NamedTuple
+
+from ..speakers import clean_name, name_words
+from .cues import Context
+from .lexicon import FEMALE_NAMES, FEMALE_TITLES, MALE_NAMES, MALE_TITLES, PERSON_PRONOUNS, PRONOUNS, TITLE_WORDS
+
+
+class Mention(NamedTuple):
+    """Where a speaker is mentioned: characters [start, end) of the text."""
+
+    start: int
+    end: int
+
+
+def mention_span(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> Mention:
+    """Character span of the noun phrase headed by ``tok``: the whole phrase with its
+    titles and appositions (``Scott Pruitt, the attorney general of Oklahoma``), as news
+    annotators mark a source, kept inside its paragraph and out of the quote.
+    Pronouns stay pronouns."""
+    if tok.pos_ == "PRON" or tok.lower_ in PRONOUNS:
+        return Mention(tok.idx, tok.idx + len(tok.text))
+    doc = tok.doc
+    lo, hi = tok.left_edge.i, tok.right_edge.i
+    p_lo, p_hi = para
+    # never reach into the quote nor out of the paragraph
+    while lo < tok.i and (doc[lo].idx < p_lo or quote_lo <= doc[lo].idx < quote_hi):
+        lo += 1
+    while hi > tok.i and (doc[hi].idx > p_hi or quote_lo <= doc[hi].idx < quote_hi):
+        hi -= 1
+    if lo < tok.i and any(quote_lo <= doc[k].idx < quote_hi for k in range(lo, tok.i)):
+        lo = tok.i
+    if hi > tok.i and any(quote_lo <= doc[k].idx < quote_hi for k in range(tok.i, hi + 1)):
+        hi = tok.i
+    for k in range(tok.i - 1, lo - 1, -1):
+        if doc[k].text in ("\u2015", "\u2014", "\u2013", ":", ";", "--") or (
+            doc[k].text == "-" and doc[k].whitespace_ and doc[k - 1].whitespace_
+        ):
+            lo = k + 1
+            break
+    while lo < tok.i and (doc[lo].is_punct or doc[lo].is_space or doc[lo].dep_ == "cc"):
+        lo += 1
+    hi = _trim(doc, tok, hi)
+    start = doc[lo].idx
+    end = doc[hi].idx + len(doc[hi].text)
+    cut = _trim(doc, tok, _before_clause(tok, hi))
+    cut_end = doc[cut].idx + len(doc[cut].text)
+    if end - start > max(3 * (cut_end - start), 40):
+        # a long clause after the name is no part of it; a short one may stay, as news
+        # annotators often keep it ("Smith, who chairs the panel")
+        end = cut_end
+    if end - start <= 160:
+        return Mention(start, end)
+    # too long: up to the last comma that leaves it short enough
+    for k in range(hi, tok.i, -1):
+        if doc[k].text == "," and doc[k - 1].idx + len(doc[k - 1].text) - start <= 160:
+            j = k - 1
+            while j > tok.i and (doc[j].is_punct or doc[j].is_space):
+                j -= 1
+            return Mention(start, doc[j].idx + len(doc[j].text))
+    # otherwise the name alone, with its titles and compounds
+    lo = tok.i
+    while lo > 0 and doc[lo - 1].dep_ in ("compound", "amod", "det", "poss", "case", "nmod") and doc[lo - 1].head.i >= lo:
+        lo -= 1
+    return Mention(doc[lo].idx, tok.idx + len(tok.text))
+
+
+# what follows a name but is no part of it: "Perry, who hugged her", "The Post, which
+# backed her", "Sanders, celebrating a win", "Smith as he dined"
+_CLAUSE_DEPS = frozenset(("acl", "advcl"))
+
+
+def _trim(doc, tok, hi: int) -> int:
+    while hi > tok.i and ((doc[hi].is_punct and doc[hi].text != ")") or doc[hi].is_space):
+        hi -= 1
+    return hi
+
+
+def _before_clause(tok, hi: int) -> int:
+    """The last token of the mention before the first clause hanging from its head."""
+    for c in tok.rights:
+        if c.i <= hi and c.dep_ in _CLAUSE_DEPS:
+            return max(tok.i, c.left_edge.i - 1)
+    return hi
+
+
+class Names:
+    """Full names of the article's people, by each word of them, and their gender."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.full: dict[str, str] = {}
+        self.gender: dict[str, str] = {}
+        # (char start, full-name key, the mention is a subject) in text order
+        self.mentions: list[tuple[int, str, bool]] = []
+        doc = ctx.doc
+        for e in ctx.persons:
+            name = clean_name(e.text)
+            if not name:
+                continue
+            words = name_words(name)
+            for w in words:
+                key = w.lower()
+                if len(name) > len(self.full.get(key, "")):
+                    self.full[key] = name
+            g = None
+            prev = doc[e.start - 1].lower_ if e.start > 0 else ""
+            if prev in FEMALE_TITLES:
+                g = "f"
+            elif prev in MALE_TITLES:
+                g = "m"
+            elif words and words[0].lower() in FEMALE_NAMES:
+                g = "f"
+            elif words and words[0].lower() in MALE_NAMES:
+                g = "m"
+            if words:
+                last = words[-1].lower()
+                if g and last not in self.gender:
+                    self.gender[last] = g
+                self.mentions.append((e.start_char, last, e.root.dep_ in ("nsubj", "nsubjpass")))
+
+    def by_word(self, word: str) -> str | None:
+        return self.full.get(clean_name(word).lower())
+
+    def before(self, char: int, gender: str | None) -> str | None:
+        """The person a pronoun at ``char`` stands for: the nearest earlier one whose
+        gender fits, preferring one who was the subject of a clause a few mentions back
+        ("Tom Baker met Bill Ross. He added …" is Baker)."""
+        k = bisect_left(self.mentions, (char, "")) - 1
+        nearest = None
+        for steps in range(30):
+            if k - steps < 0:
+                break
+            _, last, subject = self.mentions[k - steps]
+            g = self.gender.get(last)
+            if gender is None or g is None or g == gender:
+                if subject and steps < 8:
+                    return self.full.get(last)
+                if nearest is None:
+                    nearest = last
+        return None if nearest is None else self.full.get(nearest)
+
+
+def resolve_name(ctx: Context, names: Names, start: int, end: int) -> str | None:
+    text = ctx.text[start:end]
+    low = text.strip().lower()
+    if low in PRONOUNS:
+        if low in PERSON_PRONOUNS:
+            return names.before(start, PERSON_PRONOUNS[low])
+        return None
+    doc = ctx.doc
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    for e in span.ents:
+        if e.label_ == "PERSON":
+            words = [w for w in clean_name(e.text).split() if w[:1].isupper()]
+            if words:
+                return names.by_word(words[-1]) or clean_name(e.text)
+    # a surname alone, or an upper-case transcript name ("PENCE")
+    props = [t for t in span if t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in TITLE_WORDS]
+    for t in reversed(props):
+        full = names.by_word(t.text)
+        if full:
+            return full
+    for e in span.ents:
+        if e.label_ in ("ORG", "NORP", "GPE", "PERSON"):
+            return clean_name(e.text)
+    if props:
+        return clean_name(" ".join(t.text for t in props))
+    return None
+
+
+# --------------------------------------------------------------------------------------
+# the finder

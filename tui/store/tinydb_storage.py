@@ -1,0 +1,71 @@
+"""TinyDB storages over the workspace files, for reading a workspace from a Python shell."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+from .errors import SNAPSHOT_TRIES, _Checkpointed, _still_changing
+from .files import _dumps, _parse_json, _read_json, _same_file, write_atomic
+from .journal import Journal
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage that never leaves a half-written file (temp, fsync, rename)."""
+
+    def __init__(self, path: str | Path, **_: Any):
+        self.path = Path(path)
+
+    def read(self) -> dict | None:
+        data = _read_json(self.path)
+        return data or None
+
+    def write(self, data: dict) -> None:
+        write_atomic(self.path, _dumps(data))
+
+    def close(self) -> None:
+        pass
+
+
+class WorkspaceStorage(AtomicJSONStorage):
+    """TinyDB storage for ``workspace.json`` that sees the journal too.
+
+    ``TinyDB("workspace.json", storage=WorkspaceStorage)`` gives the current
+    article rows even while readtui has changes only in the journal. Writing
+    through it is for repairs; do it while readtui is closed.
+    """
+
+    def read(self) -> dict | None:
+        journal = Journal(self.path.with_name(self.path.name + ".journal"))
+        for _ in range(SNAPSHOT_TRIES):  # as Workspace.open: again if a checkpoint came between
+            try:
+                return self._read(journal)
+            except _Checkpointed:
+                continue
+        raise _still_changing(self.path)
+
+    def _read(self, journal: "Journal") -> dict | None:
+        try:
+            table = open(self.path, "rb")
+        except FileNotFoundError:
+            table = None
+        with table or nullcontext():
+            data = _parse_json(self.path, table.read()) if table is not None else {}
+            txns = list(journal.replay())
+            if not _same_file(self.path, table):
+                raise _Checkpointed
+        for txn in txns:
+            for op in txn:
+                if op[0] == "row":
+                    _, key, row = op
+                    rows = data.setdefault("articles", {})
+                    if row is None:
+                        rows.pop(str(key), None)
+                    else:
+                        rows[str(key)] = row
+                elif op[0] == "meta":
+                    data.setdefault("_meta", {})["1"] = op[1]
+        return data or None

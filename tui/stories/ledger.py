@@ -1,0 +1,117 @@
+"""The quote ledger: every quote in the workspace, grouped by who said it.
+
+A speaker goes by several names across articles: "Sara Carter", "Director Carter",
+"Carter"; "the Ministry of External Affairs", "the MEA". They are merged here the way
+the articles themselves allow: a surname joins the one full name that ends with it
+(two Carters: kept apart), an acronym joins the long form an article defines for it
+("the Ministry of External Affairs (MEA)").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, NamedTuple
+
+from .extracts import Extracts
+from .text import clean_name  # noqa: F401  (the ledger's names, also for callers)
+
+class LedgerQuote(NamedTuple):  # a tuple: 40,000 of them are made each time the ledger opens
+    article: str
+    start: int
+    end: int
+    text: str
+    said_as: str = ""  # the name as the article gives it
+    published: str = ""
+    source: str = ""
+
+    def to_dict(self) -> dict:
+        return {"article": self.article, "start": self.start, "end": self.end, "text": self.text,
+                "published": self.published, "source": self.source}
+
+
+@dataclass(frozen=True)
+class LedgerSpeaker:
+    speaker: str  # "" for quotes nobody is named for
+    aliases: tuple[str, ...]
+    quotes: tuple[LedgerQuote, ...]
+
+    @property
+    def articles(self) -> int:
+        return len({q.article for q in self.quotes})
+
+    def to_dict(self) -> dict:
+        return {"speaker": self.speaker or None, "aliases": list(self.aliases),
+                "quotes": [q.to_dict() for q in self.quotes]}
+
+
+def _key(name: str) -> str:
+    return name.lower()
+
+
+class _Names:
+    """Every name under which quotes stand, and the one each resolves to."""
+
+    def __init__(self, names: Iterable[str], acronyms: dict[str, str]):
+        self.names = set(names)
+        # Acronym -> its long form, only as the articles define it.
+        self.long_forms = {_key(a): clean_name(long) for a, long in acronyms.items()}
+        by_surname: dict[str, set[str]] = {}
+        for n in self.names | set(self.long_forms.values()):
+            words = n.split()
+            if len(words) > 1 and words[-1][:1].isupper():
+                by_surname.setdefault(_key(words[-1]), set()).add(n)
+        # A surname joins a full name only when one full name ends with it.
+        self.surnames = {s: next(iter(full)) for s, full in by_surname.items() if len(full) == 1}
+
+    def resolve(self, name: str) -> str:
+        long = self.long_forms.get(_key(name))
+        if long:
+            return long
+        if " " not in name:
+            return self.surnames.get(_key(name), name)
+        return name
+
+
+def ledger(extracts: Extracts) -> list[LedgerSpeaker]:
+    """Speakers with most quotes first; quotes nobody is named for last."""
+    said: list[tuple[str, LedgerQuote]] = []
+    acronyms: dict[str, str] = {}
+    for aid, e in extracts:
+        for acronym, long in e.get("acronyms", ()):
+            acronyms.setdefault(acronym, long)
+        published, source = e.get("published", ""), e.get("source", "")
+        q = e.get("quotes") or {}
+        for start, end, text, name in zip(q.get("start", ()), q.get("end", ()), q.get("text", ()), q.get("name", ())):
+            said.append((name, LedgerQuote(aid, start, end, text, name, published, source)))
+    names = _Names((n for n, _ in said if n), acronyms)
+    groups: dict[str, list[LedgerQuote]] = {}
+    spellings: dict[str, set[str]] = {}
+    for name, q in said:
+        who = names.resolve(name) if name else ""
+        groups.setdefault(_key(who), []).append(q)
+        spellings.setdefault(_key(who), set()).add(who)
+        if name:
+            spellings[_key(who)].add(name)
+    out = []
+    for key, quotes in groups.items():
+        forms = spellings[key]
+        # The fullest spelling names the speaker; the others are its aliases.
+        speaker = max(forms, key=lambda f: (len(f.split()), sum(c.isupper() for c in f), f)) if key else ""
+        aliases = tuple(sorted({f for f in forms if f and f != speaker} | _raw_aliases(quotes, speaker)))
+        out.append(LedgerSpeaker(speaker, aliases, tuple(quotes)))
+    out.sort(key=lambda s: (not s.speaker, -len(s.quotes), s.speaker.lower()))
+    return out
+
+
+def _raw_aliases(quotes: Iterable[LedgerQuote], speaker: str) -> set[str]:
+    return {q.said_as for q in quotes if q.said_as and q.said_as != speaker}
+
+
+CSV_COLUMNS = ("speaker", "aliases", "article", "start", "end", "published", "source", "text")
+
+
+def csv_rows(speakers: Iterable[LedgerSpeaker]) -> Iterable[list]:
+    """One row per quote, for the CSV export."""
+    for s in speakers:
+        for q in s.quotes:
+            yield [s.speaker, "; ".join(s.aliases), q.article, q.start, q.end, q.published, q.source, q.text]
