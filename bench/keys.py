@@ -39,7 +39,7 @@ from textual.widgets import Static  # noqa: E402
 
 from paint_clock import PaintClock  # noqa: E402
 from tui.ui.app import make_app  # noqa: E402
-from tui.commands import import_records, seed_paths  # noqa: E402
+from tui.cli.commands import import_records, seed_paths  # noqa: E402
 from tui.formats import read_paths  # noqa: E402
 from tui.model import QUOTE_LABEL, Annotation, Article, DEFAULT_LABELS  # noqa: E402
 from tui.store import Workspace  # noqa: E402

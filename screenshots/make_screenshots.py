@@ -16,7 +16,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from tui.ui.app import make_app  # noqa: E402
-from tui.commands import import_records, seed_paths  # noqa: E402
+from tui.cli.commands import import_records, seed_paths  # noqa: E402
 from tui.formats import read_paths  # noqa: E402
 from tui.store import Workspace  # noqa: E402
 

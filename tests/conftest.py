@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.commands import import_records, seed_paths
+from tui.cli.commands import import_records, seed_paths
 from tui.formats import read_paths
 from tui.model import QUOTE_LABEL, Annotation, Article, Speaker, new_id
 from tui.store import Workspace, shard_name

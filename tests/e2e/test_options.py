@@ -111,7 +111,7 @@ def test_an_option_the_command_has_no_use_for_is_refused(tmp_path, args, option)
 
 
 def test_annotator_reaches_the_reader_wherever_it_stands():
-    from tui.__main__ import parse_args
+    from tui.cli.main import parse_args
 
     assert parse_args(["--annotator", "bob"]).annotator == "bob"
     assert parse_args([]).annotator is None and parse_args(["stats"]).db is None

@@ -39,7 +39,7 @@ def test_the_wheel_installs_and_runs_on_its_own(tmp_path):
 
     assert sh(readtui, "--version", cwd=tmp_path).stdout.startswith("readtui ")
     # The seeds ship inside the package (the reader opens on them on first run).
-    seeds = sh(py, "-c", "from tui.commands import seed_paths; print(*seed_paths(), sep='\\n')",
+    seeds = sh(py, "-c", "from tui.cli.commands import seed_paths; print(*seed_paths(), sep='\\n')",
                cwd=tmp_path).stdout.split()
     assert len(seeds) == 2 and all("site-packages" in s for s in seeds)
     db, out = tmp_path / "ws" / "workspace.json", tmp_path / "gold.jsonl"

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.commands import import_records
+from tui.cli.commands import import_records
 from tui.formats import ImportProblem, read_paths, value_problem
 from tui.model import label_problem
 from tui.store import Workspace

@@ -320,7 +320,8 @@ def test_a_full_disk_during_import_says_so_with_the_summary(tmp_path, monkeypatc
     import errno
     import os
 
-    from tui import commands, store
+    from tui import store
+    from tui.cli import commands
     from tui.__main__ import main
 
     src = tmp_path / "in"

@@ -89,7 +89,7 @@ def test_restore_backup_leaves_a_healthy_workspace_alone_unless_forced(tmp_path)
 def test_restore_backup_twice_in_one_second_keeps_both_damaged_files(tmp_path, monkeypatch):
     db = tmp_path / "ws.json"
     build(db)
-    monkeypatch.setattr(store_mod, "now_iso", lambda: "2026-01-01T00:00:00Z")  # the same second
+    monkeypatch.setattr(store_mod.files, "now_iso", lambda: "2026-01-01T00:00:00Z")  # the same second
     kept = []
     for damage in (b"first damage", b"second damage"):
         db.write_bytes(damage)
@@ -186,7 +186,7 @@ def failing_checkpoint(monkeypatch, ws: Workspace) -> None:
             raise store_mod.SaveFailed(f"could not write {path}: No space left on device")
         return real(path, data, **kw)
 
-    monkeypatch.setattr(store_mod, "write_atomic", refuse_table)
+    monkeypatch.setattr(store_mod.workspace, "write_atomic", refuse_table)
 
 
 def test_a_failed_checkpoint_after_a_saved_action_is_a_warning(tmp_path, monkeypatch):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tui.__main__ import main
-from tui.commands import import_records
+from tui.cli.commands import import_records
 from tui.formats import (
     ExportError, check_record, doccano_record, export, gold, jsonl_record, speaker_of,
     spacy_doc,

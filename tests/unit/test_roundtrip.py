@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.commands import import_records
+from tui.cli.commands import import_records
 from tui.formats import export, gold
 from tui.formats import read_paths
 from tui.model import REVIEW_STATES, Annotation, Article, Speaker

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.commands import seed_paths
+from tui.cli.commands import seed_paths
 from tui.formats import export, gold
 from tui.model import Annotation, Article
 from tui.store import Workspace, shard_name

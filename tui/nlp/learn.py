@@ -12,7 +12,7 @@ The training is spaCy's own: a config generated from the base pipeline's (its
 batches, updates, evaluation and patience of ``spacy.training.loop``. A share of the done
 articles is held out for evaluation (early stopping, the before/after figures).
 
-Pure: no UI. The command line runs ``train`` in a separate process (``learn_cli``).
+Pure: no UI. The command line runs ``train`` in a separate process (``tui.cli.learn``).
 """
 
 from __future__ import annotations

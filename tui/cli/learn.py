@@ -13,16 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from rich import box
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
+from ..nlp.learn import Shelf, TrainingRefused, TrainSettings, gold_of, model_problem
+from ..nlp.patterns import Patterns, pattern_problem
+from ..service import NotSaved, read_patterns, set_label_map, workspace_model
+from ..store import WorkspaceError, write_atomic
 from .commands import _close, _open, err, out, shown
-from .nlp.learn import Shelf, TrainingRefused, TrainSettings, gold_of, model_problem
-from .nlp.patterns import Patterns, pattern_problem
-from .service import NotSaved, read_patterns, set_label_map, workspace_model
-from .store import WorkspaceError, write_atomic
 
 def say(message: str, style: str = "bold red") -> None:
     err.print(shown(message), style=style, soft_wrap=True)
@@ -62,7 +61,7 @@ def _show(mapping: dict) -> str:
 
 def _train_in_child(channel, base, golds, labels, label_map, current, target, settings) -> None:
     """The training process: reports ("step", n, total, f1), then ("done", Trained) or ("failed", msg)."""
-    from .nlp import learn
+    from ..nlp import learn
 
     try:
         trained = learn.train(base, golds, labels, label_map, Path(target), settings, current=current,

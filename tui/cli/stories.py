@@ -14,9 +14,9 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from ..commands import _close, _open, err, out, shown
+from .commands import _close, _open, err, out, shown
 from ..store import SaveFailed, write_atomic
-from . import workspace as service
+from ..stories import workspace as service
 
 def _plain(s: str, width: int = 0) -> Text:
     s = shown(s)
@@ -89,7 +89,7 @@ def compare(args: Namespace) -> int:
 
 
 def quotes(args: Namespace) -> int:
-    from .ledger import CSV_COLUMNS, csv_rows
+    from ..stories.ledger import CSV_COLUMNS, csv_rows
 
     speakers, _ = _read(args, service.quote_ledger)
     if args.csv:

@@ -20,11 +20,11 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from .formats import ImportProblem, Record, read_paths
-from .model import DEFAULT_LABELS, label_problem
-from .nlp.tokens import with_tokens
-from .spans import one_line
-from .store import SaveFailed, Workspace, WorkspaceCorrupt, WorkspaceError, opens, restore_backup, restore_losses
+from ..formats import ImportProblem, Record, read_paths
+from ..model import DEFAULT_LABELS, label_problem
+from ..nlp.tokens import with_tokens
+from ..spans import one_line
+from ..store import SaveFailed, Workspace, WorkspaceCorrupt, WorkspaceError, backup
 
 # No markup, no emoji codes: what they print is text (see ``shown``).
 err = Console(stderr=True, highlight=False, markup=False, emoji=False)
@@ -97,7 +97,7 @@ def _open(args: Namespace, *, readonly: bool = False, labels: Sequence[str] | No
             answer = err.input(shown(f"Restore the last good backup ({exc.backup}) and keep the damaged file "
                                      "beside it? [y/N] "))
             if answer.strip().lower() in ("y", "yes"):
-                kept = restore_backup(exc.path)
+                kept = backup.restore_backup(exc.path)
                 err.print(shown(f"restored {exc.path} from its backup; the damaged file is kept as {kept}"))
                 return _open(args, readonly=readonly, labels=labels)
         err.print(shown(f"To restore the last good backup: readtui restore-backup{db}"))
@@ -114,16 +114,16 @@ def _close(ws: Workspace) -> None:
 
 
 def restore_backup(args: Namespace) -> int:
-    from .store import default_path
+    from ..store import default_path
 
     path = Path(args.db) if args.db else default_path()
     force = getattr(args, "force", False)
     try:
-        healthy = force and opens(path)
+        healthy = force and backup.opens(path)
         if healthy:
             err.print(shown(f"readtui: {path} is not damaged; restoring its backup loses "
-                            f"{restore_losses(path)}"), style="yellow")
-        kept = restore_backup(path, force=force)
+                            f"{backup.restore_losses(path)}"), style="yellow")
+        kept = backup.restore_backup(path, force=force)
     except WorkspaceError as exc:
         err.print(shown(f"readtui: {exc}"), style="bold red")
         return 1
@@ -134,8 +134,8 @@ def restore_backup(args: Namespace) -> int:
 
 def _suggester(args: Namespace, labels: Sequence[str], ws: Workspace | None = None):
     """With a workspace: its model (--model overrides), labels, label map and patterns."""
-    from .nlp.suggest import ModelMissing
-    from .service import workspace_suggester
+    from ..nlp.suggest import ModelMissing
+    from ..service import workspace_suggester
 
     try:
         return workspace_suggester(ws, labels, getattr(args, "model", None))
@@ -214,7 +214,7 @@ def import_records(ws: Workspace, stream: Iterable[Record | ImportProblem], *, s
 
 
 def import_paths(args: Namespace) -> int:
-    from .service import NotSaved, set_label_map
+    from ..service import NotSaved, set_label_map
 
     labels = _labels(args.labels) if args.labels else None
     ws = _open(args, labels=labels)
@@ -255,9 +255,9 @@ def print_report(report: ImportReport, path: Path) -> None:
 # --- suggest -------------------------------------------------------------------
 
 def suggest_paths(args: Namespace) -> int:
-    from .formats import ReaderGone, jsonl_line, write_atomic
-    from .model import check_annotation
-    from .store import default_path
+    from ..formats import ReaderGone, jsonl_line, write_atomic
+    from ..model import check_annotation
+    from ..store import default_path
 
     labels = _labels(args.labels)
     target = _output(args.output, args.db or default_path())
@@ -296,7 +296,7 @@ def suggest_paths(args: Namespace) -> int:
 def _output(output: str | Path, workspace: Path):
     """Where ``-o`` leads (``export.output_target``: never a file of ``workspace`` or of
     any other), or a one-line refusal and exit 1, before anything is written."""
-    from .formats import OutputRefused, output_target
+    from ..formats import OutputRefused, output_target
 
     try:
         return output_target(output, workspaces=[workspace])
@@ -319,9 +319,9 @@ def export_gold(args: Namespace) -> int:
     from contextlib import nullcontext
     from functools import partial
 
-    from .formats import SUFFIXES, ExportError, ReaderGone, export, gold, write_atomic
-    from .formats.workers import ExportWorkers
-    from .store import prefetch_articles, read_articles, read_through
+    from ..formats import SUFFIXES, ExportError, ReaderGone, export, gold, write_atomic
+    from ..formats.workers import ExportWorkers
+    from ..store import prefetch_articles, read_articles, read_through
 
     output = args.output or f"export{SUFFIXES[args.format]}"
     ws = _open(args, readonly=True)
@@ -402,7 +402,7 @@ def evaluation_table(ev, labels: Sequence[str]) -> Table:
 
 
 def stats(args: Namespace) -> int:
-    from .nlp.evaluate import evaluate
+    from ..nlp.evaluate import evaluate
 
     ws = _open(args, readonly=True)
     try:
@@ -454,8 +454,8 @@ def run_app(args: Namespace) -> int:
             # Their tokens are not kept: loading spaCy for them would hold the first screen
             # back ~0.7 s, and an export tokenizes two articles in no time.
             import_records(ws, read_paths(seed_paths()), keep_tokens=False)
-        from .ui.app import make_app
-        from .service import Session
+        from ..ui.app import make_app
+        from ..service import Session
 
         app = make_app(Session(ws, args.annotator or login_name()), model=args.model)
         app.run()
