@@ -61,6 +61,7 @@ bench: install
 	$(PY) bench/store.py
 	$(PY) bench/keys.py
 	$(PY) bench/export.py
+	$(PY) bench/agree.py
 	$(PY) bench/quotes.py $(SHARED)/eval/polnear_dev.jsonl
 
 # doccano 1.8.4 judges the doccano export of the seeds (needs $(SHARED)/doccano set up:

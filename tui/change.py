@@ -30,6 +30,7 @@ class ArticleSummary:
     # annotations by label and status: {"PERSON": {"pending": 3, "accepted": 1}, ...}
     counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     suggested: bool = True  # False while the model has not suggested for it yet
+    note: str = ""  # the analyst's free-text note on the article
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> "ArticleSummary":
@@ -38,7 +39,8 @@ class ArticleSummary:
                    published=row.get("published") or "", dateline=row.get("dateline") or "",
                    path=row.get("path") or "", state=row.get("state", "new"), words=row.get("words", 0),
                    annotations=row.get("annotations", 0), reviewed=row.get("reviewed", 0),
-                   counts=row.get("counts") or {}, suggested=row.get("suggested", True))
+                   counts=row.get("counts") or {}, suggested=row.get("suggested", True),
+                   note=row.get("note") or "")
 
     def live(self, label: str) -> int:
         """Annotations of ``label`` not rejected."""
@@ -65,6 +67,8 @@ class Change:
     state_after: str
     summary: ArticleSummary
     what: str = ""  # "accept", "label PERSON" ... for messages and undo
+    note_before: str = ""
+    note_after: str = ""
     # What the decision taught (tui.nlp.patterns): the pattern for one text before and
     # after, and the pending suggestions in other articles that followed it.
     learned: tuple[str, Any, Any] | None = None
@@ -73,11 +77,15 @@ class Change:
     @property
     def empty(self) -> bool:
         """Nothing changed: every annotation as it was, and the same review state."""
-        return self.state_before == self.state_after and all(
+        return self.state_before == self.state_after and self.note_before == self.note_after and all(
             self.before.get(i) == a for i, a in self.after.items())
 
     def named(self, what: str) -> "Change":
         return replace(self, what=what)
+
+    def note(self, undo: bool) -> str:
+        """The note one side had."""
+        return self.note_before if undo else self.note_after
 
     def side(self, undo: bool) -> tuple[list[Annotation], list[str], str]:
         """(annotations to save, ids to remove, state) that restore one side."""

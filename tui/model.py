@@ -22,12 +22,13 @@ QUOTE_LABEL = "QUOTE"
 Kind = Literal["entity", "quote"]
 Origin = Literal["model", "rules", "manual", "learned"]
 Status = Literal["pending", "accepted", "rejected"]
-ReviewState = Literal["new", "in_progress", "done"]
+ReviewState = Literal["new", "in_progress", "done", "skipped", "flagged"]
 
 KINDS = ("entity", "quote")
 ORIGINS = ("model", "rules", "manual", "learned")  # learned: from the analyst's decisions
 STATUSES = ("pending", "accepted", "rejected")
-REVIEW_STATES = ("new", "in_progress", "done")
+# skipped: set aside for now; flagged: to come back to (an expert, a question)
+REVIEW_STATES = ("new", "in_progress", "done", "skipped", "flagged")
 
 
 class AnnotationError(ValueError):

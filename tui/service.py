@@ -17,8 +17,11 @@ from .model import QUOTE_LABEL, Annotation, AnnotationError, Article, Speaker, n
 from .nlp.labels import CONLL_MAP, parse_label_map
 from .nlp.learn import Shelf
 from .nlp.patterns import Pattern, Patterns, follow, pattern_problem
-from .spans import overlapping
+from .spans import overlapping, take_quote_marks
 from .store import SaveFailed, Workspace, WorkspaceError, write_atomic
+
+
+SET_ASIDE = ("done", "skipped")  # what "the next article" passes over
 
 
 class NotSaved(Exception):
@@ -111,19 +114,21 @@ class Session:
         ids = [r["id"] for r in rows]
         i = ids.index(after) if after in ids else -1
         for r in rows[i + 1:] + rows[:i + 1]:
-            if r.get("state") != "done" and r["id"] != after:
+            if r.get("state") not in SET_ASIDE and r["id"] != after:
                 return ArticleSummary.from_row(r)
         return None
 
     # -- the one way to change things -------------------------------------------------------
 
     def _save(self, article_id: str, changed: Sequence[Annotation], removed: Sequence[str] = (),
-              state: str | None = None, suggested: bool | None = None) -> Change:
+              state: str | None = None, suggested: bool | None = None, note: str | None = None) -> Change:
+        before = self.summary(article_id).note if note is not None else ""
         try:
-            return self.ws.save(list(changed), removed=list(removed), article_id=article_id,
-                                state=state, suggested=suggested)
+            change = self.ws.save(list(changed), removed=list(removed), article_id=article_id,
+                                  state=state, suggested=suggested, note=note)
         except SaveFailed as exc:
             raise NotSaved(str(exc)) from exc
+        return change if note is None else replace(change, note_before=before, note_after=note)
 
     def apply(self, article_id: str, changed: Sequence[Annotation], *, removed: Sequence[str] = (),
               state: str | None = None, what: str = "") -> Change:
@@ -169,7 +174,8 @@ class Session:
         if entry is None:
             return None
         keep, gone, state = entry.side(undo)
-        change = self._save(entry.article_id, keep, gone, state)
+        note = entry.note(undo) if entry.note_before != entry.note_after else None
+        change = self._save(entry.article_id, keep, gone, state, note=note)
         for other in entry.follow:  # the suggestions that followed the decision
             self._save(other.article_id, *other.side(undo))
         if entry.learned is not None:
@@ -192,6 +198,8 @@ class Session:
     # -- the analyst's actions -------------------------------------------------------------------
 
     def _change(self, ann: Annotation, **changes) -> Annotation:
+        if all(getattr(ann, k) == v for k, v in changes.items()):
+            return ann  # nothing to change, not even its time: the save records nothing
         return ann.changed(self.annotator, **changes)
 
     def accept(self, ann: Annotation) -> Change:
@@ -210,17 +218,21 @@ class Session:
                              what=f"label {label}")
 
     def resize(self, ann: Annotation, start: int, end: int) -> Change:
+        text = self.ws.article(ann.article_id).text
         if ann.kind == "entity":
             self._check_free(ann.article_id, start, end, ignore=ann.id)
-        text = self.ws.article(ann.article_id).text
+        else:
+            start, end = take_quote_marks(text, start, end)
         return self.apply(ann.article_id, [self._change(ann, start=start, end=end, text=text[start:end],
                                                        status="accepted")], what="resize")
 
     def add(self, article_id: str, kind: str, start: int, end: int, label: str) -> Change:
         """A manual annotation, accepted. A new entity may not overlap another entity."""
+        text = self.ws.article(article_id).text
         if kind == "entity":
             self._check_free(article_id, start, end)
-        text = self.ws.article(article_id).text
+        else:
+            start, end = take_quote_marks(text, start, end)
         ann = Annotation(id=new_id(), article_id=article_id, kind=kind, start=start, end=end,  # type: ignore[arg-type]
                          label=QUOTE_LABEL if kind == "quote" else label, text=text[start:end],
                          origin="manual", status="accepted", annotator=self.annotator, time=now_iso())
@@ -233,10 +245,19 @@ class Session:
                           what="speaker")
 
     def accept_all(self, article_id: str, *, done: bool = False) -> Change:
+        return self._settle_pending(article_id, "accepted", done,
+                                    "accept all and mark done" if done else "accept {n}")
+
+    def reject_rest(self, article_id: str, *, done: bool = False) -> Change:
+        """Reject every suggestion still pending (the analyst found what matters)."""
+        return self._settle_pending(article_id, "rejected", done,
+                                    "reject the rest and mark done" if done else "reject {n}")
+
+    def _settle_pending(self, article_id: str, status: str, done: bool, what: str) -> Change:
         pending = [a for a in self.ws.annotations(article_id) if a.status == "pending"]
-        changed = [self._change(a, status="accepted") for a in pending]
+        changed = [self._change(a, status=status) for a in pending]
         return self.apply(article_id, changed, state="done" if done else None,
-                          what="accept all and mark done" if done else f"accept {len(changed)}")
+                          what=what.format(n=len(changed)))
 
     def mark_done(self, article_id: str) -> Change:
         return self.apply(article_id, [], state="done", what="mark done")
@@ -314,6 +335,69 @@ class Session:
             changed, removed = follow(aid, doc, self._tokenizer.make_doc, pattern, self.ws.annotations(aid))
             if changed or removed:
                 out.append(self._save(aid, changed, removed, state=row.get("state")).named("learned"))
+        return out
+
+    def reopen(self, article_id: str) -> Change:
+        """A done (or skipped, flagged) article back in progress."""
+        return self.apply(article_id, [], state="in_progress", what="reopen")
+
+    def skip(self, article_id: str) -> Change:
+        return self.apply(article_id, [], state="skipped", what="skip")
+
+    def flag(self, article_id: str) -> Change:
+        """Flag the article to come back to later; again to take the flag off."""
+        flagged = self.summary(article_id).state == "flagged"
+        return self.apply(article_id, [], state="in_progress" if flagged else "flagged",
+                          what="unflag" if flagged else "flag for later")
+
+    def set_note(self, article_id: str, note: str) -> Change:
+        """The analyst's free-text note on the article (exported in its meta)."""
+        note = note.strip()
+        change = self._save(article_id, [], note=note).named("note")
+        if not change.empty:
+            self.history.push(change)
+        return change
+
+    # -- the label set (readtui labels) ---------------------------------------------------------
+
+    def add_label(self, label: str) -> None:
+        if label in self.labels:
+            raise AnnotationError(f"the workspace already has the label {label!r}")
+        self.ws.set_labels([*self.labels, label])
+
+    def retire_label(self, label: str) -> None:
+        """Take ``label`` off the set (the number keys, the picker); annotations keep it."""
+        if label not in self.labels:
+            raise AnnotationError(f"the workspace has no label {label!r}")
+        if len(self.labels) == 1:
+            raise AnnotationError("the workspace needs at least one label")
+        self.ws.set_labels([x for x in self.labels if x != label])
+
+    def rename_label(self, old: str, new: str) -> int:
+        """``old`` becomes ``new`` in the set and on every annotation (one durable save per
+        article; a rename stopped half-way is finished by running it again). How many changed."""
+        if old not in self.labels and not self._labelled(old):
+            raise AnnotationError(f"the workspace has no label {old!r}")
+        if new in self.labels and old in self.labels:
+            raise AnnotationError(f"the workspace already has the label {new!r}")
+        n = 0
+        for aid in self.article_ids():
+            changed = [replace(a, label=new) for a in self.ws.annotations(aid) if a.label == old]
+            if changed:
+                self._save(aid, changed, state=self.summary(aid).state)
+                n += len(changed)
+        self.ws.set_labels([new if x == old else x for x in self.labels])
+        return n
+
+    def _labelled(self, label: str) -> bool:
+        return any(label in self.summary(aid).counts for aid in self.article_ids())
+
+    def label_counts(self) -> dict[str, int]:
+        """Annotations (not rejected) per label across the workspace."""
+        out: dict[str, int] = {}
+        for s in self.summaries():
+            for label in s.counts:
+                out[label] = out.get(label, 0) + s.live(label)
         return out
 
     def _check_free(self, article_id: str, start: int, end: int, ignore: str = "") -> None:

@@ -90,6 +90,38 @@ def snap(text: str, start: int, end: int, kind: str = "entity") -> Span | None:
     return toks[0][0], toks[-1][1]
 
 
+OPENING_MARKS = "\"“‘«„'"
+CLOSING_MARKS = "\"”’»'"
+INNER_PUNCT = ",.;:!?…"  # what sits between a quote's last word and its closing mark
+
+
+def take_quote_marks(text: str, start: int, end: int) -> Span:
+    """The readtui quote convention: a quote spans its quotation marks. A span that starts
+    right after an opening mark takes it in, and one that ends next to a closing mark
+    (across the punctuation before it, as in ``industries,"``) takes that in."""
+    if start > 0 and text[start - 1] in OPENING_MARKS and not (
+            text[start - 1] == "'" and start > 1 and text[start - 2].isalnum()):  # an apostrophe
+        start -= 1
+    j = end
+    while j < len(text) and j - end < 3 and text[j] in INNER_PUNCT:
+        j += 1
+    if j < len(text) and text[j] in CLOSING_MARKS and not (
+            text[j] == "'" and j + 1 < len(text) and text[j + 1].isalnum()):
+        end = j + 1
+    return start, end
+
+
+def move_quote_edge(text: str, word_spans: Sequence[Span], start: int, end: int,
+                    which: str, step: int) -> Span | None:
+    """Move a quote's start or end one word, keeping the convention: the edge moves from
+    the words inside the marks, then takes in the marks next to where it lands."""
+    inner = snap(text, start, end, "entity")
+    if inner is None:
+        return None
+    moved = (move_start if which == "start" else move_end)(word_spans, inner[0], inner[1], step)
+    return None if moved is None else take_quote_marks(text, *moved)
+
+
 def move_start(word_spans: Sequence[Span], start: int, end: int, step: int) -> Span | None:
     """Move a span's start one word left (-1) or right (+1); None when it cannot."""
     starts = [w[0] for w in word_spans]

@@ -7,21 +7,23 @@ from typing import Sequence
 
 from .model import Annotation, Article, Speaker
 
-SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
+SPEAKER_LABELS = ("PERSON", "ORG")  # who says things; other labels only on request
 
 
-def speaker_candidates(annotations: Sequence[Annotation], quote: Annotation) -> list[Annotation]:
-    """People and organisations (accepted or pending) nearest to ``quote`` first, one per text."""
-    def distance(a: Annotation) -> int:
-        if a.end <= quote.start:
-            return quote.start - a.end
-        if a.start >= quote.end:
-            return a.start - quote.end
-        return 0
+def _distance(a: Annotation, quote: Annotation) -> int:
+    return quote.start - a.end if a.end <= quote.start else a.start - quote.end
 
+
+def speaker_candidates(annotations: Sequence[Annotation], quote: Annotation, *, text: str = "",
+                       all_labels: bool = False) -> list[Annotation]:
+    """Who may have said ``quote``: entities (accepted or pending) outside it, one per text,
+    the most likely first (``likely_speaker``), then nearest first; people and
+    organisations only unless ``all_labels``, and then they still come first."""
     found = [a for a in annotations if a.kind == "entity" and a.status != "rejected"
-             and a.label in SPEAKER_LABELS]
-    found.sort(key=lambda a: (distance(a), a.start))
+             and (all_labels or a.label in SPEAKER_LABELS)
+             and (a.end <= quote.start or a.start >= quote.end)]  # never a mention inside the quote
+    likely = likely_speaker(found, quote, text)
+    found.sort(key=lambda a: (a is not likely, a.label not in SPEAKER_LABELS, _distance(a, quote), a.start))
     seen: set[str] = set()
     out = []
     for a in found:
@@ -75,16 +77,72 @@ def fullest_name(mention: str, people) -> str:
     return best
 
 
+def likely_speaker(mentions: Sequence[Annotation], quote: Annotation, text: str = "") -> Annotation | None:
+    """The nearest person or organisation before the quote, else the nearest after it:
+    first within the quote's sentence, where the attribution usually is ("…," said
+    Carter), then its paragraph, then anywhere (the paragraph needs the article's ``text``)."""
+    people = [a for a in mentions if a.label in SPEAKER_LABELS]
+    for lo, hi in _surroundings(text, quote):
+        near = [a for a in people if a.start >= lo and a.end <= hi]
+        before = [a for a in near if a.end <= quote.start]
+        if before:
+            return max(before, key=lambda a: a.end)
+        after = [a for a in near if a.start >= quote.end]
+        if after:
+            return min(after, key=lambda a: a.start)
+    return None
+
+
+def _surroundings(text: str, quote: Annotation) -> list[tuple[int, int]]:
+    """The quote's sentence, its paragraph, the whole text, as (start, end) offsets."""
+    whole = (0, max(len(text), quote.end) if text else 1 << 62)
+    if not text:
+        return [whole]
+    par_lo = text.rfind("\n", 0, quote.start) + 1
+    par_hi = text.find("\n", quote.end)
+    par_hi = len(text) if par_hi < 0 else par_hi
+    sent_lo = max(par_lo, max(text.rfind(m, par_lo, quote.start) for m in (". ", "? ", "! ")) + 2)
+    ends = [i for i in (text.find(m, quote.end, par_hi) for m in (". ", "? ", "! ")) if i >= 0]
+    sent_hi = min(ends) + 1 if ends else par_hi
+    return [(sent_lo, sent_hi), (par_lo, par_hi), whole]
+
+
+def same_speaker(mention: Annotation, speaker: Speaker | None) -> bool:
+    """Whether ``mention`` is the quote's current speaker (same place, else same words)."""
+    if speaker is None:
+        return False
+    if speaker.has_mention:
+        return (mention.start, mention.end) == (speaker.start, speaker.end)
+    return mention.text.casefold() in (speaker.text.casefold(), speaker.name.casefold())
+
+
 def resolve_name(annotations: Sequence[Annotation], mention: Annotation) -> str:
     """The fullest name for a mention: "Carter" -> "Sara Carter" when the article has both."""
     if mention.label != "PERSON":
         return mention.text
+    return _fullest(annotations, mention.text)
+
+
+def _fullest(annotations: Sequence[Annotation], text: str) -> str:
+    """The fullest name of the article's people for ``text`` (the finder's rule)."""
     people = [a.text for a in annotations if a.kind == "entity" and a.label == "PERSON" and a.status != "rejected"]
-    return fullest_name(mention.text, people)
+    return fullest_name(text, people)
 
 
 def speaker_for(annotations: Sequence[Annotation], mention: Annotation) -> Speaker:
     return Speaker(mention.start, mention.end, mention.text, resolve_name(annotations, mention))
+
+
+def speaker_from_selection(annotations: Sequence[Annotation], text: str, start: int, end: int) -> Speaker:
+    """A new speaker mention the analyst selected in the text, its name resolved like a person's."""
+    words = " ".join(text[start:end].split())
+    return Speaker(start, end, text[start:end], _fullest(annotations, words))
+
+
+def named_speaker(name: str) -> Speaker | None:
+    """A speaker the analyst typed: a resolved name with no mention in the text."""
+    name = " ".join(name.split())
+    return Speaker(None, None, "", name) if name else None
 
 
 QUOTE_MARKS = "\"'“”‘’«»„"

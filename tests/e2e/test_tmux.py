@@ -52,6 +52,12 @@ class Terminal:
         for k in keys:
             subprocess.run(["tmux", "send-keys", "-t", self.name, k], check=True)
 
+    def click(self, x: int, y: int) -> None:
+        """A left click at screen cell (x, y), 0-based, as the terminal reports one (SGR 1006)."""
+        for end in ("M", "m"):  # press, release
+            subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", f"\x1b[<0;{x + 1};{y + 1}{end}"],
+                           check=True)
+
     def quit(self, timeout: float = 20.0) -> None:
         """Press ctrl+q and wait for readtui to exit."""
         self.keys("C-q")
@@ -81,6 +87,25 @@ def test_review_an_article_in_a_real_terminal(tmp_path: Path):
         # Caret to the start of the text, then five words on: "inaugural meeting" as EVENT (7).
         term.keys(*["Left"] * 40, *["Right"] * 5, "v", "Right", "7")
         term.wait(lambda s: "EVENT" in s and "manual" in s, "the new entity")
+        # The mouse: a click on "Modi" makes Narendra Modi's entity current (the panel shows it).
+        screen = term.screen().splitlines()
+        y = next(i for i, line in enumerate(screen) if "Modi" in line[:84])
+        term.click(screen[y].index("Modi") + 1, y)
+        term.wait(lambda s: any("Narendra Modi" in line[84:] for line in s.splitlines()), "the clicked entity")
+        # The speaker picker: to a quote, s, then a name typed (no mention in the text).
+        for _ in range(40):
+            if "QUOTE" in "".join(line[84:] for line in term.screen().splitlines()[:6]):
+                break
+            term.keys("n")
+            time.sleep(0.2)
+        term.keys("s")
+        term.wait(lambda s: "Who said it?" in s, "the speaker picker")
+        for key in ("End", "Up", "Enter"):  # "type a name…" is second to last
+            term.keys(key)
+            time.sleep(0.3)
+        term.wait(lambda s: "the speaker's name" in s, "the name box")
+        term.keys(*"E2E Speaker", "Enter")
+        term.wait(lambda s: "E2E Speaker" in s and "Who said it?" not in s, "the typed speaker")
         term.keys("d")
         term.wait(lambda s: "still pending" in s, "the done question")
         term.keys("y")
@@ -104,6 +129,8 @@ def test_review_an_article_in_a_real_terminal(tmp_path: Path):
         manual = [a for a in anns if a.origin == "manual"]
         assert [(a.text, a.label, a.status) for a in manual] == [("inaugural meeting", "EVENT", "accepted")]
         assert all(a.status != "pending" for a in anns)  # "y" accepted the rest
+        typed = [a.speaker for a in anns if a.kind == "quote" and a.speaker and a.speaker.name == "E2E Speaker"]
+        assert len(typed) == 1 and not typed[0].has_mention
         changed = [a for a in anns if a.annotator]
         assert changed and all(a.annotator == "e2e-analyst" for a in changed)
         assert second["annotations"] > 0  # the worker suggested for the other seed too

@@ -337,13 +337,13 @@ def test_a_full_disk_during_import_says_so_with_the_summary(tmp_path, monkeypatc
             raise OSError(errno.ENOSPC, "No space left on device")
         real_sync()
 
-    monkeypatch.setattr(store.os, "sync", sync)
+    monkeypatch.setattr(store.files.os, "sync", sync)
     db = tmp_path / "ws.json"
     code = main(["import", "--no-suggest", str(src), "--db", str(db)])
     err = one_line(capsys.readouterr().err)
     assert code == 1
     assert "imported 2," in err and "import stopped, the rest was not imported" in err
     assert "No space left on device" in err
-    monkeypatch.setattr(store.os, "sync", real_sync)
+    monkeypatch.setattr(store.files.os, "sync", real_sync)
     with Workspace.open(db, readonly=True) as ws:
         assert len(ws) == 2

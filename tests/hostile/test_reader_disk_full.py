@@ -43,10 +43,10 @@ class Disk:
             raise OSError(self.error, os.strerror(self.error))
 
         # fsync fails after the line was written: the journal must cut the fragment off.
-        self.monkeypatch.setattr(tui.store.os, "fsync", refuse)
+        self.monkeypatch.setattr(tui.store.files.os, "fsync", refuse)
 
     def free(self) -> None:
-        self.monkeypatch.setattr(tui.store.os, "fsync", self.real_fsync)
+        self.monkeypatch.setattr(tui.store.files.os, "fsync", self.real_fsync)
 
 
 def durable(path: Path) -> dict:

@@ -13,6 +13,7 @@ import shutil
 
 import pyperclip
 import pytest
+from textual.app import App
 
 from tui.ui.app import make_app
 from tui.speakers import attribution
@@ -57,6 +58,10 @@ async def go_to(pilot, ann_id: str) -> None:
 async def test_markup_and_escapes_never_reach_the_terminal(hws, copied, monkeypatch):
     stream = capture_terminal(monkeypatch)
     app = make_app(hws, annotator="t")
+    told = []  # every notification as it reached Textual (one is shown at a time)
+    real_notify = App.notify
+    monkeypatch.setattr(App, "notify", lambda self, message, **kw: (told.append((message, kw)),
+                                                                     real_notify(self, message, **kw)))
     seen: list[str] = []
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
@@ -84,6 +89,8 @@ async def test_markup_and_escapes_never_reach_the_terminal(hws, copied, monkeypa
         seen.append(screen_text(app))
         await pilot.press("escape")
         await pilot.press("a", "u")  # "Undid accept in “<title>”"
+        await pilot.pause()
+        seen.append(screen_text(app))  # one notification at a time: this one, before the next
         await go_to(pilot, "e5")
         await pilot.press("v", "1")  # overlaps the ORG "[@click…]Ministry": a warning with the text
         await pilot.pause()
@@ -95,12 +102,12 @@ async def test_markup_and_escapes_never_reach_the_terminal(hws, copied, monkeypa
         assert app.screen.article_id == "a2"
         assert app.is_running and app._exception is None
 
-    messages = [n.message for n in app._notifications]
+    messages = [m for m, _ in told]
     assert any(m.startswith("Copied: ") for m in messages)
     assert any("Undid accept" in m for m in messages)
     assert any(m.startswith("Done. Next: ") for m in messages)
     assert any("overlaps the ORG" in m for m in messages)
-    assert all(not n.markup for n in app._notifications)  # notifications are never markup
+    assert all(kw.get("markup") is False for _, kw in told)  # notifications are never markup
 
     shown = "\n".join(seen)
     for literal in ("[bold red]Markup[/]", "[@click=app.quit]click", "[link=https://evil.example]a",
@@ -173,7 +180,7 @@ async def test_click_markup_in_a_title_or_the_text_does_not_quit(hws, monkeypatc
         # The title, the text, the label tag, the side panel.
         for word in ("Evil title", "Delhi", "Markup[/]", "[@click=app.quit] and", "Ministry"):
             assert await click_on(pilot, word) >= 1, word
-        await pilot.press("n", "n", "n")  # the quote: its speaker's name in the panel
+        await go_to(pilot, "q1")  # the quote (the clicks above moved the caret): its speaker in the panel
         assert await click_on(pilot, "[@click=app.quit]Sara") == 1
         await pilot.press("a", "u")  # a notification with the title in it
         await pilot.pause()

@@ -7,7 +7,7 @@ import pytest
 
 from tui.ui.app import make_app
 from tui.ui.screens.articles import ArticlesScreen
-from tui.ui.screens.confirm import Confirm
+from tui.ui.screens.confirm import PendingOnDone
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.pickers import LabelPicker, SpeakerPicker
 from tui.ui.screens.reader import ReaderScreen
@@ -230,17 +230,17 @@ async def test_v_then_quote_mark_makes_a_quote_and_escape_cancels(app, ws, seed0
         assert [(a.kind, a.text) for a in quotes] == [("quote", "Counter-narcotics efforts have")]
 
 
-async def test_s_sets_the_speaker_nearest_first(app, ws, seed0):
+async def test_s_sets_the_speaker_most_likely_first(app, ws, seed0):
     async with app.run_test(size=SIZE) as pilot:
         await open_reader(app, pilot)
         quote = await go_to(app, pilot, lambda a: a.kind == "quote" and a.text.startswith('"India'))
         await pilot.press("s")
         picker = app.screen
         assert isinstance(picker, SpeakerPicker)
-        assert picker.mentions[0][0].text == "India"  # inside the quote: nearest
+        assert picker.mentions[0][0].text == "Vinay Kwatra"  # the attribution before the quote
         names = [a.text for a, _ in picker.mentions]
         assert names.index("Vinay Kwatra") < names.index("Sara Carter")
-        await pilot.press(*["down"] * names.index("Vinay Kwatra"), "enter")
+        await pilot.press("enter")
         await pilot.pause()
         sp = stored(ws, quote).speaker
         assert (sp.text, sp.name) == ("Vinay Kwatra", "Vinay Kwatra")
@@ -318,7 +318,7 @@ async def test_d_with_pending_asks_then_y_accepts_all_and_opens_next(app, ws):
     async with app.run_test(size=SIZE) as pilot:
         await open_reader(app, pilot)
         await pilot.press("d")
-        assert isinstance(app.screen, Confirm)
+        assert isinstance(app.screen, PendingOnDone)
         await pilot.press("n")
         assert isinstance(app.screen, ReaderScreen) and ws.row(ids[0])["state"] != "done"
         await pilot.press("d", "escape")

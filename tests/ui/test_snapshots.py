@@ -41,3 +41,39 @@ def test_help_screen(ws, snap_compare):
         await pilot.pause()
 
     assert snap_compare(make_app(ws, annotator="analyst"), terminal_size=SIZE, run_before=help_)
+
+
+async def _to_reader(pilot):
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def test_reader_at_80x24(ws, snap_compare):
+    assert snap_compare(make_app(ws, annotator="analyst"), terminal_size=(80, 24), run_before=_to_reader)
+
+
+def test_reader_at_50x15(ws, snap_compare):
+    assert snap_compare(make_app(ws, annotator="analyst"), terminal_size=(50, 15), run_before=_to_reader)
+
+
+def test_speaker_picker(ws, snap_compare):
+    async def picker(pilot):
+        await _to_reader(pilot)
+        for _ in range(40):
+            cur = pilot.app.screen.view.current_annotation()
+            if cur is not None and cur.kind == "quote" and cur.text.startswith('"India'):
+                break
+            await pilot.press("n")
+        await pilot.press("s")
+        await pilot.pause()
+
+    assert snap_compare(make_app(ws, annotator="analyst"), terminal_size=SIZE, run_before=picker)
+
+
+def test_done_dialog_with_pending_suggestions(ws, snap_compare):
+    async def done(pilot):
+        await _to_reader(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+
+    assert snap_compare(make_app(ws, annotator="analyst"), terminal_size=SIZE, run_before=done)

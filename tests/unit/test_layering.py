@@ -12,7 +12,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = ["tui.model", "tui.store", "tui.formats", "tui.nlp.suggest", "tui.quotes", "tui.formats.workers",
-          "tui.nlp.affixes", "tui.nlp.evaluate", "tui.history", "tui.spans", "tui.speakers", "tui.change", "tui.service"]
+          "tui.nlp.affixes", "tui.nlp.evaluate", "tui.history", "tui.spans", "tui.speakers", "tui.change", "tui.service",
+          "tui.cluster.corpus", "tui.cluster.resume", "tui.cluster.run", "tui.cluster.sample",
+          "tui.team.agreement", "tui.team.assign", "tui.team.sources", "tui.team.adjudication"]
 
 
 def test_import_linter_contracts_are_kept():

@@ -74,7 +74,9 @@ def test_review_actions_and_overlap_rule(tmp_path):
     q = ws.annotation("a", "q1")
     r.add("a", "entity", TEXT.index("We"), TEXT.index("We") + 2, "NORP")  # quotes may contain entities
     cands = speaker_candidates(ws.annotations("a"), q)
-    assert [c.text for c in cands] == ["We", "Washington", "Sara Carter"]
+    assert [c.text for c in cands] == ["Sara Carter"]  # never "We" inside the quote; no places
+    cands = speaker_candidates(ws.annotations("a"), q, all_labels=True)
+    assert [c.text for c in cands] == ["Sara Carter", "Washington"]
     r.set_speaker(q, Speaker(0, 11, "Sara Carter", "Sara Carter"))
     assert attribution(ws.article("a"), ws.annotation("a", "q1")) == \
         "“We act now,” — Sara Carter (IANS, 2026-01-28)"

@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..formats import ImportProblem, Record, read_paths
-from ..model import DEFAULT_LABELS, label_problem
+from ..model import DEFAULT_LABELS, QUOTE_LABEL, AnnotationError, label_problem
 from ..nlp.tokens import with_tokens
 from ..spans import one_line
 from ..store import SaveFailed, Workspace, WorkspaceCorrupt, WorkspaceError, backup
@@ -213,10 +213,15 @@ def import_records(ws: Workspace, stream: Iterable[Record | ImportProblem], *, s
     return report
 
 
-def import_paths(args: Namespace) -> int:
+def import_paths(args: Namespace, narrow: Callable[[Iterable[Record | ImportProblem]],
+                                                  Iterable[Record | ImportProblem]] | None = None) -> int:
+    """``narrow``: picks among the records read (``readtui import --sample``, tui/cli/cluster.py)."""
     from ..service import NotSaved, set_label_map
 
     labels = _labels(args.labels) if args.labels else None
+    records: Iterable[Record | ImportProblem] = read_paths(args.paths)
+    if narrow is not None:
+        records = narrow(records)
     ws = _open(args, labels=labels)
     try:
         if args.label_map:
@@ -224,8 +229,10 @@ def import_paths(args: Namespace) -> int:
                 set_label_map(ws, args.label_map)
             except (ValueError, NotSaved) as exc:
                 raise SystemExit(f"readtui: --label-map: {exc}") from None
-        stream = list(read_paths(args.paths))
-        suggester = None if args.no_suggest else _suggester(args, ws.labels, ws)
+        stream = list(records)
+        # Records that arrive annotated (a pre-annotated archive's sample) need no model.
+        plain = any(isinstance(r, Record) and not (r.annotations or r.annotated) for r in stream)
+        suggester = None if args.no_suggest or not plain else _suggester(args, ws.labels, ws)
         with progress_bar() as bar:
             task = bar.add_task("importing", total=None)
             report = import_records(
@@ -439,6 +446,45 @@ def stats(args: Namespace) -> int:
 
 # --- the app -------------------------------------------------------------------
 
+def labels(args: Namespace) -> int:
+    """readtui labels [list | add NEW | rename OLD NEW | retire OLD]."""
+    from ..service import Session
+
+    wanted = {"list": 0, "add": 1, "rename": 2, "retire": 1}[args.action]
+    if len(args.names) != wanted:
+        err.print(f"readtui: labels {args.action} takes {wanted or 'no'} label{'s' if wanted != 1 else ''}",
+                  markup=False)
+        return 2
+    names = [x.strip().upper() for x in args.names]
+    for name in names[-1:] if args.action in ("add", "rename") else []:
+        problem = label_problem(name)
+        if problem:
+            err.print(shown(f"readtui: the label {problem.removeprefix('has ')}"), style="bold red")
+            return 1
+    ws = _open(args, readonly=args.action == "list")
+    try:
+        session = Session(ws)
+        if args.action == "add":
+            session.add_label(names[0])
+        elif args.action == "retire":
+            session.retire_label(names[0])
+        elif args.action == "rename":
+            n = session.rename_label(names[0], names[1])
+            err.print(f"renamed {names[0]} to {names[1]} on {n:,} annotations", markup=False)
+        counts = session.label_counts()
+        for i, label in enumerate(session.labels):
+            out.print(Text.assemble((f"{i + 1 if i < 9 else ' '} ", "bold"), f"{shown(label):<12}",
+                                    (f"{counts.get(label, 0):>7,}", "dim")))
+        for label in sorted(set(counts) - set(session.labels) - {QUOTE_LABEL}):
+            out.print(Text.assemble("  ", f"{shown(label):<12}", (f"{counts[label]:>7,}", "dim"), (" retired", "dim")))
+    except AnnotationError as exc:
+        err.print(shown(f"readtui: {exc}"), style="bold red")
+        return 1
+    finally:
+        _close(ws)
+    return 0
+
+
 def seed_paths() -> list[Path]:
     """The bundled demo articles (package data, so an installed readtui finds them)."""
     root = resources.files("tui.seeds")
@@ -446,6 +492,13 @@ def seed_paths() -> list[Path]:
 
 
 def run_app(args: Namespace) -> int:
+    from ..settings import SettingsError, load_settings, settings_path
+
+    try:
+        settings = load_settings(settings_path(os.environ))
+    except SettingsError as exc:
+        err.print(shown(f"readtui: {exc}"), style="bold red")
+        return 1
     labels = _labels(args.labels) if args.labels else None
     ws = _open(args, labels=labels, offer_backup=True)
     try:
@@ -457,7 +510,7 @@ def run_app(args: Namespace) -> int:
         from ..ui.app import make_app
         from ..service import Session
 
-        app = make_app(Session(ws, args.annotator or login_name()), model=args.model)
+        app = make_app(Session(ws, args.annotator or login_name()), model=args.model, settings=settings)
         app.run()
     finally:
         _close(ws)

@@ -21,6 +21,7 @@ from ..nlp.learn import Shelf, TrainingRefused, TrainSettings, gold_of, model_pr
 from ..nlp.patterns import Patterns, pattern_problem
 from ..service import NotSaved, read_patterns, set_label_map, workspace_model
 from ..store import WorkspaceError, write_atomic
+from . import commands
 from .commands import _close, _open, err, out, shown
 
 def say(message: str, style: str = "bold red") -> None:
@@ -30,26 +31,30 @@ def say(message: str, style: str = "bold red") -> None:
 # --- readtui labels --------------------------------------------------------------------------
 
 def labels_command(args: Namespace) -> int:
-    if args.action == "map":
-        if not args.mapping:
-            raise SystemExit("readtui: labels map needs MODEL=LABEL,… (or conll)")
-        ws = _open(args)
-        try:
-            mapping = set_label_map(ws, args.mapping)
-        except (ValueError, NotSaved) as exc:
-            say(f"readtui: labels map: {exc}")
-            return 1
-        finally:
-            _close(ws)
-        err.print(shown(f"label map: {_show(mapping)} -> {ws.path}"), soft_wrap=True)
-        return 0
-    ws = _open(args, readonly=True)
+    """``readtui labels map MODEL=LABEL,…``; the other actions are tui.cli.commands.labels,
+    and ``list`` also shows the label map and the model in use."""
+    if args.action != "map":
+        code = commands.labels(args)
+        if code == 0 and args.action == "list":
+            ws = _open(args, readonly=True)
+            try:
+                out.print(shown(f"label map: {_show(ws.setting('label_map') or {}) or 'none (the model labels as they are)'}"))
+                out.print(shown(f"model: {workspace_model(ws) or 'the base model'}"))
+            finally:
+                _close(ws)
+        return code
+    if len(args.names) != 1:
+        say("readtui: labels map takes one MODEL=LABEL,… (e.g. PERSON=PER,GPE=LOC, or conll)")
+        return 2
+    ws = _open(args)
     try:
-        out.print(shown(f"labels: {','.join(ws.labels)}"))
-        out.print(shown(f"label map: {_show(ws.setting('label_map') or {}) or 'none (the model labels as they are)'}"))
-        out.print(shown(f"model: {workspace_model(ws) or 'the base model'}"))
+        mapping = set_label_map(ws, args.names[0])
+    except (ValueError, NotSaved) as exc:
+        say(f"readtui: labels map: {exc}")
+        return 1
     finally:
         _close(ws)
+    err.print(shown(f"label map: {_show(mapping)} -> {ws.path}"), soft_wrap=True)
     return 0
 
 

@@ -16,8 +16,8 @@ EXIT_USAGE = 2
 # They may stand before or after the command; one given to a command that has no use
 # for it is refused (exit 2), never silently ignored. None stands for the reader.
 OPTION_COMMANDS = {
-    "db": {None, "import", "export", "stats", "restore-backup", "stories", "compare", "quotes", "entities",
-           "suggest", "labels", "train", "patterns"},
+    "db": {None, "import", "export", "stats", "restore-backup", "labels", "stories", "compare", "quotes", "entities",
+           "suggest", "train", "patterns"},
     "model": {None, "import", "suggest", "train"},
     "labels": {None, "import", "suggest"},
     "annotator": {None},
@@ -64,13 +64,26 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--no-suggest", action="store_true", help="import without running the model")
     imp.add_argument("-j", "--jobs", type=int, default=0,
                      help="processes that parse in parallel (default: one per core for large imports)")
+    imp.add_argument("--sample", type=int, metavar="N", help="import a random sample of N articles "
+                     "(reproducible: the same --seed gives the same sample), e.g. of `readtui suggest --cluster`'s folder")
+    imp.add_argument("--seed", type=int, default=0, help="which sample --sample takes (default: 0)")
+    imp.add_argument("--where", metavar="KEY=VALUE,…", help="import only the articles that match: "
+                     "label=PERSON (an annotation with that label), source=IANS, dateline=…, kind=quote; "
+                     "every key must match, a key given twice means either value")
 
     sug = sub.add_parser("suggest", help="suggest entities and quotes for files, without a workspace",
                          description="Write suggestions for files to JSONL (the export's shape), without a workspace.")
     _add_options(sug, "suggest")
     sug.add_argument("paths", nargs="+", metavar="PATH")
-    sug.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="where to write ('-' for stdout)")
-    sug.add_argument("-j", "--jobs", type=int, default=0, help="processes that parse in parallel")
+    sug.add_argument("-o", "--output", required=True, metavar="OUT.jsonl",
+                     help="where to write ('-' for stdout); with --cluster, a folder for part-NNNNN.jsonl files")
+    sug.add_argument("-j", "--jobs", type=int, default=0,
+                     help="processes that parse in parallel (with --cluster and no address: local workers)")
+    sug.add_argument("--cluster", nargs="?", const="", metavar="ADDRESS",
+                     help="run on Dask distributed: the scheduler at ADDRESS (tcp://host:8786), else a "
+                     "local cluster; resumable: running it again skips the articles already in the folder")
+    sug.add_argument("--partition", type=int, default=64, metavar="N",
+                     help="with --cluster: articles a worker takes at a time, one part file each (default: 64)")
 
     exp = sub.add_parser("export", help="write the reviewed articles as gold data (JSONL, spaCy, doccano)",
                          description="Write articles marked done, with their accepted annotations, as a dataset. "
@@ -90,6 +103,27 @@ def build_parser() -> argparse.ArgumentParser:
     st = sub.add_parser("stats", help="articles by review state, annotations by label and status",
                         description="Show articles by review state and annotations by label and status.")
     _add_options(st, "stats")
+    asg = sub.add_parser("assign", help="split a corpus among analysts: one importable JSONL each",
+                         description="Give each article of a corpus (.txt/.md files, folders, JSONL) to N analysts, "
+                         "balanced; write one JSONL per analyst (for `readtui import`) and a manifest.")
+    _add_options(asg, "assign")
+    asg.add_argument("paths", nargs="+", metavar="CORPUS")
+    asg.add_argument("--annotators", required=True, metavar="NAMES", help="comma-separated analysts, e.g. ana,bob,cy")
+    asg.add_argument("--overlap", type=int, default=2, metavar="N", help="analysts per article (default: 2)")
+    asg.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for NAME.jsonl and manifest.json")
+    asg.add_argument("--seed", type=int, help="the same seed gives the same split (default: drawn, and "
+                     "written in the manifest)")
+
+    agr = sub.add_parser("agree", help="how far analysts agree: span F1 per label, kappa, alpha, quote speakers",
+                         description="Compare analysts' work over the articles they share: each file a workspace "
+                         "(.json) or an export (.jsonl). Counts what the export would write: articles marked done, "
+                         "accepted annotations.")
+    _add_options(agr, "agree")
+    agr.add_argument("paths", nargs="+", metavar="FILE")
+    agr.add_argument("--json", action="store_true", help="one JSON object on stdout instead of tables")
+    agr.add_argument("--gold", metavar="GOLD", help="also score each analyst against this workspace or export")
+    agr.add_argument("--all", action="store_true", help="also the articles not marked done (accepted annotations only)")
+
     rb = sub.add_parser("restore-backup", help="put the last good backup of a damaged workspace back",
                         description="Replace a damaged workspace.json with workspace.json.bak; the damaged file is kept beside it. "
                         "A workspace that opens is left alone unless --force.")
@@ -97,6 +131,14 @@ def build_parser() -> argparse.ArgumentParser:
     rb.add_argument("--force", action="store_true",
                     help="restore even a workspace that opens (going back to its previous checkpoint; "
                          "says what that loses, and keeps the replaced file beside it)")
+    lab = sub.add_parser("labels", help="list, add, rename or retire the workspace's entity labels",
+                         description="The workspace's entity labels (the number keys take the first nine). "
+                                     "A rename rewrites every annotation that has the label.")
+    _add_options(lab, "labels")
+    lab.add_argument("action", nargs="?", choices=("list", "add", "rename", "retire", "map"), default="list")
+    lab.add_argument("names", nargs="*", metavar="LABEL",
+                     help="add NEW | rename OLD NEW | retire OLD | map MODEL=LABEL,… (the model's labels onto "
+                          "the workspace's; conll: onto PER,ORG,LOC,MISC)")
     _add_story_commands(sub)
     _add_learning(sub)
     return p
@@ -130,13 +172,6 @@ def _add_story_commands(sub) -> None:
 
 def _add_learning(sub) -> None:
     """The commands of the learning loop (tui/cli/learn.py)."""
-    lab = sub.add_parser("labels", help="show the workspace's labels and label map, or map the model's labels",
-                         description="`readtui labels` shows the labels, the label map and the model; "
-                         "`readtui labels map PERSON=PER,GPE=LOC` maps the model's labels onto the workspace's.")
-    _add_options(lab, "labels")
-    lab.add_argument("action", nargs="?", choices=("show", "map"), default="show")
-    lab.add_argument("mapping", nargs="?", metavar="MODEL=LABEL,…")
-
     tr = sub.add_parser("train", help="fine-tune the workspace's model on its done articles",
                         description="Fine-tune the NER on the articles marked done (spaCy's training, a share held "
                         "out for evaluation, early stopping); the new model becomes the workspace's.")
@@ -171,6 +206,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from . import commands
 
     try:
+        if args.command == "import" and (args.sample is not None or args.where):
+            from .cluster import import_sample
+
+            return import_sample(args)
+        if args.command == "suggest" and args.cluster is not None:
+            from .cluster import suggest_cluster
+
+            return suggest_cluster(args)
         if args.command == "import":
             return commands.import_paths(args)
         if args.command == "suggest":
@@ -181,12 +224,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .learn import effort_command
 
             return commands.stats(args) or effort_command(args)
-        if args.command in ("labels", "train", "patterns"):
+        if args.command in ("labels", "train", "patterns"):  # labels map: the learning loop's
             from . import learn
 
             return getattr(learn, f"{args.command}_command")(args)
         if args.command == "restore-backup":
             return commands.restore_backup(args)
+        if args.command in ("assign", "agree"):
+            from . import team
+
+            return team.assign_corpus(args) if args.command == "assign" else team.agree(args)
         if args.command in ("stories", "compare", "quotes", "entities"):
             from . import stories
 

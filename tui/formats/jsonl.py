@@ -194,24 +194,25 @@ def read_jsonl(path: Path, raw: bytes | None = None) -> Iterator[Record | Import
     text = decode(raw, path)
     # Records end at "\n" only: U+2028, U+0085 … may sit unescaped inside a JSON string.
     for n, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except RecursionError:  # "[[[[…": one bad line, not the end of the import
-            yield ImportProblem(path, "nested too deeply (lists or objects thousands of levels inside "
-                                "one another)", n)
-            continue
-        except json.JSONDecodeError as exc:
-            yield ImportProblem(path, f"not valid JSON ({exc.msg} at column {exc.colno})", n)
-            continue
-        except ValueError as exc:  # an integer of more than 4,300 digits
-            yield ImportProblem(path, f"not valid JSON ({str(exc).split(':')[0]})", n)
-            continue
-        try:
-            yield record_to_article(rec, str(path), n)
-        except ImportProblem as exc:
-            yield exc
+        if line.strip():
+            yield read_jsonl_line(line, path, n)
+
+
+def read_jsonl_line(line: str, path: str | Path, n: int) -> Record | ImportProblem:
+    """Line ``n`` of a JSONL file as a Record, or the problem with it (also for streams: tui.cluster)."""
+    try:
+        rec = json.loads(line)
+    except RecursionError:  # "[[[[…": one bad line, not the end of the import
+        return ImportProblem(path, "nested too deeply (lists or objects thousands of levels inside "
+                             "one another)", n)
+    except json.JSONDecodeError as exc:
+        return ImportProblem(path, f"not valid JSON ({exc.msg} at column {exc.colno})", n)
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        return ImportProblem(path, f"not valid JSON ({str(exc).split(':')[0]})", n)
+    try:
+        return record_to_article(rec, str(path), n)
+    except ImportProblem as exc:
+        return exc
 
 
 def _hash32(*parts: str) -> int:

@@ -339,6 +339,13 @@ class Workspace:
     def labels(self) -> tuple[str, ...]:
         return tuple(self.meta.get("labels") or DEFAULT_LABELS)
 
+    def set_labels(self, labels: Sequence[str]) -> None:
+        """The workspace's label set, in number-key order (durable through the journal)."""
+        self._writable()
+        meta = {**self.meta, "labels": list(labels)}
+        self.journal.append([["meta", meta]])
+        self.meta = meta
+
     @property
     def name(self) -> str:
         return self.path.stem if self.path.name != "workspace.json" else self.path.parent.name
@@ -434,6 +441,8 @@ class Workspace:
             state, since = row.get("state", article.state), row.get("state_time", article.state_time)
             if (state, since) != (article.state, article.state_time):
                 article = replace(article, state=state, state_time=since)
+            if "note" in row:
+                article = replace(article, meta={**article.meta, "note": row["note"]})
         return article, anns
 
     @staticmethod
@@ -500,7 +509,7 @@ class Workspace:
 
     def save(self, annotations: Sequence[Annotation], *, removed: Sequence[str] = (),
              article_id: str | None = None, state: str | None = None,
-             suggested: bool | None = None) -> Change:
+             suggested: bool | None = None, note: str | None = None) -> Change:
         """Write changes to one article's annotations in one durable step; returns what
         changed (before and after, and the article's new summary).
 
@@ -534,6 +543,9 @@ class Workspace:
         before += [current[i] for i in removed if i in current]
         row = recount(old_row, before, checked, state=new_article.state, state_time=new_article.state_time,
                       suggested=old_row.get("suggested", True) if suggested is None else suggested)
+        if note is not None:  # the analyst's note on the article: in its row, read as meta["note"]
+            row["note"] = note
+            new_article = replace(new_article, meta={**new_article.meta, "note": note})
         ops: list = [["ann", aid, a.id, a.to_dict()] for a in checked]
         ops += [["ann", aid, i, None] for i in removed]
         if new_article is not article:

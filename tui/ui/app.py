@@ -17,6 +17,7 @@ from .screens.articles import ArticlesScreen
 from .screens.help import HelpScreen
 from .screens.reader import ReaderScreen
 from ..service import ArticleUnreadable, NotSaved, Session
+from ..settings import Settings
 from ..spans import encodable, sanitize
 
 LOADING = "loading model"
@@ -44,8 +45,11 @@ class ReadTUI(App):
     # "", "loading", "failed" (no model: the list says so on rows still waiting), "ready"
     model_state: reactive[str] = reactive("", init=False)
 
-    def __init__(self, session: Session, *, model: str | None = None, suggester=None):
-        super().__init__()
+    def __init__(self, session: Session, *, model: str | None = None, suggester=None,
+                 settings: Settings | None = None):
+        self.settings = settings or Settings()
+        palette = ["entities-colourblind.tcss"] if self.settings.palette == "colour-blind" else []
+        super().__init__(css_path=[*self.CSS_PATH, *palette])
         self.session = session
         self.model_name = model
         self.suggester = suggester
@@ -56,6 +60,7 @@ class ReadTUI(App):
     # -- start ------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self._apply_settings()
         self.push_screen(ArticlesScreen())
         settle_heap()
         waiting = self.session.awaiting_suggestions()
@@ -63,6 +68,22 @@ class ReadTUI(App):
             self.model_status, self.model_state = LOADING, "loading"
             self.suggest(waiting)
         self.refresh_progress()
+
+    def _apply_settings(self) -> None:
+        """Key remaps (binding ids) and the theme; a name that means nothing is said, not fatal."""
+        s = self.settings
+        known = {b.id for screen in (ReaderScreen, ArticlesScreen, ReadTUI) for b in screen.BINDINGS
+                 if isinstance(b, Binding) and b.id}
+        wrong = sorted(set(s.keys) - known)
+        if wrong:
+            self.notify(f"Settings: no key binding {wrong[0]!r} (help lists the ids).", severity="warning")
+        if s.keys:
+            self.set_keymap({k: v for k, v in s.keys.items() if k in known})
+        if s.theme:
+            if s.theme in self.available_themes:
+                self.theme = s.theme
+            else:
+                self.notify(f"Settings: no theme {s.theme!r}.", severity="warning")
 
     def refresh_progress(self) -> None:
         """The header's progress line. The reader keeps it still: it shows the article's
@@ -174,16 +195,17 @@ class ReadTUI(App):
             return False
         return True
 
-    def open_next(self, article_id: str) -> None:
-        """Open the next article not done after ``article_id``, else go back to the list."""
+    def open_next(self, article_id: str, said: str = "Done") -> None:
+        """Open the next article not done (nor skipped) after ``article_id``, else go back
+        to the list."""
         nxt = self.session.next_not_done(article_id)
         if nxt is not None:
             self.open_article(nxt.id)
-            self.notify(f"Done. Next: {nxt.title or nxt.id}")
+            self.notify(f"{said}. Next: {nxt.title or nxt.id}")
             return
         while isinstance(self.screen, ReaderScreen) or len(self.screen_stack) > 2:
             self.pop_screen()
-        self.notify("Done. Every article is done.")
+        self.notify(f"{said}. No article left to review.")
 
     # -- undo -------------------------------------------------------------------------------------
 
@@ -213,8 +235,14 @@ class ReadTUI(App):
         Textual's ``notify`` parses markup by default (``[@click=app.quit]`` in a title would
         be a link that quits); readtui never uses markup in a message, so it is always off.
         """
-        super().notify(sanitize(message), title=sanitize(title), severity=severity, timeout=timeout,
-                       markup=False)
+        line = " ".join(sanitize(f"{title}: {message}" if title else message).split())
+        room = max(20, self.size.width // 2 - 4)
+        if severity == "information" and len(line) > room:  # errors say all they must
+            line = line[:room - 1] + "…"
+        for told in list(self._notifications):  # one at a time: three quick keys, one toast
+            if told.severity == "information":
+                self._unnotify(told, refresh=False)
+        super().notify(line, severity=severity, timeout=timeout, markup=False)
 
     def action_help_quit(self) -> None:
         """ctrl+c: Textual's own hint is written in markup, and readtui's messages are plain."""
@@ -228,7 +256,7 @@ class ReadTUI(App):
 
         left = [("Reader", ReaderScreen.BINDINGS)]
         right = [("Articles list", ArticlesScreen.BINDINGS), ("Everywhere", ReadTUI.BINDINGS)]
-        self.push_screen(HelpScreen(left, right))
+        self.push_screen(HelpScreen(left, right, settings=self.settings.path))
 
     def copy_text(self, text: str) -> None:
         """Copy to the system clipboard; without one (SSH, no X) through the terminal (OSC 52)."""
@@ -240,13 +268,14 @@ class ReadTUI(App):
             if not self._told_osc52:
                 self._told_osc52 = True
                 self.notify("No system clipboard here; copying through the terminal (OSC 52), "
-                            "which not every terminal supports.", timeout=8)
+                            "which not every terminal supports.", severity="warning", timeout=8)
         self.notify(f"Copied: {text[:80]}{'…' if len(text) > 80 else ''}")
 
 
-def make_app(session, *, model: str | None = None, annotator: str = "", suggester=None) -> ReadTUI:
+def make_app(session, *, model: str | None = None, annotator: str = "", suggester=None,
+             settings: Settings | None = None) -> ReadTUI:
     """The one factory for the CLI and the tests (tests hand in a fake suggester). Takes a
     ``Session``, or a workspace to open one on for ``annotator``."""
     if not isinstance(session, Session):
         session = Session(session, annotator)
-    return ReadTUI(session, model=model, suggester=suggester)
+    return ReadTUI(session, model=model, suggester=suggester, settings=settings)

@@ -42,3 +42,15 @@ class AnnotationsChanged(Message):
 
     change: Change
     jump: bool = False
+
+
+@dataclass
+class TextClicked(Message):
+    """A click on the article's text, at word ``word`` (the view's word index)."""
+
+    word: int
+
+
+@dataclass
+class TextDragged(Message):
+    """The analyst dragged across the text: the view holds a selection now."""

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Header, Input
+from textual.widgets import Header, Input, Static
 
 from ...change import ArticleSummary
+from ...listing import SORT_CYCLE, STATE_CYCLE, Query, arrange, haystack
 from ..messages import AnnotationsChanged
 from ...spans import sanitize
 from ..widgets.article_list import ArticleList, Column
 from ..widgets.keybar import KeyBar
 
-STATE_TEXT = {"new": ("new", "dim"), "in_progress": ("in progress", "yellow"), "done": ("done", "green")}
+STATE_TEXT = {"new": ("new", "dim"), "in_progress": ("in progress", "yellow"), "done": ("done", "green"),
+              "skipped": ("skipped", "dim"), "flagged": ("flagged", "magenta")}
 COLUMNS = [Column("Title", 60), Column("Source", 12), Column("Published", 10), Column("State", 11),
            Column("Progress", 16)]
 
@@ -34,6 +39,11 @@ class ArticlesScreen(Screen):
                 tooltip="filter the list by title and text (enter keeps it, esc clears it)"),
         Binding("escape", "clear_filter", "Clear filter", id="articles.clear_filter",
                 tooltip="clear the filter"),
+        Binding("f", "state_filter", "State", id="articles.state",
+                tooltip="show only one review state: new, in progress, done, skipped, flagged, all "
+                        "(or state:done in /)"),
+        Binding("o", "sort", "Sort", id="articles.sort",
+                tooltip="sort by import order, date, source, title (natural order), progress"),
     ]
 
     def __init__(self) -> None:
@@ -41,10 +51,13 @@ class ArticlesScreen(Screen):
         self._texts: dict[str, str] = {}
         self._query = ""
         self._indexing = False
+        self._state: str | None = None  # the f key's state filter
+        self._sort = "import"
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
         yield Input(placeholder="filter by title and text", id="filter")
+        yield Static(id="nothing")
         yield ArticleList(COLUMNS, self._cells, id="articles")
         yield KeyBar()
 
@@ -54,6 +67,7 @@ class ArticlesScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#filter").display = False
+        self.query_one("#nothing").display = False
         self.reload()
         self.article_list.focus()
         # rows waiting for the model say "no model" once it fails to load
@@ -88,22 +102,45 @@ class ArticlesScreen(Screen):
 
     def reload(self) -> None:
         """Fill the list from the store's summary rows, keeping the highlighted article."""
-        q = self._query.casefold()
-        ids = [a.id for a in self.app.session.summaries() if not q or q in self._haystack(a)]
-        self.article_list.set_rows(ids, keep=self.article_list.highlighted)
+        query = Query.parse(self._query)
+        if self._state:
+            query = replace(query, states=query.states | {self._state})
+        shown = [a for a in arrange(list(self.app.session.summaries()), self._sort)
+                 if query.matches(a, self._haystack(a))]
+        self.article_list.set_rows([a.id for a in shown], keep=self.article_list.highlighted)
+        self._say_nothing(query, not shown)
         self.app.refresh_progress()
 
+    def _say_nothing(self, query: Query, empty: bool) -> None:
+        """ "No matches", said, rather than an empty list that looks broken."""
+        nothing = self.query_one("#nothing", Static)
+        nothing.display = empty
+        if empty:
+            what = " ".join([*query.words, *(f"state:{s}" for s in sorted(query.states))])
+            hint = f" (no state {', '.join(query.unknown)})" if query.unknown else ""
+            nothing.update(Text(f"No articles match {what}{hint}. esc clears the filter.", style="italic"))
+
     def _haystack(self, a: ArticleSummary) -> str:
-        """What the filter searches: the title, and the text once the index has it."""
+        """What the filter searches: title and source, and the text once the index has it."""
         hay = self._texts.get(a.id)
-        return hay if hay is not None else a.title.casefold()
+        return hay if hay is not None else haystack(a)
+
+    def action_state_filter(self) -> None:
+        self._state = STATE_CYCLE[(STATE_CYCLE.index(self._state) + 1) % len(STATE_CYCLE)]
+        self.reload()
+        self.notify(f"Showing {STATE_TEXT[self._state][0] if self._state else 'every state'}.", timeout=2)
+
+    def action_sort(self) -> None:
+        self._sort = SORT_CYCLE[(SORT_CYCLE.index(self._sort) + 1) % len(SORT_CYCLE)]
+        self.reload()
+        self.notify(f"Sorted by {'import order' if self._sort == 'import' else self._sort}.", timeout=2)
 
     @work(thread=True, exclusive=True, group="filter-index")
     def _index_texts(self, ids: list[str]) -> None:
         """Read every article's text for the filter, off the UI thread: at 10,000 articles
         that takes seconds, and the list filters by title meanwhile."""
         session = self.app.session
-        texts = {aid: (session.summary(aid).title + "\n" + text).casefold() for aid, text in session.texts(ids)}
+        texts = {aid: haystack(session.summary(aid), text) for aid, text in session.texts(ids)}
         self.app.call_from_thread(self._indexed, texts)
 
     def _indexed(self, texts: dict[str, str]) -> None:
@@ -142,12 +179,13 @@ class ArticlesScreen(Screen):
         box.value = ""
         box.display = False
         self._query = ""
+        self._state = None
         self.reload()
         self.article_list.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
-            return bool(self._query) or self.query_one("#filter").display
+            return bool(self._query or self._state) or self.query_one("#filter").display
         return True
 
     @on(Input.Changed, "#filter")

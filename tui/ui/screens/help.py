@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -56,29 +56,42 @@ def help_table(app, title: str, bindings: Iterable[BindingType]) -> Table:
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,question_mark,q", "close", "Close help", id="help.close")]
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close help", id="help.close"),
+                Binding("j", "scroll(1)", "Down", show=False, id="help.down"),
+                Binding("k", "scroll(-1)", "Up", show=False, id="help.up")]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 116; height: 34; border: round $accent; background: $surface;
-                                  padding: 0 1; }
+    HelpScreen > VerticalScroll { width: 116; max-width: 100%; height: 34; max-height: 100%;
+                                  border: round $accent; background: $surface; padding: 0 1; }
     HelpScreen Horizontal { height: auto; }
     HelpScreen .column { width: 1fr; height: auto; }
     HelpScreen #help-title { text-style: bold; margin-bottom: 1; }
     """
 
-    def __init__(self, left: Sequence[Section], right: Sequence[Section]):
+    def __init__(self, left: Sequence[Section], right: Sequence[Section], *, settings: str = ""):
         super().__init__()
         self.left, self.right = left, right
+        self.settings = settings
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(Text("readtui keys  (esc or ? closes)"), id="help-title")
+            if self.settings:
+                yield Static(Text(f"Settings (key remaps by binding id, theme, palette): {self.settings}",
+                                  style="dim"))
             with Horizontal():
                 for sections in (self.left, self.right):
-                    with VerticalScroll(classes="column"):
+                    with Vertical(classes="column"):  # the whole help scrolls, as one
                         for title, bindings in sections:
                             yield Static(help_table(self.app, title, bindings))
                             yield Static("")
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()  # arrows, pgup/pgdn, home/end scroll it
+
+    def action_scroll(self, step: int) -> None:
+        box = self.query_one(VerticalScroll)
+        box.scroll_relative(y=step, animate=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

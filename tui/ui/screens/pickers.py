@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from ...model import Annotation, Speaker
 from ...spans import one_line, sanitize
+from ...speakers import named_speaker, same_speaker
 
 
 class _Picker(ModalScreen):
@@ -69,34 +70,103 @@ class LabelPicker(_Picker):
 
 
 NO_SPEAKER = "\x00none"
+CURRENT = "\x00current"
+MORE = "\x00more"
+TYPE_NAME = "\x00type"
+SELECTION = "\x00selection"
 
 
 class SpeakerPicker(_Picker):
-    """The article's people and organisations, nearest to the quote first, and "no speaker".
+    """Who said the quote: opens on its speaker, else the most likely one; people and
+    organisations outside the quote (other labels on request), the ``v`` selection as a
+    new mention, a typed name, or no speaker.
 
     Dismisses with ``("speaker", Speaker | None)``, or None when cancelled.
     """
 
-    prompt = "Who said it? (nearest first; enter to choose, esc to cancel)"
+    prompt = "Who said it? (enter to choose, esc to cancel)"
 
-    def __init__(self, candidates: Sequence[tuple[Annotation, Speaker]]):
+    def __init__(self, people: Sequence[tuple[Annotation, Speaker]],
+                 everyone: Sequence[tuple[Annotation, Speaker]] = (), *,
+                 current: Speaker | None = None, selection: Speaker | None = None):
         super().__init__()
-        self.candidates = {a.id: sp for a, sp in candidates}
-        self.mentions = list(candidates)
+        self.people = list(people)
+        self.everyone = list(everyone)
+        self.current = current
+        self.selected = selection
+        self.mentions = self.people
+        self.speakers: dict[str, Speaker] = {}
 
     def options(self) -> list[Option]:
+        self.speakers = {}
         out = []
+        cur = self.current
+        matched = any(same_speaker(a, cur) for a, _ in self.mentions)
+        if cur is not None and not matched:
+            out.append(self._option(CURRENT, cur.text or cur.name, "", cur.name, cur, current=True))
         for a, sp in self.mentions:
-            t = Text(sanitize(a.text), style="bold")
-            t.append(f"  {one_line(a.label)}", style="dim")
-            if sp.name and sp.name != a.text:
-                t.append(f"  → {sanitize(sp.name)}", style="italic")
-            out.append(Option(t, id=a.id))
+            out.append(self._option(a.id, a.text, a.label, sp.name, sp, current=same_speaker(a, cur)))
+        if len(self.everyone) > len(self.mentions):
+            out.append(Option(Text("other labels…", style="italic"), id=MORE))
+        if self.selected is not None:
+            t = Text("use the selection: ", style="italic")
+            t.append(sanitize(" ".join(self.selected.text.split())), style="bold")
+            out.append(Option(t, id=SELECTION))
+        out.append(Option(Text("type a name…", style="italic"), id=TYPE_NAME))
         out.append(Option(Text("no speaker", style="italic"), id=NO_SPEAKER))
         return out
 
+    def _option(self, key: str, text: str, label: str, name: str, speaker: Speaker, *,
+                current: bool = False) -> Option:
+        self.speakers[key] = speaker
+        t = Text(sanitize(text), style="bold")
+        if label:
+            t.append(f"  {one_line(label)}", style="dim")
+        if name and name != text:
+            t.append(f"  → {sanitize(name)}", style="italic")
+        if current:
+            t.append("  (current)", style="dim")
+        return Option(t, id=key)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.prompt)
+            yield OptionList(*self.options())
+            yield Input(placeholder="the speaker's name, then enter", id="name")
+
+    def on_mount(self) -> None:
+        name = self.query_one("#name", Input)
+        name.display = False
+        options = self.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        first = next((i for i in ids if i in self.speakers), None)  # current, else the most likely
+        mark = next((k for k, a in ((a.id, a) for a, _ in self.mentions) if same_speaker(a, self.current)),
+                    CURRENT if self.current is not None else first)
+        if self.current is None and first is None:
+            mark = NO_SPEAKER
+        options.highlighted = ids.index(mark) if mark in ids else 0
+        options.focus()
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id == NO_SPEAKER:
+        key = event.option.id
+        if key == NO_SPEAKER:
             self.dismiss(("speaker", None))
+        elif key == MORE:
+            self.mentions = self.everyone
+            options = self.query_one(OptionList)
+            options.clear_options()
+            options.add_options(self.options())
+            options.highlighted = 0
+        elif key == SELECTION:
+            self.dismiss(("speaker", self.selected))
+        elif key == TYPE_NAME:
+            name = self.query_one("#name", Input)
+            name.display = True
+            name.focus()
         else:
-            self.dismiss(("speaker", self.candidates[event.option.id]))
+            self.dismiss(("speaker", self.speakers[key]))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        speaker = named_speaker(event.value)
+        if speaker is not None:
+            self.dismiss(("speaker", speaker))

@@ -12,19 +12,23 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Header, Input, Static
 
 from ...change import Change
-from ..messages import AnnotationsChanged
+from ..messages import AnnotationsChanged, TextClicked, TextDragged
 from ...model import Annotation, AnnotationError
 from ...service import NotSaved
-from ...spans import move_end, move_start, sanitize, snap
-from ...speakers import attribution, speaker_candidates, speaker_for
+from ...spans import move_end, move_quote_edge, move_start, sanitize, snap
+from ...speakers import attribution, speaker_candidates, speaker_for, speaker_from_selection
 from ..widgets.article_view import ArticleView
 from ..widgets.keybar import KeyBar
 from ..widgets.panel import AnnotationPanel, Legend
-from .confirm import Confirm
+from .confirm import NoteEditor, PendingOnDone
 from .pickers import LabelPicker, SpeakerPicker
+
+
+STATE_NAMES = {"new": "new", "in_progress": "in progress", "done": "✓ done", "skipped": "skipped",
+               "flagged": "⚑ flagged"}
 
 
 def _label_bindings() -> list[Binding]:
@@ -67,6 +71,14 @@ class ReaderScreen(Screen):
                 tooltip="show / hide rejected annotations"),
         Binding("d", "done", "Done", id="reader.done",
                 tooltip="mark the article done and open the next one not done"),
+        Binding("o", "reopen", "Reopen", id="reader.reopen",
+                tooltip="reopen a done or skipped article (u undoes it)"),
+        Binding("S", "skip", "Skip", show=False, id="reader.skip",
+                tooltip="skip the article for now and open the next one"),
+        Binding("f", "flag", "Flag", show=False, id="reader.flag",
+                tooltip="flag the article to come back to later (again: unflag)"),
+        Binding("m", "note", "Note", show=False, id="reader.note",
+                tooltip="write a note on the article (shown in the panel, exported in meta)"),
         Binding("left", "caret_word(-1)", "Word ←", show=False, id="reader.caret_left",
                 tooltip="move the caret a word left / right (extends a selection)"),
         Binding("right", "caret_word(1)", "Word →", show=False, id="reader.caret_right",
@@ -80,9 +92,25 @@ class ReaderScreen(Screen):
         Binding("j", "caret_line(1)", "Line ↓", show=False, id="reader.caret_down_j",
                 tooltip="move the caret a line up / down (extends a selection)"),
         Binding("pageup", "page(-1)", "Page ↑", show=False, id="reader.page_up",
-                tooltip="scroll a page up / down"),
+                tooltip="a page up / down (caret too)"),
         Binding("pagedown", "page(1)", "Page ↓", show=False, id="reader.page_down",
-                tooltip="scroll a page up / down"),
+                tooltip="a page up / down (caret too)"),
+        Binding("home", "caret_line_end(-1)", "Line start", show=False, id="reader.line_start",
+                tooltip="the caret to the start / end of its line"),
+        Binding("end", "caret_line_end(1)", "Line end", show=False, id="reader.line_end",
+                tooltip="the caret to the start / end of its line"),
+        Binding("g", "caret_edge(0)", "Top", show=False, id="reader.top",
+                tooltip="the caret to the first / last word of the article"),
+        Binding("G", "caret_edge(-1)", "Bottom", show=False, id="reader.bottom",
+                tooltip="the caret to the first / last word of the article"),
+        Binding("slash", "find", "Find", show=False, id="reader.find",
+                tooltip="find words in the article (ctrl+f too)"),
+        Binding("ctrl+f", "find", "Find", show=False, id="reader.find_ctrl_f",
+                tooltip="find words in the article (ctrl+f too)"),
+        Binding("ctrl+g", "find_next", "Next match", show=False, id="reader.find_next",
+                tooltip="the next match of the last search"),
+        Binding("i", "toggle_side", "Panel", show=False, id="reader.toggle_side",
+                tooltip="show / hide the side panel (it folds by itself in a narrow terminal)"),
         Binding("escape", "back", "Back", id="reader.back",
                 tooltip="cancel the selection, else back to the articles list"),
     ]
@@ -112,7 +140,26 @@ class ReaderScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.view.show_tags = self.app.settings.label_tags
         self.open(self.article_id)
+
+    # The side panel's width by terminal width: full, narrow, folded (the text needs ~40 columns).
+    SIDE_FULL, SIDE_NARROW, NARROW_BELOW, FOLD_BELOW = 36, 26, 110, 70
+    side_shown: bool | None = None  # None: as the width allows; else the analyst's choice (i)
+
+    def on_resize(self) -> None:
+        self._fit_side()
+
+    def _fit_side(self) -> None:
+        width = self.size.width
+        side = self.query_one("#side")
+        show = self.side_shown if self.side_shown is not None else width >= self.FOLD_BELOW
+        side.display = show
+        side.styles.width = self.SIDE_FULL if width >= self.NARROW_BELOW else self.SIDE_NARROW
+
+    def action_toggle_side(self) -> None:
+        self.side_shown = not self.query_one("#side").display
+        self._fit_side()
 
     def on_screen_resume(self) -> None:
         self.app.refresh_progress()
@@ -121,8 +168,10 @@ class ReaderScreen(Screen):
         a = self.article
         self.query_one("#title", Static).update(Text(" ".join(sanitize(a.title or "(untitled)").split()),
                                                      style="bold"))
-        meta = [x for x in (a.source, (a.published or "")[:16].replace("T", " "), a.dateline) if x]
-        meta.append(f"{self.session.summary(a.id).words:,} words")
+        summary = self.session.summary(a.id)
+        meta = [STATE_NAMES.get(summary.state, summary.state)]  # first: a narrow line keeps it
+        meta += [x for x in (a.source, (a.published or "")[:16].replace("T", " "), a.dateline) if x]
+        meta.append(f"{summary.words:,} words")
         self.query_one("#meta", Static).update(Text(" · ".join(sanitize(m) for m in meta), style="dim"))
         self._show_side()
 
@@ -147,7 +196,7 @@ class ReaderScreen(Screen):
             self.view.current_annotation(),
             selection=self.view.text[sel[0]:sel[1]] if sel else None)
         summary = self.session.summary(self.article_id)
-        key = (self.article_id, summary.annotations, repr(summary.counts))
+        key = (self.article_id, summary.annotations, repr(summary.counts), summary.note)
         if key != getattr(self, "_legend_key", None):  # counts change on saves only
             self._legend_key = key
             self.query_one(Legend).show(self.session.labels, summary)
@@ -159,8 +208,9 @@ class ReaderScreen(Screen):
         after = change.after
         self.view.update_annotations([a for a in after.values() if a is not None],
                                      [i for i, a in after.items() if a is None])
-        if change.state_before != change.state_after:
+        if change.state_before != change.state_after or change.note_before != change.note_after:
             self.article = self.session.article(self.article_id)
+            self._show_article()
         if jump:
             shown = next((i for i, a in after.items() if a is not None and self.view.visible(a)), None)
             if shown is not None:
@@ -179,6 +229,23 @@ class ReaderScreen(Screen):
             self.take(message.change, jump=message.jump)
         elif message.jump:
             self.app.open_article(message.change.article_id)
+
+    @on(TextClicked)
+    def _clicked(self, message: TextClicked) -> None:
+        """A click puts the caret on the word; on an annotation, makes it current."""
+        if self.view.selecting:
+            self.view.cancel_selection()
+        self.view.move_caret_to(message.word)
+        under = self.view.at_caret()
+        if under is not None:
+            self.view.set_current(under.id, move_caret=False)
+        self._show_side()
+        self.refresh_bindings()
+
+    @on(TextDragged)
+    def _dragged(self, message: TextDragged) -> None:
+        self._show_side()
+        self.refresh_bindings()
 
     def _do(self, fn, *args, **kwargs) -> Change | None:
         try:
@@ -220,10 +287,12 @@ class ReaderScreen(Screen):
             return None if cur is None or cur.kind != "entity" or selecting else True
         if action == "resize":
             return None if cur is None or selecting else True
-        if action == "speaker":
-            return None if cur is None or cur.kind != "quote" or selecting else True
+        if action == "speaker":  # in a selection too: the selection may be the speaker
+            return None if cur is None or cur.kind != "quote" else True
         if action == "select":
             return not selecting
+        if action == "reopen":
+            return self.session.summary(self.article_id).state in ("done", "skipped") or None
         return True
 
     # -- navigation ----------------------------------------------------------------------------
@@ -237,7 +306,12 @@ class ReaderScreen(Screen):
         self.refresh_bindings()
 
     def action_step(self, direction: int) -> None:
-        self._go(self.view.step(direction), "No annotations to step to.")
+        was = self.view.current_annotation()
+        nxt = self.view.step(direction)
+        self._go(nxt, "No annotations to step to.")
+        if was is not None and nxt is not None and (nxt.start - was.start) * direction < 0:
+            self.notify("Back at the first annotation." if direction > 0 else "Back at the last annotation.",
+                        timeout=2)
 
     def action_next_pending(self) -> None:
         self._go(self.view.step(1, pending_only=True), "No pending suggestions in this article.")
@@ -263,6 +337,47 @@ class ReaderScreen(Screen):
             self.view.scroll_page_down(animate=False)
         else:
             self.view.scroll_page_up(animate=False)
+        self.view.move_caret_lines(step * max(1, self.view.size.height - 2))
+        self._caret_moved()
+
+    def action_caret_line_end(self, end: int) -> None:
+        self.view.move_caret_line_end(end)
+        self._caret_moved()
+
+    def action_caret_edge(self, index: int) -> None:
+        self.view.move_caret_to(index)
+        self._caret_moved()
+
+    def action_find(self) -> None:
+        """A find box under the text, there only while in use (it would take the keys)."""
+        if not self.query("#find"):
+            self.query_one("#reading").mount(
+                Input(placeholder="find in the article (enter to go, esc to close)", id="find"))
+        self.query_one("#find", Input).focus()
+
+    @on(Input.Submitted, "#find")
+    def _find_submitted(self, event: Input.Submitted) -> None:
+        self.needle = event.value
+        self._close_find()
+        self.action_find_next()
+
+    def _close_find(self) -> None:
+        for find in self.query("#find"):
+            find.remove()
+
+    def action_find_next(self) -> None:
+        needle = getattr(self, "needle", "")
+        if not needle:
+            self.action_find()
+            return
+        at = self.view.find(needle)
+        if at is None:
+            self.notify(f"Not in this article: {needle[:40]}", severity="warning", timeout=3)
+            return
+        if at < self.view.words[self.view.caret][0]:
+            self.notify("Search wrapped to the top.", timeout=2)
+        self.view.move_caret_to_pos(at)
+        self._caret_moved()
 
     def action_toggle_rejected(self) -> None:
         self.view.set_show_rejected(not self.view.show_rejected)
@@ -314,8 +429,10 @@ class ReaderScreen(Screen):
         cur = self.view.current_annotation()
         if cur is None:
             return
-        mover = move_start if which == "start" else move_end
-        span = mover(self.view.words, cur.start, cur.end, step)
+        if cur.kind == "quote":  # by word, keeping the quotation marks
+            span = move_quote_edge(self.view.text, self.view.words, cur.start, cur.end, which, step)
+        else:
+            span = (move_start if which == "start" else move_end)(self.view.words, cur.start, cur.end, step)
         if span is None or span == (cur.start, cur.end):
             self.notify("Cannot move that boundary further.", severity="warning")
             return
@@ -355,14 +472,27 @@ class ReaderScreen(Screen):
         if cur is None or cur.kind != "quote":
             return
         anns = self.view.ordered()
-        found = [(a, speaker_for(anns, a)) for a in speaker_candidates(anns, cur)]
+        text = self.view.text
+
+        def found(all_labels: bool) -> list:
+            return [(a, speaker_for(anns, a))
+                    for a in speaker_candidates(anns, cur, text=text, all_labels=all_labels)]
+
+        sel = self.view.selection()
+        span = snap(text, *sel) if sel else None
+        selected = speaker_from_selection(anns, text, *span) if span else None
 
         def chosen(result) -> None:
             now = self.view.anns.get(cur.id)
             if result is not None and now is not None:
-                self._do(self.session.set_speaker, now, result[1])
+                if self._do(self.session.set_speaker, now, result[1]) is not None and selected is not None:
+                    self.view.cancel_selection()
+                    self.view.set_current(now.id, move_caret=False)
+                    self._show_side()
+                    self.refresh_bindings()
 
-        self.app.push_screen(SpeakerPicker(found), chosen)
+        self.app.push_screen(SpeakerPicker(found(False), found(True), current=cur.speaker,
+                                           selection=selected), chosen)
 
     def action_copy(self) -> None:
         cur = self.view.current_annotation()
@@ -376,15 +506,38 @@ class ReaderScreen(Screen):
                 self.app.open_next(self.article_id)
             return
 
-        def answered(yes: bool | None) -> None:
-            if yes and self._do(self.session.accept_all, self.article_id, done=True):
+        def answered(what: str | None) -> None:
+            act = {"accept": self.session.accept_all, "reject": self.session.reject_rest}.get(what or "")
+            if act is not None and self._do(act, self.article_id, done=True):
                 self.app.open_next(self.article_id)
 
-        self.app.push_screen(Confirm(
-            f"{pending} suggestion{'s are' if pending != 1 else ' is'} still pending in this article.",
-            yes="accept them all and mark the article done"), answered)
+        self.app.push_screen(PendingOnDone(pending), answered)
+
+    def action_reopen(self) -> None:
+        if self._do(self.session.reopen, self.article_id):
+            self.notify("Reopened: back in progress (u undoes it).", timeout=3)
+
+    def action_skip(self) -> None:
+        if self._do(self.session.skip, self.article_id):
+            self.app.open_next(self.article_id, said="Skipped")
+
+    def action_flag(self) -> None:
+        entry = self._do(self.session.flag, self.article_id)
+        if entry is not None:
+            self.notify("Flagged for later." if entry.state_after == "flagged" else "Flag taken off.",
+                        timeout=3)
+
+    def action_note(self) -> None:
+        def written(note: str | None) -> None:
+            if note is not None:
+                self._do(self.session.set_note, self.article_id, note)
+
+        self.app.push_screen(NoteEditor(self.session.summary(self.article_id).note), written)
 
     def action_back(self) -> None:
+        if self.query("#find"):
+            self._close_find()
+            return
         if self.view.selecting:
             self.view.cancel_selection()
             self._show_side()

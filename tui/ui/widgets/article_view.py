@@ -9,6 +9,7 @@ never parsed as markup: it is sanitized (same length) and styled with spans.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right, insort
 from itertools import accumulate
 from typing import Iterable
@@ -17,11 +18,13 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...model import Annotation
+from ..messages import TextClicked, TextDragged
 from ...spans import blocks as cut_blocks
 from ...spans import one_line, sanitize, words
 
@@ -121,11 +124,14 @@ def wrap(display: str, width: int) -> list[tuple[int, int]]:
         if col and col + word_w > width:
             lines.append((line_start, len(display[line_start:i].rstrip(" ")) + line_start))
             line_start, col = i, 0
-        if word_w > width:  # a word longer than the line: cut it
+        if word_w > width:  # a word longer than the line: cut it, but never inside a label tag
+            tag = display.rfind(TAG_SEP, i, j)
+            whole_tag = tag >= 0 and measure(display[tag + 1:j]) <= width
             k = i
             while k < j:
+                stop = tag + 1 if whole_tag and k <= tag else j
                 take, w = k, 0
-                while take < j and w + measure(display[take]) <= width - col:
+                while take < stop and w + measure(display[take]) <= width - col:
                     w += measure(display[take])
                     take += 1
                 if take == k:  # not even one cell left: new line
@@ -179,6 +185,7 @@ class ArticleView(ScrollView, can_focus=False):
                  name: str | None = None, id: str | None = None, classes: str | None = None):
         super().__init__(name=name, id=id, classes=classes)
         self.show_rejected = False
+        self.show_tags = True  # the label after each entity (settings: look.label_tags)
         self.current: str | None = None
         self.anchor: int | None = None  # word index where a selection started
         self.caret = 0  # word index
@@ -361,14 +368,43 @@ class ArticleView(ScrollView, can_focus=False):
         pos = self.words[self.caret][0]
         y, x = self.position(pos)
         total = self._tops[-1] if self._tops else 0
-        target = y + step
-        while 0 <= target < total:
+        target = max(0, min(total - 1, y + step))  # a page past the end: the last line
+        direction = 1 if step > 0 else -1
+        while 0 <= target < total and target != y:
             found = self._words_on_line(target)
             if found:
                 best = min(found, key=lambda wx: abs(wx[1] - x))
                 self._set_caret(best[0])
                 return
-            target += step
+            target += direction
+
+    def move_caret_line_end(self, end: int) -> None:
+        """The caret to the first (-1) or last (1) word of its wrapped line."""
+        self._ensure_layout()
+        found = self._words_on_line(self.position(self.words[self.caret][0])[0])
+        if found:
+            self._set_caret(found[0][0] if end < 0 else found[-1][0])
+
+    def move_caret_to(self, index: int) -> None:
+        """The caret to word ``index`` (negative: from the end)."""
+        self._set_caret(index % len(self.words))
+
+    def move_caret_to_pos(self, pos: int) -> None:
+        """The caret to the word at (or after) text position ``pos``."""
+        i = bisect_right(self._word_starts, pos) - 1
+        if i < 0 or self.words[i][1] <= pos:
+            i += 1
+        self._set_caret(min(i, len(self.words) - 1))
+
+    def find(self, needle: str, *, after: bool = True) -> int | None:
+        """The text position of the next match of ``needle`` after the caret, wrapping
+        round (case-insensitive); None if the article has none."""
+        if not needle:
+            return None
+        pattern = re.compile(re.escape(needle), re.IGNORECASE)  # offsets stay the text's own
+        found = pattern.search(self.text, self.words[self.caret][0] + (1 if after else 0)) \
+            or pattern.search(self.text)
+        return found.start() if found else None
 
     def _words_on_line(self, y: int) -> list[tuple[int, int]]:
         bi = bisect_right(self._tops, y) - 1
@@ -386,6 +422,52 @@ class ArticleView(ScrollView, can_focus=False):
             i += 1
         return out
 
+    # -- the mouse ------------------------------------------------------------------------
+
+    _drag_from: int | None = None
+    _dragged = False
+
+    def word_at(self, x: int, y: int) -> int | None:
+        """The word painted at widget cell (x, y), else the nearest one before it on that line."""
+        self._ensure_layout()
+        line = y + int(self.scroll_offset.y)
+        if not self._tops or not 0 <= line < self._tops[-1]:
+            return None
+        found = self._words_on_line(line)
+        if not found:
+            return None
+        col = x - self.styles.padding.left
+        before = [i for i, c in found if c <= col]
+        return before[-1] if before else found[0][0]
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if event.button != 1:
+            return
+        self._drag_from = self.word_at(event.x, event.y)
+        self._dragged = False
+        if self._drag_from is not None:
+            self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._drag_from is None or not event.button:
+            return
+        word = self.word_at(event.x, event.y)
+        if word is None or (word == self._drag_from and not self._dragged):
+            return
+        if not self._dragged:
+            self._dragged = True
+            self.cancel_selection()
+            self._set_caret(self._drag_from, follow=False)
+            self.start_selection()
+        self._set_caret(word)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._drag_from is None:
+            return
+        self.release_mouse()
+        word, self._drag_from = self._drag_from, None
+        self.post_message(TextDragged() if self._dragged else TextClicked(word))
+
     # -- geometry -------------------------------------------------------------------------
 
     def _block_of(self, pos: int) -> int:
@@ -401,14 +483,18 @@ class ArticleView(ScrollView, can_focus=False):
         li = lay.line_of(d)
         return self._tops[bi] + li, cell_len(lay.display[lay.lines[li][0]:d])
 
+    CONTEXT = 2  # lines kept visible above and below what the analyst is on
+
     def scroll_to_span(self, start: int, end: int) -> None:
         if not self.is_mounted or not self.size.height:
             return
         y0, _ = self.position(start)
         y1, _ = self.position(max(start, end - 1))
-        height = min(y1 - y0 + 1, max(1, self.size.height - 2))
-        self.scroll_to_region(Region(0, y0, 1, height), animate=False, immediate=True,
-                              spacing=None)
+        room = max(0, (self.size.height - (y1 - y0 + 1)) // 2)
+        context = min(self.CONTEXT, room)
+        top = max(0, y0 - context)
+        height = min(y1 + 1 + context - top, max(1, self.size.height))
+        self.scroll_to_region(Region(0, top, 1, height), animate=False, immediate=True, spacing=None)
 
     # -- layout and drawing ----------------------------------------------------------------
 
@@ -477,7 +563,7 @@ class ArticleView(ScrollView, can_focus=False):
         out = []
         for ann_id in self._in_block[bi]:
             a = self.anns[ann_id]
-            if a.kind == "entity" and bs < a.end <= be and self.visible(a):
+            if self.show_tags and a.kind == "entity" and bs < a.end <= be and self.visible(a):
                 out.append((a.end, TAG_SEP + one_line(a.label), a.id))
         cur = self.current_annotation()
         if cur is not None and cur.kind == "quote" and cur.speaker is not None and cur.speaker.has_mention:
@@ -565,9 +651,8 @@ class ArticleView(ScrollView, can_focus=False):
             text.stylize(self._style("article--selection"),
                          lay.d(bs, max(sel[0], bs)), lay.d_end(bs, min(sel[1], be)))
         cs, ce = self.words[self.caret]
-        caret_hidden = cur is not None and cur.start <= cs < cur.end and sel is None
-        if not caret_hidden and cs < be and ce > bs and ce > cs:
-            text.stylize(self._style("article--caret"), lay.d(bs, cs), lay.d_end(bs, ce))
+        if cs < be and ce > bs and ce > cs:  # always shown, inside the reversed current one too
+            text.stylize(self._style("article--caret") + Style(reverse=False), lay.d(bs, cs), lay.d_end(bs, ce))
         strips = cut_lines(list(text.render(self.app.console, end="")), lay.lines, self._width)
         self._strips[bi] = strips
         return strips

@@ -13,6 +13,12 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 
+# Keys a narrow terminal must still show: the others go first, from the right.
+ESSENTIAL = frozenset({"reader.done", "reader.back", "app.help", "app.quit", "articles.open",
+                       "articles.filter", "confirm.yes", "confirm.no", "done.accept", "done.reject",
+                       "done.cancel"})
+
+
 class KeyBar(Widget):
     COMPONENT_CLASSES = {"keybar--key", "keybar--description", "keybar--disabled"}
     DEFAULT_CSS = """
@@ -47,7 +53,7 @@ class KeyBar(Widget):
         key_style = self.get_component_rich_style("keybar--key")
         desc_style = self.get_component_rich_style("keybar--description")
         off_style = self.get_component_rich_style("keybar--disabled")
-        text = Text(no_wrap=True, overflow="ellipsis")
+        shown = []
         seen: set[str] = set()
         for key, (_node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
             if not binding.show:
@@ -57,8 +63,18 @@ class KeyBar(Widget):
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            text.append(f" {self.app.get_key_display(binding)} ", off_style if not enabled else key_style)
-            text.append(f"{binding.description} ", off_style if not enabled else desc_style)
+            shown.append((f" {self.app.get_key_display(binding)} ", f"{binding.description} ", enabled,
+                          binding.id in ESSENTIAL))
+        width = self.size.width or 10_000
+        while sum(len(k) + len(d) for k, d, _, _ in shown) > width:  # drop from the right, essentials last
+            spare = [i for i, item in enumerate(shown) if not item[3]]
+            if not spare:
+                break
+            del shown[spare[-1]]
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for key, what, enabled, _ in shown:
+            text.append(key, off_style if not enabled else key_style)
+            text.append(what, off_style if not enabled else desc_style)
         return text
 
     def _shown_for(self, key: str):

@@ -111,6 +111,9 @@ class Legend(Static):
         t.append(f"\n{reviewed}/{total} reviewed\n", style="bold")
         t.append(f"{by_status['accepted']} accepted · {by_status['rejected']} rejected · "
                  f"{by_status['pending']} pending", style="dim")
+        if summary.note:
+            t.append("\nnote: ", style="bold")
+            t.append(_clip(summary.note, 240))
         lines = len(t.plain.splitlines())
         self.update(t, layout=lines != getattr(self, "_lines", None))
         self._lines = lines

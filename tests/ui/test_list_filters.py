@@ -1,0 +1,79 @@
+"""Pilot tests: the list filters by state, sorts, searches sources, says "no matches"
+(issue 14, point 7)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Static
+
+from tui.model import Annotation, Article
+from tui.store import Workspace
+from tui.ui.app import make_app
+
+SIZE = (120, 24)
+# title, source, published, state, accepted of 2
+ROWS = [("Article 10", "Wire B", "2026-03-01", "done", 2), ("Article 2", "Daily A", "2026-01-01", "new", 0),
+        ("Article 1", "Wire B", "2026-02-01", "flagged", 1), ("Article 100", "Courier C", "", "in_progress", 1)]
+
+
+@pytest.fixture
+def list_ws(tmp_path):
+    ws = Workspace.open(tmp_path / "w.json")
+    items = []
+    for i, (title, source, date, state, accepted) in enumerate(ROWS):
+        text = f"Minister {i} met Sara Carter in Geneva."
+        s = text.index("Sara")
+        anns = [Annotation(f"e{i}{k}", f"a{i}", "entity", at, at + n, "PERSON",
+                           status="accepted" if k < accepted else "pending")
+                for k, (at, n) in enumerate([(s, 11), (text.index("Geneva"), 6)])]
+        items.append((Article(id=f"a{i}", text=text, title=title, source=source,
+                              published=f"{date}T00:00:00+00:00" if date else "", state=state), anns))
+    ws.add_articles(items)
+    yield ws
+    ws.close()
+
+
+def titles(app) -> list[str]:
+    return [app.session.summary(i).title for i in app.screen.article_list.ids]
+
+
+async def test_sort_by_date_source_title_and_progress(list_ws):
+    app = make_app(list_ws, annotator="t")
+    async with app.run_test(size=SIZE) as pilot:
+        assert titles(app) == ["Article 10", "Article 2", "Article 1", "Article 100"]  # import order
+        await pilot.press("o")
+        assert titles(app) == ["Article 2", "Article 1", "Article 10", "Article 100"]  # date, undated last
+        await pilot.press("o")
+        assert titles(app) == ["Article 100", "Article 2", "Article 1", "Article 10"]  # source, then title
+        await pilot.press("o")
+        assert titles(app) == ["Article 1", "Article 2", "Article 10", "Article 100"]  # natural order
+        await pilot.press("o")
+        assert titles(app) == ["Article 2", "Article 1", "Article 100", "Article 10"]  # least reviewed first
+
+
+async def test_filter_by_state_with_a_key_or_in_the_filter(list_ws):
+    app = make_app(list_ws, annotator="t")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f")  # new
+        assert titles(app) == ["Article 2"]
+        await pilot.press("f", "f")  # in progress, done
+        assert titles(app) == ["Article 10"]
+        await pilot.press("escape")
+        assert len(titles(app)) == 4
+        await pilot.press("slash", *"state:flagged", "enter")
+        assert titles(app) == ["Article 1"]
+
+
+async def test_source_is_searchable_and_no_matches_is_said(list_ws):
+    app = make_app(list_ws, annotator="t")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"courier")
+        assert titles(app) == ["Article 100"]  # by source, before the texts are read
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert titles(app) == ["Article 100"]
+        await pilot.press(*"zzz")
+        await pilot.pause()
+        assert titles(app) == []
+        nothing = app.screen.query_one("#nothing", Static)
+        assert nothing.display and "No articles match" in str(nothing.render())
