@@ -295,11 +295,14 @@ class Session:
         p = self.patterns.get(text)
         return p.decisions if p else 0
 
-    def _write_patterns(self) -> None:
+    def _write_patterns(self) -> bool:
+        """Write the patterns file; False when the disk refused (what was learned stays in
+        memory and goes to disk with the next decision: the analyst's action is saved anyway)."""
         try:
             write_atomic(self.ws.learned_path("patterns.jsonl"), self.patterns.to_jsonl())
-        except OSError as exc:
-            raise NotSaved(f"the learned patterns were not saved ({exc.strerror or exc})") from exc
+        except (OSError, SaveFailed):
+            return False
+        return True
 
     def _decided(self, article_id: str, changed: Sequence[Annotation], *, what: str) -> Change:
         """An action on one entity, saved; then what it teaches follows in the pending
@@ -311,14 +314,19 @@ class Session:
         if ann.kind == "entity" and ann.text.strip():
             label = None if ann.status == "rejected" else ann.label
             before, after = self.patterns.decide(ann.text, label)
+            followed: list[Change] = []
             self._write_patterns()
-            change = replace(change, learned=(ann.text, before, after), follow=tuple(self._follow(after, article_id)))
+            try:
+                self._follow(after, article_id, followed)
+            except NotSaved:
+                pass  # a full disk: the action itself is saved; what followed before it is kept for undo
+            change = replace(change, learned=(ann.text, before, after), follow=tuple(followed))
         self._push(change)
         return change
 
-    def _follow(self, pattern: Pattern, decided_in: str) -> list[Change]:
-        """Apply one pattern to the pending suggestions of every article not done."""
-        out = []
+    def _follow(self, pattern: Pattern, decided_in: str, out: list[Change]) -> None:
+        """Apply one pattern to the pending suggestions of every article not done; each
+        change saved goes to ``out`` at once (so a full disk half-way loses none for undo)."""
         rows = [r for r in self.ws.rows() if r["id"] != decided_in and r.get("state") != "done"]
         for _ in self.texts([r["id"] for r in rows if r["id"] not in self._texts]):
             pass  # read once; texts never change
@@ -335,7 +343,6 @@ class Session:
             changed, removed = follow(aid, doc, self._tokenizer.make_doc, pattern, self.ws.annotations(aid))
             if changed or removed:
                 out.append(self._save(aid, changed, removed, state=row.get("state")).named("learned"))
-        return out
 
     def reopen(self, article_id: str) -> Change:
         """A done (or skipped, flagged) article back in progress."""

@@ -136,3 +136,23 @@ def test_marking_done_records_the_effort_and_stats_shows_it(ws):
     assert res.returncode == 0, res.stderr
     assert "corrections/article" in res.stdout and "corrections per article, in the order marked done" in res.stdout
     assert " base " in res.stdout and " 1.0 " in res.stdout  # (2 + 0) / 2
+
+
+def test_a_full_disk_after_the_action_keeps_the_action_and_its_undo(ws, monkeypatch):
+    import tui.service as service
+    from tui.store import SaveFailed
+
+    first, second = [r["id"] for r in ws.rows()]
+    session = Session(ws, "t")
+
+    def full(path, data, **kw):
+        raise SaveFailed(f"could not write {path}: No space left on device")
+
+    monkeypatch.setattr(service, "write_atomic", full)
+    ann = next(a for a in ws.annotations(first) if a.text == "Monika Ashish Batra")
+    change = session.relabel(ann, "PERSON")  # saved, and followed; the patterns file could not be written
+    assert ws.annotation(first, ann.id).label == "PERSON" and session.learned_from(ann.text) == 1
+    assert [c.article_id for c in change.follow] == [second]
+    session.undo()  # undone too, though the patterns file still cannot be written
+    assert ws.annotation(first, ann.id).label == "ORG" and session.learned_from(ann.text) == 0
+    assert {a.label for a in ws.annotations(second) if a.text == ann.text} == {"ORG"}
