@@ -69,6 +69,10 @@ class Change:
     what: str = ""  # "accept", "label PERSON" ... for messages and undo
     note_before: str = ""
     note_after: str = ""
+    # What the decision taught (tui.nlp.patterns): the pattern for one text before and
+    # after, and the pending suggestions in other articles that followed it.
+    learned: tuple[str, Any, Any] | None = None
+    follow: tuple["Change", ...] = ()
 
     @property
     def empty(self) -> bool:

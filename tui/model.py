@@ -20,12 +20,12 @@ DEFAULT_LABELS: tuple[str, ...] = (
 QUOTE_LABEL = "QUOTE"
 
 Kind = Literal["entity", "quote"]
-Origin = Literal["model", "rules", "manual"]
+Origin = Literal["model", "rules", "manual", "learned"]
 Status = Literal["pending", "accepted", "rejected"]
 ReviewState = Literal["new", "in_progress", "done", "skipped", "flagged"]
 
 KINDS = ("entity", "quote")
-ORIGINS = ("model", "rules", "manual")
+ORIGINS = ("model", "rules", "manual", "learned")  # learned: from the analyst's decisions
 STATUSES = ("pending", "accepted", "rejected")
 # skipped: set aside for now; flagged: to come back to (an expert, a question)
 REVIEW_STATES = ("new", "in_progress", "done", "skipped", "flagged")

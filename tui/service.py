@@ -6,14 +6,19 @@ analyst's actions meet it, and it imports nothing of the UI.
 
 from __future__ import annotations
 
+import json
+import time
 from dataclasses import dataclass, replace
 from typing import Iterator, Sequence
 
 from .change import ArticleSummary, Change
 from .history import History
 from .model import QUOTE_LABEL, Annotation, AnnotationError, Article, Speaker, new_id, now_iso
+from .nlp.labels import CONLL_MAP, parse_label_map
+from .nlp.learn import Shelf
+from .nlp.patterns import Pattern, Patterns, follow, pattern_problem
 from .spans import overlapping, take_quote_marks
-from .store import SaveFailed, Workspace, WorkspaceError
+from .store import SaveFailed, Workspace, WorkspaceError, write_atomic
 
 
 SET_ASIDE = ("done", "skipped")  # what "the next article" passes over
@@ -44,6 +49,10 @@ class Session:
         self.ws = workspace
         self.annotator = annotator
         self.history = History()
+        self._patterns: Patterns | None = None
+        self._texts: dict[str, str] = {}  # article texts, for finding where a decision applies
+        self._tokenizer = None
+        self._effort: dict[str, list[float]] = {}  # article id -> [when first read, actions]
 
     # -- what the analyst sees ----------------------------------------------------------------
 
@@ -66,6 +75,7 @@ class Session:
         return (ArticleSummary.from_row(r) for r in self.ws.rows())
 
     def article(self, article_id: str) -> Article:
+        self._effort.setdefault(article_id, [time.monotonic(), 0])  # the effort meter's clock starts
         try:
             return self.ws.article(article_id)
         except WorkspaceError as exc:
@@ -84,8 +94,11 @@ class Session:
         return self.ws.take_warning()
 
     def texts(self, article_ids: Sequence[str]) -> Iterator[tuple[str, str]]:
-        """(id, text) for the list's filter, without building annotations."""
-        return self.ws.texts(article_ids)
+        """(id, text) for the list's filter, without building annotations. Kept for
+        finding where a decision applies (``_follow``), so the list's index warms it."""
+        for aid, text in self.ws.texts(article_ids):
+            self._texts[aid] = text
+            yield aid, text
 
     def progress(self) -> Progress:
         s = self.ws.stats()
@@ -122,8 +135,32 @@ class Session:
         """One durable save, recorded for undo unless it changed nothing."""
         change = self._save(article_id, changed, removed, state).named(what)
         if not change.empty:
-            self.history.push(change)
+            self._push(change)
         return change
+
+    def _push(self, change: Change) -> None:
+        """Record an action for undo and for the effort meter."""
+        self.history.push(change)
+        self._effort.setdefault(change.article_id, [time.monotonic(), 0])[1] += 1
+        if change.state_after == "done" and change.state_before != "done":
+            self._record_effort(change.article_id)
+
+    def _record_effort(self, article_id: str) -> None:
+        """One line in effort.jsonl when an article is marked done: the seconds since it was
+        opened, the actions and the corrections it took, and the model that suggested."""
+        from .nlp.evaluate import evaluate
+
+        started, actions = self._effort.pop(article_id, [time.monotonic(), 0])
+        anns = [a for a in self.ws.annotations(article_id) if a.kind == "entity"]
+        t = evaluate([(self.ws.article(article_id), anns)], all=True).total
+        record = {"article": article_id, "done": now_iso(), "seconds": round(time.monotonic() - started, 1),
+                  "actions": int(actions), "corrections": t.changed + t.rejected + t.added,
+                  "model": Shelf(self.ws.learned_path("models")).current() or "base"}
+        try:
+            with open(self.ws.learned_path("effort.jsonl"), "a", encoding="utf-8") as fh:
+                fh.write(json.dumps(record) + "\n")
+        except OSError:
+            pass  # a measurement, not the analyst's work: the action itself is saved
 
     def undo(self) -> Change | None:
         """Undo the last action; the change that made (named as the action), or None."""
@@ -139,6 +176,12 @@ class Session:
         keep, gone, state = entry.side(undo)
         note = entry.note(undo) if entry.note_before != entry.note_after else None
         change = self._save(entry.article_id, keep, gone, state, note=note)
+        for other in entry.follow:  # the suggestions that followed the decision
+            self._save(other.article_id, *other.side(undo))
+        if entry.learned is not None:
+            text, before, after = entry.learned
+            self.patterns.put(text, before if undo else after)
+            self._write_patterns()
         self.history.undone() if undo else self.history.redone()
         return change.named(entry.what)
 
@@ -162,17 +205,17 @@ class Session:
     def accept(self, ann: Annotation) -> Change:
         if ann.kind == "entity" and ann.status == "rejected":  # another may have taken its place
             self._check_free(ann.article_id, ann.start, ann.end, ignore=ann.id)
-        return self.apply(ann.article_id, [self._change(ann, status="accepted")], what="accept")
+        return self._decided(ann.article_id, [self._change(ann, status="accepted")], what="accept")
 
     def reject(self, ann: Annotation) -> Change:
-        return self.apply(ann.article_id, [self._change(ann, status="rejected")], what="reject")
+        return self._decided(ann.article_id, [self._change(ann, status="rejected")], what="reject")
 
     def relabel(self, ann: Annotation, label: str) -> Change:
         if ann.kind != "entity":
             raise AnnotationError("a quote has no label to change; press s to set its speaker")
         self._check_free(ann.article_id, ann.start, ann.end, ignore=ann.id)
-        return self.apply(ann.article_id, [self._change(ann, label=label, status="accepted")],
-                          what=f"label {label}")
+        return self._decided(ann.article_id, [self._change(ann, label=label, status="accepted")],
+                             what=f"label {label}")
 
     def resize(self, ann: Annotation, start: int, end: int) -> Change:
         text = self.ws.article(ann.article_id).text
@@ -193,7 +236,7 @@ class Session:
         ann = Annotation(id=new_id(), article_id=article_id, kind=kind, start=start, end=end,  # type: ignore[arg-type]
                          label=QUOTE_LABEL if kind == "quote" else label, text=text[start:end],
                          origin="manual", status="accepted", annotator=self.annotator, time=now_iso())
-        return self.apply(article_id, [ann], what=f"add {ann.label}")
+        return self._decided(article_id, [ann], what=f"add {ann.label}")
 
     def set_speaker(self, quote: Annotation, speaker: Speaker | None) -> Change:
         if quote.kind != "quote":
@@ -218,6 +261,88 @@ class Session:
 
     def mark_done(self, article_id: str) -> Change:
         return self.apply(article_id, [], state="done", what="mark done")
+
+    # -- the workspace's model: its label map, trained versions and learned patterns ------------
+
+    @property
+    def label_map(self) -> dict[str, str] | None:
+        """Model label -> workspace label (None: the model's labels as they are)."""
+        return dict(self.ws.setting("label_map") or {}) or None
+
+    def model_path(self) -> str | None:
+        """The workspace's current trained model (None: the base model)."""
+        return workspace_model(self.ws)
+
+    def suggester(self, model: str | None = None):
+        """A suggester with the workspace's model (``model`` overrides it), label map and
+        patterns. Loads spaCy: call it from a worker."""
+        from .nlp.suggest import Suggester
+
+        return Suggester(labels=self.labels, model=model or self.model_path(), label_map=self.label_map,
+                         patterns=Patterns(list(self.patterns)))  # a copy: the worker reads it
+
+    # -- decisions that propagate (tui.nlp.patterns) -----------------------------------------
+
+    @property
+    def patterns(self) -> Patterns:
+        """The workspace's learned patterns (read once, then kept current here)."""
+        if self._patterns is None:
+            self._patterns = read_patterns(self.ws)
+        return self._patterns
+
+    def learned_from(self, text: str) -> int:
+        """How many decisions the pattern for ``text`` rests on (0: none)."""
+        p = self.patterns.get(text)
+        return p.decisions if p else 0
+
+    def _write_patterns(self) -> bool:
+        """Write the patterns file; False when the disk refused (what was learned stays in
+        memory and goes to disk with the next decision: the analyst's action is saved anyway)."""
+        try:
+            write_atomic(self.ws.learned_path("patterns.jsonl"), self.patterns.to_jsonl())
+        except (OSError, SaveFailed):
+            return False
+        return True
+
+    def _decided(self, article_id: str, changed: Sequence[Annotation], *, what: str) -> Change:
+        """An action on one entity, saved; then what it teaches follows in the pending
+        suggestions of the articles not done (recorded with it, so one undo takes both back)."""
+        change = self._save(article_id, changed).named(what)
+        if change.empty:
+            return change
+        ann = changed[0]
+        if ann.kind == "entity" and ann.text.strip():
+            label = None if ann.status == "rejected" else ann.label
+            before, after = self.patterns.decide(ann.text, label)
+            followed: list[Change] = []
+            self._write_patterns()
+            try:
+                self._follow(after, article_id, followed)
+            except NotSaved:
+                pass  # a full disk: the action itself is saved; what followed before it is kept for undo
+            change = replace(change, learned=(ann.text, before, after), follow=tuple(followed))
+        self._push(change)
+        return change
+
+    def _follow(self, pattern: Pattern, decided_in: str, out: list[Change]) -> None:
+        """Apply one pattern to the pending suggestions of every article not done; each
+        change saved goes to ``out`` at once (so a full disk half-way loses none for undo)."""
+        rows = [r for r in self.ws.rows() if r["id"] != decided_in and r.get("state") != "done"]
+        for _ in self.texts([r["id"] for r in rows if r["id"] not in self._texts]):
+            pass  # read once; texts never change
+        for row in rows:
+            aid = row["id"]
+            text = self._texts[aid]
+            if pattern.text not in text:
+                continue
+            if self._tokenizer is None:
+                from .nlp.tokens import english
+
+                self._tokenizer = english()
+            doc = self._tokenizer.make_doc(text)
+            changed, removed = follow(aid, doc, self._tokenizer.make_doc, pattern, self.ws.annotations(aid))
+            if changed or removed:
+                out.append(self._save(aid, changed, removed, state=row.get("state")).named("learned"))
 
     def reopen(self, article_id: str) -> Change:
         """A done (or skipped, flagged) article back in progress."""
@@ -288,3 +413,64 @@ class Session:
         hit = overlapping(others, start, end)
         if hit is not None:
             raise AnnotationError(f"overlaps the {hit.label} {hit.text!r}; reject or shrink it first")
+
+
+def read_patterns(ws: Workspace) -> Patterns:
+    """The workspace's patterns.jsonl; lines that are not patterns are skipped."""
+    path = ws.learned_path("patterns.jsonl")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return Patterns()
+    except (OSError, UnicodeDecodeError):
+        return Patterns()
+    records = []
+    for line in lines:
+        try:
+            d = json.loads(line)
+        except ValueError:
+            continue
+        if not pattern_problem(d):
+            records.append(d)
+    return Patterns.from_records(records)
+
+
+def workspace_model(ws: Workspace) -> str | None:
+    """The path of the workspace's current trained model, None for the base model."""
+    path = Shelf(ws.learned_path("models")).current_path()
+    return str(path) if path is not None else None
+
+
+def workspace_suggester(ws: Workspace | None, labels: Sequence[str], model: str | None = None):
+    """A suggester for ``import``/``suggest``: with a workspace, its labels, model
+    (``model`` overrides it), label map and patterns; without, ``model`` as it is."""
+    from .nlp.suggest import Suggester
+
+    if ws is None:
+        return Suggester(labels=labels, model=model)
+    return Suggester(labels=ws.labels, model=model or workspace_model(ws),
+                     label_map=ws.setting("label_map") or None, patterns=read_patterns(ws))
+
+
+# Named maps for --label-map: the base model's labels onto a common scheme.
+NAMED_MAPS = {"conll": CONLL_MAP}
+
+
+def set_label_map(ws: Workspace, text: str) -> dict[str, str]:
+    """Store ``PERSON=PER,GPE=LOC`` (or a named map) as the workspace's label map.
+    ValueError when it does not fit the workspace's labels; NotSaved when the disk refuses."""
+    if text.strip().lower() in NAMED_MAPS:
+        mapping = {m: ours for m, ours in NAMED_MAPS[text.strip().lower()].items() if ours in ws.labels}
+    else:
+        mapping = parse_label_map(text)
+    unknown = sorted(set(mapping.values()) - set(ws.labels))
+    if unknown:
+        raise ValueError(f"maps onto {', '.join(map(repr, unknown))}, not among the workspace's labels "
+                         f"({','.join(ws.labels)})")
+    if not mapping:
+        raise ValueError("maps nothing; write MODEL=LABEL,… (e.g. PERSON=PER,GPE=LOC)")
+    try:
+        ws.set_setting("label_map", mapping)
+    except SaveFailed as exc:
+        raise NotSaved(str(exc)) from exc
+    return mapping

@@ -99,8 +99,8 @@ def test_labels_limit_suggestions_wherever_they_stand(tmp_path, article, before)
     (["stats", "--labels", "A"], "--labels"),
     (["--annotator", "bob", "import", "x.txt"], "--annotator"),
     (["import", "x.txt", "--annotator", "bob"], "--annotator"),
-    (["--db", "ws.json", "suggest", "x.txt", "-o", "o.jsonl"], "--db"),
-    (["suggest", "x.txt", "-o", "o.jsonl", "--db", "ws.json"], "--db"),
+    (["--label-map", "PERSON=PER", "suggest", "x.txt", "-o", "o.jsonl"], "--label-map"),
+    (["train", "--labels", "A"], "--labels"),
 ])
 def test_an_option_the_command_has_no_use_for_is_refused(tmp_path, args, option):
     r = run(*args, home=tmp_path, cwd=tmp_path)

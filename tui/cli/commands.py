@@ -132,11 +132,13 @@ def restore_backup(args: Namespace) -> int:
     return 0
 
 
-def _suggester(args: Namespace, labels: Sequence[str]):
-    from ..nlp.suggest import ModelMissing, Suggester
+def _suggester(args: Namespace, labels: Sequence[str], ws: Workspace | None = None):
+    """With a workspace: its model (--model overrides), labels, label map and patterns."""
+    from ..nlp.suggest import ModelMissing
+    from ..service import workspace_suggester
 
     try:
-        return Suggester(labels=labels, model=getattr(args, "model", None))
+        return workspace_suggester(ws, labels, getattr(args, "model", None))
     except ModelMissing as exc:
         err.print(shown(f"readtui: {exc}"), style="bold red")
         raise SystemExit(1) from None
@@ -214,16 +216,23 @@ def import_records(ws: Workspace, stream: Iterable[Record | ImportProblem], *, s
 def import_paths(args: Namespace, narrow: Callable[[Iterable[Record | ImportProblem]],
                                                   Iterable[Record | ImportProblem]] | None = None) -> int:
     """``narrow``: picks among the records read (``readtui import --sample``, tui/cli/cluster.py)."""
+    from ..service import NotSaved, set_label_map
+
     labels = _labels(args.labels) if args.labels else None
     records: Iterable[Record | ImportProblem] = read_paths(args.paths)
     if narrow is not None:
         records = narrow(records)
     ws = _open(args, labels=labels)
     try:
+        if args.label_map:
+            try:
+                set_label_map(ws, args.label_map)
+            except (ValueError, NotSaved) as exc:
+                raise SystemExit(f"readtui: --label-map: {exc}") from None
         stream = list(records)
         # Records that arrive annotated (a pre-annotated archive's sample) need no model.
         plain = any(isinstance(r, Record) and not (r.annotations or r.annotated) for r in stream)
-        suggester = None if args.no_suggest or not plain else _suggester(args, ws.labels)
+        suggester = None if args.no_suggest or not plain else _suggester(args, ws.labels, ws)
         with progress_bar() as bar:
             task = bar.add_task("importing", total=None)
             report = import_records(
@@ -258,12 +267,17 @@ def suggest_paths(args: Namespace) -> int:
     from ..store import default_path
 
     labels = _labels(args.labels)
-    target = _output(args.output, default_path())
+    target = _output(args.output, args.db or default_path())
     problems: list[ImportProblem] = []
     records: list[Record] = []
     for item in read_paths(args.paths):
         (problems if isinstance(item, ImportProblem) else records).append(item)
-    suggester = _suggester(args, labels)
+    ws = _open(args, readonly=True) if args.db else None  # its model, labels, label map, patterns
+    try:
+        suggester = _suggester(args, labels, ws)
+    finally:
+        if ws is not None:
+            _close(ws)
     lines: list[bytes] = []
     with progress_bar() as bar:
         task = bar.add_task("suggesting", total=len(records))

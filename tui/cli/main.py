@@ -16,10 +16,12 @@ EXIT_USAGE = 2
 # They may stand before or after the command; one given to a command that has no use
 # for it is refused (exit 2), never silently ignored. None stands for the reader.
 OPTION_COMMANDS = {
-    "db": {None, "import", "export", "stats", "restore-backup", "labels", "stories", "compare", "quotes", "entities"},
-    "model": {None, "import", "suggest"},
+    "db": {None, "import", "export", "stats", "restore-backup", "labels", "stories", "compare", "quotes", "entities",
+           "suggest", "train", "patterns"},
+    "model": {None, "import", "suggest", "train"},
     "labels": {None, "import", "suggest"},
     "annotator": {None},
+    "label_map": {"import"},
 }
 
 
@@ -37,6 +39,10 @@ def _add_options(parser: argparse.ArgumentParser, command: str | None) -> None:
     if "labels" in names:
         parser.add_argument("--labels", default=S, help="comma-separated entity labels, when this creates the "
                             f"workspace (default: {','.join(DEFAULT_LABELS)})")
+    if "label_map" in names:
+        parser.add_argument("--label-map", metavar="MODEL=LABEL,…", default=S,
+                            help="map the model's labels onto the workspace's (e.g. PERSON=PER,GPE=LOC; "
+                                 "conll: onto PER,ORG,LOC,MISC); unmapped model labels are not suggested")
     if "annotator" in names:
         parser.add_argument("--annotator", default=S, help="name stored on every change (default: your login name)")
 
@@ -129,9 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
                          description="The workspace's entity labels (the number keys take the first nine). "
                                      "A rename rewrites every annotation that has the label.")
     _add_options(lab, "labels")
-    lab.add_argument("action", nargs="?", choices=("list", "add", "rename", "retire"), default="list")
-    lab.add_argument("names", nargs="*", metavar="LABEL", help="add NEW | rename OLD NEW | retire OLD")
+    lab.add_argument("action", nargs="?", choices=("list", "add", "rename", "retire", "map"), default="list")
+    lab.add_argument("names", nargs="*", metavar="LABEL",
+                     help="add NEW | rename OLD NEW | retire OLD | map MODEL=LABEL,… (the model's labels onto "
+                          "the workspace's; conll: onto PER,ORG,LOC,MISC)")
     _add_story_commands(sub)
+    _add_learning(sub)
     return p
 
 
@@ -161,13 +170,31 @@ def _add_story_commands(sub) -> None:
     en.add_argument("--json", action="store_true", help=json_help)
 
 
+def _add_learning(sub) -> None:
+    """The commands of the learning loop (tui/cli/learn.py)."""
+    tr = sub.add_parser("train", help="fine-tune the workspace's model on its done articles",
+                        description="Fine-tune the NER on the articles marked done (spaCy's training, a share held "
+                        "out for evaluation, early stopping); the new model becomes the workspace's.")
+    _add_options(tr, "train")
+    tr.add_argument("--max-minutes", type=float, default=5.0, help="time budget (default: 5)")
+    tr.add_argument("--max-steps", type=int, default=0, help="at most this many updates (default: 2000)")
+    tr.add_argument("--from-base", action="store_true",
+                    help="train even when the workspace's current model is missing or damaged")
+
+    pat = sub.add_parser("patterns", help="the learned patterns: list, export or import (Prodigy's patterns.jsonl)",
+                         description="What the analyst's decisions taught, as Prodigy-style patterns.jsonl.")
+    _add_options(pat, "patterns")
+    pat.add_argument("action", nargs="?", choices=("show", "export", "import"), default="show")
+    pat.add_argument("file", nargs="?", metavar="FILE", help="patterns.jsonl to write ('-': stdout) or read")
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse, then refuse a shared option that the command has no use for (given before it)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     for name, commands in OPTION_COMMANDS.items():
         if args.command not in commands and hasattr(args, name):
-            parser.exit(EXIT_USAGE, f"readtui: --{name} does not apply to `readtui {args.command}`; "
+            parser.exit(EXIT_USAGE, f"readtui: --{name.replace('_', '-')} does not apply to `readtui {args.command}`; "
                         f"see `readtui {args.command} --help`\n")
         if not hasattr(args, name):
             setattr(args, name, None)
@@ -194,11 +221,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "export":
             return commands.export_gold(args)
         if args.command == "stats":
-            return commands.stats(args)
+            from .learn import effort_command
+
+            return commands.stats(args) or effort_command(args)
+        if args.command in ("labels", "train", "patterns"):  # labels map: the learning loop's
+            from . import learn
+
+            return getattr(learn, f"{args.command}_command")(args)
         if args.command == "restore-backup":
             return commands.restore_backup(args)
-        if args.command == "labels":
-            return commands.labels(args)
         if args.command in ("assign", "agree"):
             from . import team
 

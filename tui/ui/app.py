@@ -112,10 +112,10 @@ class ReadTUI(App):
         worker = get_current_worker()
         suggester = self.suggester
         if suggester is None:
-            from ..nlp.suggest import ModelMissing, Suggester
+            from ..nlp.suggest import ModelMissing
 
             try:
-                suggester = Suggester(labels=self.session.labels, model=self.model_name)
+                suggester = self.session.suggester(self.model_name)
             except ModelMissing as exc:
                 self.post_message(ModelFailed(str(exc)))
                 return

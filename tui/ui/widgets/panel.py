@@ -29,6 +29,14 @@ class AnnotationPanel(Static):
     """
     _shown: tuple | None = None  # what the panel shows now
 
+    def _origin(self, ann: Annotation) -> str:
+        """Where the annotation came from; a learned one says how many decisions taught it."""
+        session = getattr(self.app, "session", None)
+        if ann.origin != "learned" or session is None:
+            return ann.origin
+        n = session.learned_from(ann.text)
+        return f"learned from {n} decision{'s' * (n != 1)}" if n else "learned"
+
     def show(self, ann: Annotation | None, *, selection: str | None = None) -> None:
         t = Text()
         if selection is not None:
@@ -49,7 +57,7 @@ class AnnotationPanel(Static):
                      style=self.get_component_rich_style(ent_class(ann.label)) + Style(bold=True))
         status_style = {"pending": "yellow", "accepted": "green", "rejected": "red"}[ann.status]
         t.append(f"  {ann.status}", style=f"bold {status_style}")
-        t.append(f"  {ann.origin}\n", style="dim")
+        t.append(f"  {self._origin(ann)}\n", style="dim")
         t.append(_clip(ann.text, 200) + "\n", style="italic" if ann.kind == "quote" else "")
         if ann.kind == "quote":
             sp = ann.speaker
