@@ -8,9 +8,9 @@ from typing import Iterable
 
 from rich.text import Text
 
-from .commands import _labels, err, import_paths, progress_bar
-from ..formats.common import ImportProblem, Record
 from ..cluster.sample import SampleError, parse_where, pick
+from ..formats.common import ImportProblem, Record
+from .commands import _labels, err, import_paths, progress_bar
 
 SHOWN_PROBLEMS = 200
 

@@ -14,8 +14,14 @@ from typing import Callable, Iterable, Sequence
 from rich import box
 from rich.console import Console
 from rich.progress import (
-    BarColumn, MofNCompleteColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn,
-    TimeElapsedColumn, TimeRemainingColumn,
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
 )
 from rich.table import Table
 from rich.text import Text
@@ -507,8 +513,8 @@ def run_app(args: Namespace) -> int:
             # Their tokens are not kept: loading spaCy for them would hold the first screen
             # back ~0.7 s, and an export tokenizes two articles in no time.
             import_records(ws, read_paths(seed_paths()), keep_tokens=False)
-        from ..ui.app import make_app
         from ..service import Session
+        from ..ui.app import make_app
 
         app = make_app(Session(ws, args.annotator or login_name()), model=args.model, settings=settings)
         app.run()

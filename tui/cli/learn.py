@@ -7,22 +7,29 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import queue
-import time
 from argparse import Namespace
 from pathlib import Path
 from typing import Any
 
 from rich import box
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
 from ..nlp.learn import Shelf, TrainingRefused, TrainSettings, gold_of, model_problem
 from ..nlp.patterns import Patterns, pattern_problem
 from ..service import NotSaved, read_patterns, set_label_map, workspace_model
-from ..store import WorkspaceError, write_atomic
+from ..store import Workspace, WorkspaceError, write_atomic
 from . import commands
 from .commands import _close, _open, err, out, shown
+
 
 def say(message: str, style: str = "bold red") -> None:
     err.print(shown(message), style=style, soft_wrap=True)
@@ -291,3 +298,10 @@ def effort_plot(records: list[dict], width: int = 80, height: int = 12) -> str:
     plt.title("corrections per article, in the order marked done")
     plt.xlabel("article")
     return plt.uncolorize(plt.build())  # plain text: the terminal styles it, if at all
+
+
+def stats_command(args) -> int:
+    """readtui stats: the workspace's figures, then the effort meter's."""
+    from .commands import stats
+
+    return stats(args) or effort_command(args)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from importlib import import_module
 from pathlib import Path
 from typing import Sequence
 
@@ -201,44 +202,41 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
+# Which module of tui/cli runs each command, and its function; imported when the command
+# runs, so `readtui --help` and the reader do not load what they do not use.
+RUNNERS = {
+    None: ("commands", "run_app"),
+    "import": ("commands", "import_paths"),
+    "suggest": ("commands", "suggest_paths"),
+    "export": ("commands", "export_gold"),
+    "stats": ("learn", "stats_command"),
+    "restore-backup": ("commands", "restore_backup"),
+    "labels": ("learn", "labels_command"),  # labels map: the learning loop's
+    "train": ("learn", "train_command"),
+    "patterns": ("learn", "patterns_command"),
+    "assign": ("team", "assign_corpus"),
+    "agree": ("team", "agree"),
+    "stories": ("stories", "stories"),
+    "compare": ("stories", "compare"),
+    "quotes": ("stories", "quotes"),
+    "entities": ("stories", "entities"),
+}
+
+
+def runner(args: argparse.Namespace) -> tuple[str, str]:
+    """The (module, function) for the parsed command line."""
+    if args.command == "import" and (args.sample is not None or args.where):
+        return "cluster", "import_sample"
+    if args.command == "suggest" and args.cluster is not None:
+        return "cluster", "suggest_cluster"
+    return RUNNERS[args.command]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    from . import commands
-
+    module, function = runner(args)
     try:
-        if args.command == "import" and (args.sample is not None or args.where):
-            from .cluster import import_sample
-
-            return import_sample(args)
-        if args.command == "suggest" and args.cluster is not None:
-            from .cluster import suggest_cluster
-
-            return suggest_cluster(args)
-        if args.command == "import":
-            return commands.import_paths(args)
-        if args.command == "suggest":
-            return commands.suggest_paths(args)
-        if args.command == "export":
-            return commands.export_gold(args)
-        if args.command == "stats":
-            from .learn import effort_command
-
-            return commands.stats(args) or effort_command(args)
-        if args.command in ("labels", "train", "patterns"):  # labels map: the learning loop's
-            from . import learn
-
-            return getattr(learn, f"{args.command}_command")(args)
-        if args.command == "restore-backup":
-            return commands.restore_backup(args)
-        if args.command in ("assign", "agree"):
-            from . import team
-
-            return team.assign_corpus(args) if args.command == "assign" else team.agree(args)
-        if args.command in ("stories", "compare", "quotes", "entities"):
-            from . import stories
-
-            return getattr(stories, args.command)(args)
-        return commands.run_app(args)
+        return getattr(import_module(f"{__package__}.{module}"), function)(args)
     except KeyboardInterrupt:
         print("readtui: interrupted; everything saved before this point is kept.", file=sys.stderr)
         return 130

@@ -14,9 +14,10 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from .commands import _close, _open, err, out, shown
 from ..store import SaveFailed, write_atomic
 from ..stories import workspace as service
+from .commands import _close, _open, err, out, shown
+
 
 def _plain(s: str, width: int = 0) -> Text:
     s = shown(s)

@@ -16,7 +16,13 @@ from rich.table import Table
 from rich.text import Text
 
 from ..formats import ImportProblem, Record, read_paths
-from ..team.agreement import Agreement, GoldScore, LabelAgreement, against_gold, agreement
+from ..team.agreement import (
+    Agreement,
+    GoldScore,
+    LabelAgreement,
+    against_gold,
+    agreement,
+)
 from ..team.assign import AssignError, analysts, assign, write
 from ..team.sources import SourceError, read_works, tell_apart
 from .commands import err, out, shown
