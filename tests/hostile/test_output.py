@@ -344,3 +344,19 @@ def test_killed_export_leaves_no_worker_and_its_temporary_is_cleaned_next_time(t
     r = readtui("export", "--db", small, "--format", "spacy", "-o", out)  # the next export to that file
     assert r.returncode == 0, r.stderr
     assert out.exists() and not list(tmp_path.glob(".gold.spacy.*.tmp"))
+
+
+def test_a_replaced_export_keeps_its_mode_and_a_new_one_follows_the_umask(tmp_path):
+    db = tmp_path / "ws.json"
+    build(db)
+    kept = tmp_path / "private.jsonl"
+    kept.write_text("yesterday's export\n")
+    kept.chmod(0o600)  # an analyst keeps the export private
+    r = readtui("export", "--db", db, "--all", "-o", kept)
+    assert r.returncode == 0, r.stderr
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600 and kept.read_text() != "yesterday's export\n"
+    fresh = tmp_path / "new.jsonl"
+    assert readtui("export", "--db", db, "--all", "-o", fresh).returncode == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o644 & ~mask

@@ -144,7 +144,7 @@ def write_atomic(output: str | Path | Output, write: Callable[[IO[bytes]], Expor
             summary = write(fh)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp_name, 0o644 & ~_umask())
+        os.chmod(tmp_name, _mode_for(path))
         os.replace(tmp_name, path)
     except BaseException:
         _remove(tmp_name)
@@ -229,6 +229,14 @@ def _remove(path: str) -> None:
         os.unlink(path)
     except OSError:
         pass
+
+
+def _mode_for(path: Path) -> int:
+    """A replaced export keeps its mode (a 600 file stays 600); a new one is 644 less the umask."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return 0o644 & ~_umask()
 
 
 def _umask() -> int:
