@@ -222,3 +222,73 @@ def agree(args: Namespace) -> int:
     if not ag.articles and gold is None:
         return _fail("the analysts share no article (matched by text); nothing to compare")
     return 0
+
+
+# --- adjudicate ------------------------------------------------------------------
+
+def adjudicate(args: Namespace) -> int:
+    """Build (or extend) a gold workspace from the analysts' work: see tui/team/adjudication.py.
+    Running it again on the same gold adds only the articles it does not hold yet: what was
+    adjudicated stays as it is."""
+    from ..model import DEFAULT_LABELS
+    from ..store import Workspace, WorkspaceError
+    from ..team.adjudication import ADJUDICATION, gold_article
+    from ..team.sources import read_annotated
+    from .commands import login_name
+
+    if len(args.paths) < 2:
+        return _fail("adjudicate needs two analysts' files or more (workspaces .json or exports .jsonl)")
+    if args.db is None:
+        return _fail("adjudicate needs --db GOLD: the gold workspace to build (a new path, or a gold built before)")
+    try:
+        works = [read_annotated(p, all=args.all) for p in args.paths]
+    except SourceError as exc:
+        return _fail(str(exc))
+    tell_apart(works)
+    seen: dict[str, list[int]] = {}  # text hash -> the analysts who have the article
+    for i, w in enumerate(works):
+        for key in w.articles:
+            seen.setdefault(key, []).append(i)
+    shared = [key for key, who in seen.items() if len(who) > 1]
+    if not shared:
+        return _fail("the analysts share no article (matched by text); nothing to adjudicate")
+    adjudicator = args.annotator or login_name()
+    labels = [*DEFAULT_LABELS, *(a.label for w in works for _, anns in w.articles.values()
+                                 for a in anns if a.kind == "entity")]
+    try:
+        gold = Workspace.open(args.db, labels=list(dict.fromkeys(labels)))
+    except WorkspaceError as exc:
+        return _fail(str(exc))
+    try:
+        record = gold.setting(ADJUDICATION)
+        if record is None and len(gold):
+            return _fail(f"{gold.path} is an analyst's workspace ({len(gold)} articles), not a gold one; "
+                         "give --db a new path")
+        analysts = list(dict.fromkeys([*((record or {}).get("analysts") or []), *(w.name for w in works)]))
+        fresh = [key for key in shared if gold.find_hash(key) is None]
+        items = [gold_article(_unique_id(gold, works[seen[key][0]].articles[key][0]),
+                              {works[i].name: works[i].articles[key][1] for i in seen[key]}, adjudicator)
+                 for key in fresh]
+        gold.set_setting(ADJUDICATION, {"analysts": analysts})
+        gold.set_labels(list(dict.fromkeys([*gold.labels, *labels[len(DEFAULT_LABELS):]])))
+        gold.add_articles(items)
+    except WorkspaceError as exc:
+        return _fail(f"cannot write the gold: {exc}")
+    finally:
+        gold.close()
+    disputes = sum(len(a.meta[ADJUDICATION]["disagreements"]) for a, _ in items)
+    kept = len(shared) - len(fresh)
+    err.print(shown(f"gold {args.db}: {len(fresh)} articles added ({disputes} disagreements to settle, "
+                    f"{sum(1 for a, _ in items if a.state == 'done')} articles agreed whole)"
+                    + (f"; {kept} already in the gold, left as adjudicated" if kept else "")
+                    + f"; analysts {', '.join(analysts)}. Open it: readtui --db {args.db}"),
+              markup=False, highlight=False, soft_wrap=True)
+    return 0
+
+
+def _unique_id(gold, article):
+    """The article, renamed when the gold holds another text under its id (a re-run must not
+    overwrite what was adjudicated)."""
+    from dataclasses import replace
+
+    return replace(article, id=f"{article.id}-{article.hash[:8]}") if article.id in gold else article
