@@ -19,6 +19,7 @@ from .nlp.learn import Shelf
 from .nlp.patterns import Pattern, Patterns, follow, pattern_problem
 from .spans import overlapping, take_quote_marks
 from .store import SaveFailed, Workspace, WorkspaceError, write_atomic
+from .team.adjudication import ADJUDICATION, Disagreement, held, keep_apart, settled, take
 
 
 SET_ASIDE = ("done", "skipped")  # what "the next article" passes over
@@ -53,6 +54,7 @@ class Session:
         self._texts: dict[str, str] = {}  # article texts, for finding where a decision applies
         self._tokenizer = None
         self._effort: dict[str, list[float]] = {}  # article id -> [when first read, actions]
+        self._held: dict[str, tuple[dict, list[Disagreement]]] = {}  # article id -> (its row then, disagreements)
 
     # -- what the analyst sees ----------------------------------------------------------------
 
@@ -311,7 +313,7 @@ class Session:
         if change.empty:
             return change
         ann = changed[0]
-        if ann.kind == "entity" and ann.text.strip():
+        if ann.kind == "entity" and ann.text.strip() and not self.adjudicating:  # a gold's candidates stay each analyst's
             label = None if ann.status == "rejected" else ann.label
             before, after = self.patterns.decide(ann.text, label)
             followed: list[Change] = []
@@ -364,6 +366,73 @@ class Session:
         if not change.empty:
             self.history.push(change)
         return change
+
+    # -- adjudication: a gold workspace built by `readtui adjudicate` (tui.team.adjudication) -----
+
+    @property
+    def adjudicating(self) -> bool:
+        """The workspace is a gold one, with the analysts' disagreements to settle."""
+        return bool(self.ws.setting(ADJUDICATION))
+
+    def analysts(self) -> list[str]:
+        """The gold's analysts, in the order the keys 1, 2, 3 … take their versions."""
+        return list((self.ws.setting(ADJUDICATION) or {}).get("analysts") or [])
+
+    def disagreements(self, article_id: str) -> list[Disagreement]:
+        """The article's disagreements in text order, each version its candidates as they are now."""
+        row = self.ws.row(article_id)
+        kept = self._held.get(article_id)
+        if kept is not None and kept[0] is row:  # a save replaces the row: nothing changed since
+            return kept[1]
+        try:
+            article, anns = self.ws.article(article_id), self.ws.annotations(article_id)
+        except WorkspaceError as exc:
+            raise ArticleUnreadable(str(exc)) from exc
+        out = held(article.meta, {a.id: a for a in anns})
+        self._held[article_id] = (row, out)
+        return out
+
+    def _unsettled_in(self, row: dict) -> bool:
+        """Whether the article may hold a disagreement still open (its candidates are pending)."""
+        return ArticleSummary.from_row(row).by_status()["pending"] > 0
+
+    def disagreements_left(self) -> int:
+        return sum(not settled(d) for r in self.ws.rows() if self._unsettled_in(r)
+                   for d in self.disagreements(r["id"]))
+
+    def next_disagreement(self, article_id: str, index: int, step: int = 1) -> tuple[str, int] | None:
+        """The next (step 1) or previous (-1) disagreement still open after the article's
+        ``index``-th, across articles and round to this one; None when none is open."""
+        ids = [r["id"] for r in self.ws.rows() if r["id"] == article_id or self._unsettled_in(r)]
+        k = ids.index(article_id)
+        ring = ids[k:] + ids[:k] if step > 0 else ids[k::-1] + ids[:k:-1]
+        for n, aid in enumerate([*ring, article_id]):
+            found = self.disagreements(aid)
+            for i in (range(len(found)) if step > 0 else range(len(found) - 1, -1, -1)):
+                ahead = (i - index) * step > 0
+                if settled(found[i]) or (n == 0 and not ahead) or (n == len(ring) and ahead):
+                    continue
+                return aid, i
+        return None
+
+    def settle(self, article_id: str, index: int, how: str) -> Change:
+        """Settle the article's ``index``-th disagreement: ``how`` an analyst's name (their
+        version), "both" (every version where it overlaps no other) or "none" (reject all).
+        One save: the chosen candidates accepted, the rest rejected; the article done when
+        it was its last open disagreement."""
+        found = self.disagreements(article_id)
+        d = found[index]
+        if how == "both":
+            keep, what = keep_apart(d), "keep both"
+        elif how == "none":
+            keep, what = [], "reject all versions"
+        else:
+            keep, what = take(d, how), f"take {how}'s version"
+        kept = {a.id for a in keep}
+        changed = [self._change(a, status="accepted" if a.id in kept else "rejected")
+                   for version in d.versions.values() for a in version]
+        last = all(settled(x) for i, x in enumerate(found) if i != index)
+        return self.apply(article_id, changed, state="done" if last else None, what=what)
 
     # -- the label set (readtui labels) ---------------------------------------------------------
 

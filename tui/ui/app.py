@@ -13,6 +13,7 @@ from textual.worker import get_current_worker
 
 from .messages import AnnotationsChanged, ModelFailed, ModelReady, Suggested, SuggestionsDone
 from ..model import AnnotationError
+from .screens.adjudication import AdjudicationScreen
 from .screens.articles import ArticlesScreen
 from .screens.help import HelpScreen
 from .screens.reader import ReaderScreen
@@ -62,6 +63,11 @@ class ReadTUI(App):
     def on_mount(self) -> None:
         self._apply_settings()
         self.push_screen(ArticlesScreen())
+        if self.session.adjudicating:  # a gold: straight to the first disagreement left
+            ids = self.session.article_ids()
+            first = self.session.next_disagreement(ids[0], -1) if ids else None
+            if first is not None:
+                self.open_article(first[0])
         settle_heap()
         waiting = self.session.awaiting_suggestions()
         if waiting:
@@ -72,7 +78,7 @@ class ReadTUI(App):
     def _apply_settings(self) -> None:
         """Key remaps (binding ids) and the theme; a name that means nothing is said, not fatal."""
         s = self.settings
-        known = {b.id for screen in (ReaderScreen, ArticlesScreen, ReadTUI) for b in screen.BINDINGS
+        known = {b.id for screen in (ReaderScreen, AdjudicationScreen, ArticlesScreen, ReadTUI) for b in screen.BINDINGS
                  if isinstance(b, Binding) and b.id}
         wrong = sorted(set(s.keys) - known)
         if wrong:
@@ -189,7 +195,7 @@ class ReadTUI(App):
                 reader.open(article_id)
             else:
                 self.session.annotations(article_id)  # read before the screen shows (and keeps) it
-                self.push_screen(ReaderScreen(article_id))
+                self.push_screen((AdjudicationScreen if self.session.adjudicating else ReaderScreen)(article_id))
         except ArticleUnreadable as exc:
             self.notify(f"Cannot open this article: {exc}", severity="error", timeout=20)
             return False
@@ -255,6 +261,8 @@ class ReadTUI(App):
             return
 
         left = [("Reader", ReaderScreen.BINDINGS)]
+        if self.session.adjudicating:
+            left.append(("Adjudication (a gold workspace)", AdjudicationScreen.BINDINGS))
         right = [("Articles list", ArticlesScreen.BINDINGS), ("Everywhere", ReadTUI.BINDINGS)]
         self.push_screen(HelpScreen(left, right, settings=self.settings.path))
 

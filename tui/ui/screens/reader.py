@@ -115,6 +115,8 @@ class ReaderScreen(Screen):
                 tooltip="cancel the selection, else back to the articles list"),
     ]
 
+    PANEL = AnnotationPanel  # the side panel's top: what the current annotation is
+
     def __init__(self, article_id: str):
         super().__init__()
         self.article_id = article_id
@@ -135,7 +137,7 @@ class ReaderScreen(Screen):
                 yield Static(id="meta")
                 yield self.view
             with Vertical(id="side"):
-                yield AnnotationPanel(id="current")
+                yield self.PANEL(id="current")
                 yield Legend(id="legend")
         yield KeyBar()
 
