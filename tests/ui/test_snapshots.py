@@ -77,3 +77,16 @@ def test_done_dialog_with_pending_suggestions(ws, snap_compare):
         await pilot.pause()
 
     assert snap_compare(make_app(ws, annotator="analyst"), terminal_size=SIZE, run_before=done)
+
+
+def test_adjudication_at_80x24(tmp_path, snap_compare):
+    """A gold workspace: three analysts' versions of a disagreement in the side panel."""
+    from tui.service import Session
+
+    from .helpers import gold_workspace
+
+    ws = gold_workspace(tmp_path / "gold.json")
+    try:
+        assert snap_compare(make_app(Session(ws, "judge")), terminal_size=(80, 24))
+    finally:
+        ws.close()

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..model import Annotation, Article, new_id
+from ..model import Annotation, Article
 
 ADJUDICATION = "adjudication"  # the gold article's meta key, and the gold workspace's setting
 
@@ -129,14 +129,16 @@ def gold_article(article: Article, versions: Mapping[str, Sequence[Annotation]],
     each disagreement's versions as pending candidates, the versions in its meta. Done
     already when the analysts agree on everything."""
     m = merge(versions)
-    anns = [replace(a, id=new_id(), article_id=article.id, status="accepted", annotator=adjudicator)
-            for a in m.agreed]
+    # Ids by place (an article's ids need only differ from one another): the same work gives
+    # the same gold, and manual annotations (tui.model.new_id) never take one of these.
+    anns = [replace(a, id=f"agreed-{k}", article_id=article.id, status="accepted", annotator=adjudicator)
+            for k, a in enumerate(m.agreed)]
     held = []
-    for d in m.disagreements:
+    for i, d in enumerate(m.disagreements):
         ids: dict[str, list[str]] = {}
-        for name, version in d.versions.items():
-            candidates = [replace(a, id=new_id(), article_id=article.id, status="pending", annotator=name)
-                          for a in version]
+        for n, (name, version) in enumerate(d.versions.items()):
+            candidates = [replace(a, id=f"d{i}-{n}-{k}", article_id=article.id, status="pending", annotator=name)
+                          for k, a in enumerate(version)]
             anns += candidates
             ids[name] = [a.id for a in candidates]
         held.append({"kind": d.kind, "start": d.start, "end": d.end, "candidates": ids})

@@ -22,11 +22,12 @@ class VersionsPanel(AnnotationPanel):
         t = Text()
         t.append(f"Disagreement · {'quote' if d.kind == 'quote' else 'entity'}", style="bold")
         t.append("  settled\n" if settled(d) else "\n", style="bold green")
+        width = max((len(_clip(name, 12)) for name in d.versions), default=0)
         for n, name in enumerate(analysts, 1):
             if name not in d.versions:
                 continue
             t.append(f"{n} ", style="bold reverse")
-            t.append(f" {_clip(name, 12)}", style="bold")
+            t.append(f" {_clip(name, 12):<{width}}", style="bold")
             version = d.versions[name]
             if not version:
                 t.append("  nothing\n", style="dim")
@@ -34,7 +35,7 @@ class VersionsPanel(AnnotationPanel):
                 t.append("\n  " if k else "  ")
                 self._one(t, a)
                 t.append("\n")
-        t.append("1-9 take · b both · 0 none", style="dim")
+        t.append(f"{'1' if len(analysts) < 2 else f'1-{min(len(analysts), 9)}'} take · b both · 0 none", style="dim")
         self._put(t)
 
     def _one(self, t: Text, a: Annotation) -> None:
