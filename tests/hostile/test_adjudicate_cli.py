@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
-import textwrap
 from dataclasses import replace
 
 from tui.formats import jsonl_line
@@ -13,7 +11,7 @@ from tui.service import Session
 from tui.store import Workspace
 
 from ..ui.helpers import team_versions
-from .helpers import ROOT, one_line, readtui
+from .helpers import held_open, one_line, readtui
 
 
 def exports(tmp_path, versions=None) -> list:
@@ -83,19 +81,8 @@ def test_a_gold_open_in_a_reader_is_refused_and_left_alone(tmp_path):
     files, gold = exports(tmp_path), tmp_path / "gold.json"
     assert readtui("adjudicate", *files[:2], "--db", gold).returncode == 0
     before = gold.read_bytes()
-    reader = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import time
-        from tui.store import Workspace
-        ws = Workspace.open({str(gold)!r})
-        print("open", flush=True)
-        time.sleep(60)
-    """)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    try:
-        assert reader.stdout.readline().strip() == "open"
+    with held_open(gold):
         refused(readtui("adjudicate", *files, "--db", gold), "gold.json")
-    finally:
-        reader.kill()
-        reader.wait()
     assert gold.read_bytes() == before
 
 

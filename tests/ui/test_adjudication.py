@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import asynccontextmanager
 
 from tui.service import Session
 from tui.store import Workspace
@@ -34,11 +35,18 @@ def panel(app) -> str:
     return str(app.screen.query_one(VersionsPanel).render())
 
 
-async def test_a_gold_opens_on_its_first_disagreement_with_every_version(tmp_path):
-    ws = gold_workspace(tmp_path / "gold.json")
+@asynccontextmanager
+async def adjudicating(ws: Workspace):
+    """The reader on the gold, for the adjudicator "judge", once it has opened."""
     app = make_app(Session(ws, "judge"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        yield app, pilot
+
+
+async def test_a_gold_opens_on_its_first_disagreement_with_every_version(tmp_path):
+    ws = gold_workspace(tmp_path / "gold.json")
+    async with adjudicating(ws) as (app, pilot):
         assert isinstance(app.screen, AdjudicationScreen)
         assert app.screen.sub_title == "4 disagreements left"
         shown = panel(app)
@@ -50,9 +58,7 @@ async def test_a_gold_opens_on_its_first_disagreement_with_every_version(tmp_pat
 async def test_one_key_takes_an_analysts_version_durably_and_moves_on(tmp_path):
     path = tmp_path / "gold.json"
     ws = gold_workspace(path)
-    app = make_app(Session(ws, "judge"))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with adjudicating(ws) as (app, pilot):
         await pilot.press("2")  # bob's "Lee"
         await pilot.pause()
         assert app.screen.sub_title == "3 disagreements left"
@@ -61,9 +67,7 @@ async def test_one_key_takes_an_analysts_version_durably_and_moves_on(tmp_path):
     again = Workspace.open(path)  # from the disk: the journal kept it
     assert ("judge", "PERSON Lee") in accepted(again)  # the adjudicator's now, for the export
     assert rejected(again) == 2  # ana's and cy's "Bob Lee"
-    app = make_app(Session(again, "judge"))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with adjudicating(again) as (app, pilot):
         assert app.screen.sub_title == "3 disagreements left"
         assert "GPE  Paris" in panel(app)  # reopened on the first still open
     again.close()
@@ -72,9 +76,7 @@ async def test_one_key_takes_an_analysts_version_durably_and_moves_on(tmp_path):
 async def test_u_takes_a_settlement_back(tmp_path):
     ws = gold_workspace(tmp_path / "gold.json")
     before = statuses(ws)
-    app = make_app(Session(ws, "judge"))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with adjudicating(ws) as (app, pilot):
         await pilot.press("1")
         await pilot.pause()
         assert statuses(ws) != before
@@ -89,9 +91,7 @@ async def test_u_takes_a_settlement_back(tmp_path):
 async def test_settling_every_disagreement_marks_done_and_exports_the_versions(tmp_path):
     path = tmp_path / "gold.json"
     ws = gold_workspace(path)
-    app = make_app(Session(ws, "judge"))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with adjudicating(ws) as (app, pilot):
         await pilot.press("1", "3", "b")  # ana's Bob Lee, cy's Paris GPE, Rome kept (only bob marked it)
         await pilot.pause()
         assert ws.row("a")["state"] == "done"
@@ -119,9 +119,7 @@ async def test_settling_every_disagreement_marks_done_and_exports_the_versions(t
 
 async def test_n_and_p_step_between_disagreements_across_articles(tmp_path):
     ws = gold_workspace(tmp_path / "gold.json")
-    app = make_app(Session(ws, "judge"))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with adjudicating(ws) as (app, pilot):
         await pilot.press("n", "n", "n")
         await pilot.pause()
         assert app.screen.article_id == "b" and "Disagreement · quote" in panel(app)
@@ -136,9 +134,7 @@ async def test_n_and_p_step_between_disagreements_across_articles(tmp_path):
 
 async def test_an_analyst_who_did_not_see_the_article_cannot_be_taken(tmp_path):
     ws = gold_workspace(tmp_path / "gold.json")
-    app = make_app(Session(ws, "judge"))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with adjudicating(ws) as (app, pilot):
         await pilot.press("n", "n", "n")  # the quote: cy did not see article b
         await pilot.pause()
         before = statuses(ws, "b")
@@ -151,9 +147,7 @@ async def test_an_analyst_who_did_not_see_the_article_cannot_be_taken(tmp_path):
 
 async def test_the_usual_keys_still_edit_and_help_lists_the_adjudication_keys(tmp_path):
     ws = gold_workspace(tmp_path / "gold.json")
-    app = make_app(Session(ws, "judge"))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    async with adjudicating(ws) as (app, pilot):
         await pilot.press("x")  # reject the current candidate by hand (ana's Bob Lee)
         await pilot.pause()
         assert rejected(ws) == 1
