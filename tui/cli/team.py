@@ -281,6 +281,7 @@ def adjudicate(args: Namespace) -> int:
     err.print(shown(f"gold {args.db}: {len(fresh)} articles added ({disputes} disagreements to settle, "
                     f"{sum(1 for a, _ in items if a.state == 'done')} articles agreed whole)"
                     + (f"; {kept} already in the gold, left as adjudicated" if kept else "")
+                    + (f"; {len(seen) - len(shared)} seen by one analyst only, left out" if len(seen) > len(shared) else "")
                     + f"; analysts {', '.join(analysts)}. Open it: readtui --db {args.db}"),
               markup=False, highlight=False, soft_wrap=True)
     return 0
