@@ -88,6 +88,20 @@ async def test_u_takes_a_settlement_back(tmp_path):
     ws.close()
 
 
+async def test_u_in_the_next_article_goes_back_to_the_disagreement_it_undoes(tmp_path):
+    ws = gold_workspace(tmp_path / "gold.json")
+    async with adjudicating(ws) as (app, pilot):
+        await pilot.press("n", "n")  # Rome, the last one in article a
+        await pilot.press("2")  # settled: the screen goes on to article b's
+        await pilot.pause()
+        assert app.screen.article_id == "b"
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.screen.article_id == "a"
+        assert "GPE  Rome" in panel(app) and app.screen.sub_title == "4 disagreements left"
+    ws.close()
+
+
 async def test_settling_every_disagreement_marks_done_and_exports_the_versions(tmp_path):
     path = tmp_path / "gold.json"
     ws = gold_workspace(path)

@@ -229,8 +229,8 @@ class ReaderScreen(Screen):
         """A change this screen did not make: suggestions arriving, undo, redo."""
         if message.change.article_id == self.article_id:
             self.take(message.change, jump=message.jump)
-        elif message.jump:
-            self.app.open_article(message.change.article_id)
+        elif message.jump and self.app.open_article(message.change.article_id):
+            self.take(message.change, jump=True)  # what it changed current, as in this article
 
     @on(TextClicked)
     def _clicked(self, message: TextClicked) -> None:
