@@ -9,6 +9,7 @@ import json
 import random
 import sys
 from argparse import Namespace
+from dataclasses import replace
 from pathlib import Path
 
 from rich import box
@@ -226,13 +227,40 @@ def agree(args: Namespace) -> int:
 
 # --- adjudicate ------------------------------------------------------------------
 
+GOLD_BATCH = 500  # articles the gold takes in one durable step
+
+
+def _into_gold(gold, works: list, fresh: dict[str, list[int]], adjudicator: str) -> tuple[int, int]:
+    """Add the ``fresh`` articles (text hash -> the analysts who have it) to the gold, a batch
+    at a time; each analyst's copy is let go once in the gold. (Disagreements, articles
+    agreed whole.)"""
+    from ..team.adjudication import ADJUDICATION, gold_article
+
+    disputes = whole = 0
+    taken: set[str] = set()  # ids given in this run
+    keys = list(fresh)
+    for at in range(0, len(keys), GOLD_BATCH):
+        items = []
+        for key in keys[at:at + GOLD_BATCH]:
+            article = works[fresh[key][0]].articles[key][0]
+            if article.id in gold or article.id in taken:  # another text under this id: a re-run overwrites nothing
+                article = replace(article, id=f"{article.id}-{article.hash[:8]}")
+            taken.add(article.id)
+            items.append(gold_article(article, {works[i].name: works[i].articles.pop(key)[1] for i in fresh[key]},
+                                      adjudicator))
+        gold.add_articles(items)
+        disputes += sum(len(a.meta[ADJUDICATION]["disagreements"]) for a, _ in items)
+        whole += sum(1 for a, _ in items if a.state == "done")
+    return disputes, whole
+
+
 def adjudicate(args: Namespace) -> int:
     """Build (or extend) a gold workspace from the analysts' work: see tui/team/adjudication.py.
     Running it again on the same gold adds only the articles it does not hold yet: what was
     adjudicated stays as it is."""
     from ..model import DEFAULT_LABELS
     from ..store import Workspace, WorkspaceError
-    from ..team.adjudication import ADJUDICATION, gold_article
+    from ..team.adjudication import ADJUDICATION
     from ..team.sources import read_annotated
     from .commands import login_name
 
@@ -240,8 +268,8 @@ def adjudicate(args: Namespace) -> int:
         return _fail("adjudicate needs two analysts' files or more (workspaces .json or exports .jsonl)")
     if args.db is None:
         return _fail("adjudicate needs --db GOLD: the gold workspace to build (a new path, or a gold built before)")
-    try:
-        works = [read_annotated(p, all=args.all) for p in args.paths]
+    try:  # the first analyst's articles whole (the gold takes theirs, tokens kept), the others' lighter
+        works = [read_annotated(p, all=args.all, whole=i == 0) for i, p in enumerate(args.paths)]
     except SourceError as exc:
         return _fail(str(exc))
     tell_apart(works)
@@ -265,31 +293,20 @@ def adjudicate(args: Namespace) -> int:
             return _fail(f"{gold.path} is an analyst's workspace ({len(gold)} articles), not a gold one; "
                          "give --db a new path")
         analysts = list(dict.fromkeys([*((record or {}).get("analysts") or []), *(w.name for w in works)]))
-        fresh = [key for key in shared if gold.find_hash(key) is None]
-        items = [gold_article(_unique_id(gold, works[seen[key][0]].articles[key][0]),
-                              {works[i].name: works[i].articles[key][1] for i in seen[key]}, adjudicator)
-                 for key in fresh]
         gold.set_setting(ADJUDICATION, {"analysts": analysts})
         gold.set_labels(list(dict.fromkeys([*gold.labels, *labels[len(DEFAULT_LABELS):]])))
-        gold.add_articles(items)
+        fresh = [key for key in shared if gold.find_hash(key) is None]
+        disputes, whole = _into_gold(gold, works, {key: seen[key] for key in fresh}, adjudicator)
     except WorkspaceError as exc:
         return _fail(f"cannot write the gold: {exc}")
     finally:
         gold.close()
-    disputes = sum(len(a.meta[ADJUDICATION]["disagreements"]) for a, _ in items)
     kept = len(shared) - len(fresh)
     err.print(shown(f"gold {args.db}: {len(fresh)} articles added ({disputes} disagreements to settle, "
-                    f"{sum(1 for a, _ in items if a.state == 'done')} articles agreed whole)"
+                    f"{whole} articles agreed whole)"
                     + (f"; {kept} already in the gold, left as adjudicated" if kept else "")
                     + (f"; {len(seen) - len(shared)} seen by one analyst only, left out" if len(seen) > len(shared) else "")
                     + f"; analysts {', '.join(analysts)}. Open it: readtui --db {args.db}"),
               markup=False, highlight=False, soft_wrap=True)
     return 0
 
-
-def _unique_id(gold, article):
-    """The article, renamed when the gold holds another text under its id (a re-run must not
-    overwrite what was adjudicated)."""
-    from dataclasses import replace
-
-    return replace(article, id=f"{article.id}-{article.hash[:8]}") if article.id in gold else article
