@@ -54,7 +54,8 @@ class Session:
         self._texts: dict[str, str] = {}  # article texts, for finding where a decision applies
         self._tokenizer = None
         self._effort: dict[str, list[float]] = {}  # article id -> [when first read, actions]
-        self._held: dict[str, tuple[dict, list[Disagreement]]] = {}  # article id -> (its row then, disagreements)
+        # article id -> its row then, its disagreements, how many open (a save replaces the row)
+        self._held: dict[str, tuple[dict, list[Disagreement], int]] = {}
 
     # -- what the analyst sees ----------------------------------------------------------------
 
@@ -389,16 +390,32 @@ class Session:
         except WorkspaceError as exc:
             raise ArticleUnreadable(str(exc)) from exc
         out = held(article.meta, {a.id: a for a in anns})
-        self._held[article_id] = (row, out)
+        self._held[article_id] = (row, out, sum(not settled(d) for d in out))
         return out
 
-    def _unsettled_in(self, row: dict) -> bool:
-        """Whether the article may hold a disagreement still open (its candidates are pending)."""
-        return ArticleSummary.from_row(row).by_status()["pending"] > 0
-
     def disagreements_left(self) -> int:
-        return sum(not settled(d) for r in self.ws.rows() if self._unsettled_in(r)
-                   for d in self.disagreements(r["id"]))
+        """Across the gold. Reads only the articles worked on and not done: an article still
+        "new" has every disagreement it was built with open (their number is in the gold's
+        setting), one without a pending candidate has none."""
+        built = (self.ws.setting(ADJUDICATION) or {}).get("built") or {}
+        return sum(self._open_in(r, built) for r in self.ws.rows())
+
+    def _open_in(self, row: dict, built: dict) -> int:
+        aid = row["id"]
+        kept = self._held.get(aid)
+        if kept is not None and kept[0] is row:
+            return kept[2]
+        if row.get("state") == "new" and aid in built:
+            return built[aid]
+        if not self._unsettled_in(row):
+            return 0
+        self.disagreements(aid)
+        return self._held[aid][2]
+
+    @staticmethod
+    def _unsettled_in(row: dict) -> bool:
+        """Whether the article may hold a disagreement still open (a candidate is pending)."""
+        return row.get("annotations", 0) > row.get("reviewed", 0)
 
     def next_disagreement(self, article_id: str, index: int, step: int = 1) -> tuple[str, int] | None:
         """The next (step 1) or previous (-1) disagreement still open after the article's

@@ -69,6 +69,8 @@ def gold_workspace(path: Path, adjudicator: str = "judge") -> Workspace:
     from tui.team.adjudication import ADJUDICATION, gold_article
 
     ws = Workspace.open(path)
-    ws.set_setting(ADJUDICATION, {"analysts": ["ana", "bob", "cy"]})
-    ws.add_articles([gold_article(article, versions, adjudicator) for article, versions in team_versions()])
+    items = [gold_article(article, versions, adjudicator) for article, versions in team_versions()]
+    ws.add_articles(items)
+    ws.set_setting(ADJUDICATION, {"analysts": ["ana", "bob", "cy"],
+                                  "built": {a.id: len(a.meta[ADJUDICATION]["disagreements"]) for a, _ in items}})
     return ws

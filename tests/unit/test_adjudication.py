@@ -189,3 +189,19 @@ def test_the_gold_export_keeps_the_versions_out_of_meta_and_names_the_adjudicato
     rec = jsonl_record(article, [])  # both rejected: no annotation left to name anyone
     assert rec["_annotator_id"] == "judge" and "adjudication" not in rec["meta"]
     assert [(v["_annotator_id"], v["spans"][0]["label"]) for v in rec["versions"]] == [("ana", "GPE"), ("bob", "LOC")]
+
+
+def test_the_count_left_reads_only_the_articles_worked_on(tmp_path, monkeypatch):
+    from tests.ui.helpers import gold_workspace
+    from tui.service import Session
+
+    ws = gold_workspace(tmp_path / "gold.json")
+    try:
+        Session(ws, "judge").settle("a", 0, "ana")
+        read: list[str] = []
+        article = ws.article
+        monkeypatch.setattr(ws, "article", lambda aid: read.append(aid) or article(aid))
+        assert Session(ws, "judge").disagreements_left() == 3  # a fresh session: nothing kept
+        assert read == ["a"]  # b is untouched: it has the disagreements it was built with
+    finally:
+        ws.close()

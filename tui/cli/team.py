@@ -230,10 +230,11 @@ def agree(args: Namespace) -> int:
 GOLD_BATCH = 500  # articles the gold takes in one durable step
 
 
-def _into_gold(gold, works: list, fresh: dict[str, list[int]], adjudicator: str) -> tuple[int, int]:
+def _into_gold(gold, works: list, fresh: dict[str, list[int]], adjudicator: str,
+               built: dict[str, int]) -> tuple[int, int]:
     """Add the ``fresh`` articles (text hash -> the analysts who have it) to the gold, a batch
-    at a time; each analyst's copy is let go once in the gold. (Disagreements, articles
-    agreed whole.)"""
+    at a time; each analyst's copy is let go once in the gold. ``built`` takes each one's
+    number of disagreements. (Disagreements, articles agreed whole.)"""
     from ..team.adjudication import ADJUDICATION, gold_article
 
     disputes = whole = 0
@@ -249,6 +250,7 @@ def _into_gold(gold, works: list, fresh: dict[str, list[int]], adjudicator: str)
             items.append(gold_article(article, {works[i].name: works[i].articles.pop(key)[1] for i in fresh[key]},
                                       adjudicator))
         gold.add_articles(items)
+        built.update((a.id, len(a.meta[ADJUDICATION]["disagreements"])) for a, _ in items)
         disputes += sum(len(a.meta[ADJUDICATION]["disagreements"]) for a, _ in items)
         whole += sum(1 for a, _ in items if a.state == "done")
     return disputes, whole
@@ -293,10 +295,14 @@ def adjudicate(args: Namespace) -> int:
             return _fail(f"{gold.path} is an analyst's workspace ({len(gold)} articles), not a gold one; "
                          "give --db a new path")
         analysts = list(dict.fromkeys([*((record or {}).get("analysts") or []), *(w.name for w in works)]))
-        gold.set_setting(ADJUDICATION, {"analysts": analysts})
         gold.set_labels(list(dict.fromkeys([*gold.labels, *labels[len(DEFAULT_LABELS):]])))
         fresh = [key for key in shared if gold.find_hash(key) is None]
-        disputes, whole = _into_gold(gold, works, {key: seen[key] for key in fresh}, adjudicator)
+        built = dict((record or {}).get("built") or {})
+        gold.set_setting(ADJUDICATION, {"analysts": analysts, "built": built})
+        disputes, whole = _into_gold(gold, works, {key: seen[key] for key in fresh}, adjudicator, built)
+        # How many disagreements each article was built with: the reader counts those left
+        # without reading every article (tui.service.Session.disagreements_left).
+        gold.set_setting(ADJUDICATION, {"analysts": analysts, "built": built})
     except WorkspaceError as exc:
         return _fail(f"cannot write the gold: {exc}")
     finally:
