@@ -166,11 +166,14 @@ async def test_the_usual_keys_still_edit_and_help_lists_the_adjudication_keys(tm
         await pilot.pause()
         assert rejected(ws) == 1
         assert app.screen.sub_title == "4 disagreements left"  # two candidates still pending
+        await pilot.press("g", "2")  # the caret on "Sara Carter", agreed: 2 is the label ORG, as usual
+        await pilot.pause()
+        assert ("judge", "ORG Sara Carter") in accepted(ws)
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         titles = [title for title, _ in app.screen.left]
         assert "Adjudication (a gold workspace)" in titles
         rows = help_rows(app, dict(app.screen.left)["Adjudication (a gold workspace)"])
-        assert ("1–9", "take analyst N's version of the disagreement (in a selection: label N)") in rows
+        assert ("1–9", "take analyst N's version of the disagreement (elsewhere: label N, as usual)") in rows
     ws.close()

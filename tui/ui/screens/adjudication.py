@@ -4,7 +4,8 @@ analysts' disagreements one key each.
 The side panel shows every analyst's version of the disagreement under the caret; ``1``–``9``
 take analyst N's version, ``b`` keeps every version where it overlaps no other, ``0``
 rejects them all; each is one save through the service (durable, undone by ``u``) and
-moves on to the next open disagreement. ``n``/``p`` step between disagreements, across
+moves on to the next open disagreement. Outside a disagreement (a selection, an agreed
+annotation) ``1``–``9`` set labels as in the reader. ``n``/``p`` step between disagreements, across
 articles; every other reader key edits as usual. The header counts the disagreements left.
 """
 
@@ -21,7 +22,7 @@ from .reader import ReaderScreen
 def _take_bindings() -> list[Binding]:
     return [Binding(str(n), f"take({n})", "Take", show=n == 1, key_display="1-9" if n == 1 else None,
                     id=f"adjudication.take.{n}",
-                    tooltip="take analyst N's version of the disagreement (in a selection: label N)")
+                    tooltip="take analyst N's version of the disagreement (elsewhere: label N, as usual)")
             for n in range(1, 10)]
 
 
@@ -100,8 +101,8 @@ class AdjudicationScreen(ReaderScreen):
         super().refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "take" and self.view.selecting:
-            return True  # a label for the selection
+        if action == "take" and (self.view.selecting or self.current_disagreement() is None):
+            return super().check_action("label", parameters)  # outside a disagreement: a label, as usual
         if action in ("take", "keep_both", "reject_all"):
             return True if self.current_disagreement() is not None and not self.view.selecting else None
         return super().check_action(action, parameters)
@@ -138,11 +139,9 @@ class AdjudicationScreen(ReaderScreen):
         self._go_on(self.session.next_disagreement(self.article_id, i, 1))
 
     def action_take(self, n: int) -> None:
-        if self.view.selecting:
-            self.action_label(n)
-            return
         here = self.current_disagreement()
-        if here is None:
+        if self.view.selecting or here is None:
+            self.action_label(n)
             return
         analysts = self.session.analysts()
         if n > len(analysts):
