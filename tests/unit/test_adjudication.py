@@ -191,6 +191,19 @@ def test_the_gold_export_keeps_the_versions_out_of_meta_and_names_the_adjudicato
     assert [(v["_annotator_id"], v["spans"][0]["label"]) for v in rec["versions"]] == [("ana", "GPE"), ("bob", "LOC")]
 
 
+def test_no_other_export_format_carries_the_gold_s_internal_record():
+    from tui.formats.docbin import spacy_doc
+    from tui.formats.doccano import doccano_record
+    from tui.model import Article
+    from tui.team.adjudication import gold_article
+
+    versions = {"ana": [ent(*span("Paris"), "GPE", "ana")], "bob": [ent(*span("Paris"), "LOC", "bob")]}
+    article, _ = gold_article(Article("a", TEXT), versions, "judge")
+    assert "adjudication" in article.meta  # what the reader's adjudication mode reads
+    assert "adjudication" not in str(doccano_record(article, []))
+    assert "adjudication" not in spacy_doc(article, []).user_data["readtui"]["meta"]
+
+
 def test_the_count_left_reads_only_the_articles_worked_on(tmp_path, monkeypatch):
     from tests.ui.helpers import gold_workspace
     from tui.service import Session

@@ -310,7 +310,7 @@ def jsonl_record(article: Article, annotations: Iterable[Annotation],
     meta = article_meta(article)
     # A gold article (readtui adjudicate, tui/team/adjudication.py) keeps every analyst's
     # version: out of the meta, under "versions", as Prodigy's review recipe writes them.
-    adjudicated = meta.pop("adjudication", None)
+    adjudicated = article.meta.get("adjudication")
     versions = {"versions": adjudicated["versions"]} if isinstance(adjudicated, dict) and "versions" in adjudicated else {}
     if versions and not annotator:
         annotator = str(adjudicated.get("adjudicator") or "")
