@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
+import orjson
+
 from .extracts import Extracts
 from .text import clean_name  # noqa: F401  (the ledger's names, also for callers)
 
@@ -115,3 +117,49 @@ def csv_rows(speakers: Iterable[LedgerSpeaker]) -> Iterable[list]:
     for s in speakers:
         for q in s.quotes:
             yield [s.speaker, "; ".join(s.aliases), q.article, q.start, q.end, q.published, q.source, q.text]
+
+
+def jsonl_lines(speakers: Iterable[LedgerSpeaker]) -> Iterable[bytes]:
+    """One JSON line per quote, for the JSONL export (the CSV's columns, aliases a list)."""
+    for s in speakers:
+        for q in s.quotes:
+            yield orjson.dumps({"speaker": s.speaker or None, "aliases": list(s.aliases), **q.to_dict()}) + b"\n"
+
+
+# --- kept beside the workspace, keyed by the workspace's revision ---------------------------
+
+LEDGER_VERSION = 1
+
+
+def dumps(speakers: list[LedgerSpeaker], revision: str) -> bytes:
+    """The ledger as columns (one row per quote; speakers as ranges of rows)."""
+    ids: dict[str, int] = {}
+    rows: list[list] = []
+    columns: dict[str, list] = {"article": [], "start": [], "end": [], "text": [], "said_as": []}
+    where: dict[str, list[str]] = {}
+    for s in speakers:
+        rows.append([s.speaker, list(s.aliases), len(s.quotes)])
+        for q in s.quotes:
+            where.setdefault(q.article, [q.published, q.source])
+            for column, value in zip(columns.values(), (ids.setdefault(q.article, len(ids)), *q[1:5])):
+                column.append(value)
+    return orjson.dumps({"version": LEDGER_VERSION, "revision": revision, "ids": list(ids),
+                         "where": [where[a] for a in ids], "speakers": rows, **columns})
+
+
+def loads(raw: bytes, revision: str) -> list[LedgerSpeaker] | None:
+    """The ledger saved for ``revision``; None when missing, damaged, or of another revision."""
+    try:
+        d = orjson.loads(raw)
+        if d.get("version") != LEDGER_VERSION or d.get("revision") != revision:
+            return None
+        ids, where = d["ids"], d["where"]
+        quotes = [LedgerQuote(ids[a], s, e, t, n, *where[a])
+                  for a, s, e, t, n in zip(d["article"], d["start"], d["end"], d["text"], d["said_as"])]
+        out, at = [], 0
+        for speaker, aliases, n in d["speakers"]:
+            out.append(LedgerSpeaker(speaker, tuple(aliases), tuple(quotes[at:at + n])))
+            at += n
+    except (orjson.JSONDecodeError, AttributeError, KeyError, TypeError, ValueError, IndexError):
+        return None
+    return out
