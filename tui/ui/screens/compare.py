@@ -146,9 +146,9 @@ class CompareScreen(Screen):
         Binding("escape", "back", "Back", id="compare.back", tooltip="back to the reader"),
     ]
     DEFAULT_CSS = """
-    CompareScreen #versions { padding: 0 1; height: auto; max-height: 3; }
+    CompareScreen #versions { padding: 0 1; height: 2; text-wrap: nowrap; text-overflow: ellipsis; }
     CompareScreen #counts { padding: 0 1; height: 1; color: $text-muted; }
-    CompareScreen #differences { height: 1fr; border: none; }
+    CompareScreen #differences { height: 1fr; border: none; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self, a: str, b: str):
@@ -178,9 +178,10 @@ class CompareScreen(Screen):
         versions = Text()
         for name, s in (("A", self.a), ("B", self.b)):
             versions.append(f"{name} ", style="bold")
-            versions.append(f"{_line(s.title) or '(untitled)'}  ")
-            versions.append(f"{_where(s)}\n", style="dim")
-        self.query_one("#versions", Static).update(versions[:-1] if versions.plain.endswith("\n") else versions)
+            versions.append(f"{_where(s)}  ", style="dim")
+            versions.append(f"{_line(s.title) or '(untitled)'}\n")
+        versions.rstrip()
+        self.query_one("#versions", Static).update(versions)
         self.query_one("#counts", Static).update(Text(self._counts()))
         self.options.add_options(self._options())
         self.options.focus()
@@ -209,7 +210,7 @@ class CompareScreen(Screen):
             t.append(f"{d.status:<22} ", style="bold" if d.changed else "")
             if d.speaker:
                 t.append(f"{_line(d.speaker)}: ", style="italic")
-            t.append(_line((d.a or d.b)[2])[:200])  # type: ignore[index]
+            t.append(_line((d.a or d.b)[2])[:300])  # type: ignore[index]  (one line: the detail shows it whole)
             out.append(Option(t, id=str(i)))
         return out
 

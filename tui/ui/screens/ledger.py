@@ -28,6 +28,10 @@ def _line(text: str, width: int = 0) -> str:
     return s[:width - 1] + "…" if width and len(s) > width else s
 
 
+def _row(t: Text) -> Option:
+    return Option(t)
+
+
 # The keys both screens share (the help lists them once).
 SHARED_BINDINGS = [
     Binding("slash", "search", "Search", id="across.search", tooltip="search (enter keeps it, esc clears it)"),
@@ -46,6 +50,7 @@ class _TwoLists(Screen):
     _TwoLists #search { margin: 0 1; }
     _TwoLists #counts { padding: 0 1; height: 1; color: $text-muted; }
     _TwoLists Horizontal { height: 1fr; }
+    _TwoLists OptionList { text-wrap: nowrap; text-overflow: ellipsis; }  /* one line a row: the head says the rest */
     _TwoLists #groups { width: 40%; border: none; border-right: vkey $foreground 20%; }
     _TwoLists #head { padding: 0 1; height: auto; max-height: 4; }
     _TwoLists #rows { height: 1fr; border: none; }
@@ -106,7 +111,7 @@ class _TwoLists(Screen):
         needle = self.query_text.lower()
         self.shown = [g for g in self.all if not needle or self.matches(g, needle)]
         self.groups.clear_options()
-        self.groups.add_options([Option(self.group_prompt(g)) for g in self.shown])
+        self.groups.add_options([_row(self.group_prompt(g)) for g in self.shown])
         if self.shown:
             self.groups.highlighted = 0
         self._group_changed()
@@ -226,7 +231,7 @@ class QuoteLedgerScreen(_TwoLists):
         for q in self._quotes:
             t = Text(f"{q.published[:10] or '—':<10} {_line(q.source, 14):<14} ", style="dim")
             t.append(_line(q.text, 300))
-            options.append(Option(t))
+            options.append(_row(t))
         self.rows.add_options(options)
 
     def _quote(self):
@@ -303,9 +308,9 @@ class EntityIndexScreen(_TwoLists):
         options = []
         for aid, start, end, label in self._occurrences:
             t = Text(f"{label:<10} ", style="bold")
+            t.append(f"{start:>6}–{end:<6} ", style="dim")
             t.append(_line(session.summary(aid).title or aid, 60))
-            t.append(f"  characters {start}–{end}", style="dim")
-            options.append(Option(t))
+            options.append(_row(t))
         self.rows.add_options(options)
 
     def open_row(self, i: int) -> None:
