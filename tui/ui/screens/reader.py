@@ -178,8 +178,8 @@ class ReaderScreen(Screen):
         meta += [x for x in (a.source, (a.published or "")[:16].replace("T", " "), a.dateline) if x]
         meta.append(f"{summary.words:,} words")
         others = len(self.app.versions.get(a.id, ()))
-        if others:
-            meta.append(f"{others} other version{'s' * (others != 1)} (V)")
+        if others:  # second: a narrow line keeps it too
+            meta.insert(1, f"{others} other version{'s' * (others != 1)} (V)")
         self.query_one("#meta", Static).update(Text(" · ".join(sanitize(m) for m in meta), style="dim"))
         self._show_side()
 
