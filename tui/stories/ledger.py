@@ -126,12 +126,12 @@ def jsonl_lines(speakers: Iterable[LedgerSpeaker]) -> Iterable[bytes]:
             yield orjson.dumps({"speaker": s.speaker or None, "aliases": list(s.aliases), **q.to_dict()}) + b"\n"
 
 
-# --- kept beside the workspace, keyed by the workspace's revision ---------------------------
+# --- kept beside the workspace, with the articles it was made from ---------------------------
 
-LEDGER_VERSION = 1
+LEDGER_VERSION = 2
 
 
-def dumps(speakers: list[LedgerSpeaker], revision: str) -> bytes:
+def dumps(speakers: list[LedgerSpeaker], made_from: dict[str, list]) -> bytes:
     """The ledger as columns (one row per quote; speakers as ranges of rows)."""
     ids: dict[str, int] = {}
     rows: list[list] = []
@@ -143,15 +143,16 @@ def dumps(speakers: list[LedgerSpeaker], revision: str) -> bytes:
             where.setdefault(q.article, [q.published, q.source])
             for column, value in zip(columns.values(), (ids.setdefault(q.article, len(ids)), *q[1:5])):
                 column.append(value)
-    return orjson.dumps({"version": LEDGER_VERSION, "revision": revision, "ids": list(ids),
+    return orjson.dumps({"version": LEDGER_VERSION, "made_from": made_from, "ids": list(ids),
                          "where": [where[a] for a in ids], "speakers": rows, **columns})
 
 
-def loads(raw: bytes, revision: str) -> list[LedgerSpeaker] | None:
-    """The ledger saved for ``revision``; None when missing, damaged, or of another revision."""
+def loads(raw: bytes, made_from: dict[str, list]) -> list[LedgerSpeaker] | None:
+    """The ledger saved for these articles (id -> fingerprint); None when missing, damaged,
+    or made from others."""
     try:
         d = orjson.loads(raw)
-        if d.get("version") != LEDGER_VERSION or d.get("revision") != revision:
+        if d.get("version") != LEDGER_VERSION or d.get("made_from") != made_from:
             return None
         ids, where = d["ids"], d["where"]
         quotes = [LedgerQuote(ids[a], s, e, t, n, *where[a])

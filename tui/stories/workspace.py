@@ -5,18 +5,15 @@ brings it up to date on the way: only articles new or changed since are read."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from pathlib import Path
-from typing import Callable, Sequence, TypeVar
-
-import orjson
+from typing import Sequence
 
 from ..store import SaveFailed, Workspace, write_atomic
-from . import entity_index as index_file, ledger as ledger_file
+from . import ledger as ledger_file
 from .compare import Comparison, compare
-from .entity_index import IndexEntry, entity_index
-from .extracts import Extracts, fingerprint, no_gc
+from .entity_index import IndexEntry, KeptIndex, entity_index, found_in
+from .extracts import Extracts, extract, fingerprint, no_gc
 from .ledger import CSV_COLUMNS, LedgerSpeaker, csv_rows, jsonl_lines, ledger
 from .versions import Story, StoryIndex
 
@@ -70,37 +67,52 @@ def extracts(ws: Workspace) -> Extracts:
     return ex
 
 
-T = TypeVar("T")
+# More articles changed since the index was kept, and building it from the extracts is as quick.
+PATCH_AT_MOST = 500
 
 
-def revision(rows: Sequence[dict]) -> str:
-    """The workspace as the ledger and the index see it: every article's text hash, save
-    count and annotation count. Any save changes it."""
-    return hashlib.blake2b(orjson.dumps([[r["id"], *fingerprint(r)] for r in rows]), digest_size=16).hexdigest()
-
-
-def _derived(ws: Workspace, name: str, build: Callable[[Extracts], T],
-             dumps: Callable[[T, str], bytes], loads: Callable[[bytes, str], T | None]) -> T:
-    """What ``build`` makes of the extracts, kept in its own file for the workspace's
-    revision: opening the ledger or the index at 10,000 articles reads one file
-    (bench/ledger.py; building from the extracts takes seconds), and any save rebuilds it."""
-    path = ws.derived_path(name)
-    rev = revision(ws.rows())
-    with no_gc():
-        kept = loads(_read(path), rev)
-        if kept is not None:
-            return kept
-        made = build(extracts(ws))
-    _keep(path, dumps(made, rev))
-    return made
+def _made_from(ws: Workspace) -> dict[str, list]:
+    """Every article's fingerprint (text hash, save count, annotations): any save changes it."""
+    return {r["id"]: fingerprint(r) for r in ws.rows()}
 
 
 def quote_ledger(ws: Workspace) -> list[LedgerSpeaker]:
-    return _derived(ws, "ledger", ledger, ledger_file.dumps, ledger_file.loads)
+    """Read from the ledger kept for the workspace as it is; else made again from the
+    quotes' own extracts (no entities: a tenth of the size), and kept."""
+    path = ws.derived_path("ledger")
+    made_from = _made_from(ws)
+    with no_gc():
+        kept = ledger_file.loads(_read(path), made_from)
+        if kept is not None:
+            return kept
+        quotes_path = ws.derived_path("quote-extracts")
+        ex = Extracts.loads(_read(quotes_path))
+        ex.update(ws.rows(), ws.iter_articles, leave_out=("entities",))
+        if ex.changed:
+            _keep(quotes_path, ex.dumps())
+        made = ledger(ex)
+    _keep(path, ledger_file.dumps(made, made_from))
+    return made
 
 
 def entities(ws: Workspace) -> list[IndexEntry]:
-    return _derived(ws, "entity-index", entity_index, index_file.dumps, index_file.loads)
+    """Read from the index kept for the workspace as it is; after saves to a few articles,
+    only their entries are made again; else built from the extracts. Kept either way."""
+    path = ws.derived_path("entity-index")
+    made_from = _made_from(ws)
+    with no_gc():
+        kept = KeptIndex.loads(_read(path))
+        if kept is not None and kept.made_from == made_from:
+            return kept.entries
+        changed = [a for a, fp in made_from.items() if kept is not None and kept.made_from.get(a) != fp]
+        if kept is not None and len(changed) <= PATCH_AT_MOST:
+            fresh = {article.id: list(found_in(article.id, extract(article, anns, None)))
+                     for article, anns in ws.iter_articles(changed)}
+            kept.patch(fresh, made_from, {a: i for i, a in enumerate(made_from)})
+        else:
+            kept = KeptIndex(entity_index(extracts(ws)), made_from)
+    _keep(path, kept.dumps())
+    return kept.entries
 
 
 def write_ledger(speakers: Sequence[LedgerSpeaker], *, csv_path: Path | None = None,
