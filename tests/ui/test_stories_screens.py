@@ -51,7 +51,7 @@ def versions_ws(tmp_path):
 
 
 async def _settled(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()  # the stories worker
+    await pilot.app.workers.wait_for_complete()  # the stories worker; the ledger's, the index's
     await pilot.pause()
 
 
@@ -128,7 +128,7 @@ async def test_ledger_enter_jumps_to_the_quote_and_c_copies_it(versions_ws):
     async with app.run_test(size=(120, 36)) as pilot:
         await _settled(pilot)
         await pilot.press("Q")
-        await pilot.pause()
+        await _settled(pilot)
         ledger = app.screen
         assert isinstance(ledger, QuoteLedgerScreen)
         assert ledger.group().speaker == "Ministry of External Affairs"  # most quotes first
@@ -154,7 +154,9 @@ async def test_ledger_search_and_export(versions_ws):
     app = make_app(versions_ws, annotator="analyst")
     async with app.run_test(size=(120, 36)) as pilot:
         await _settled(pilot)
-        await pilot.press("Q", "slash", *"tangible")
+        await pilot.press("Q")
+        await _settled(pilot)
+        await pilot.press("slash", *"tangible")
         await pilot.pause()
         ledger = app.screen
         assert len(ledger.shown) == 1 and [q.text[:9] for q in ledger._quotes] == ['"tangible']
@@ -178,7 +180,7 @@ async def test_index_flags_mixed_labels_first_and_n_visits_each_occurrence(versi
     async with app.run_test(size=(120, 36)) as pilot:
         await _settled(pilot)
         await pilot.press("E")
-        await pilot.pause()
+        await _settled(pilot)
         index = app.screen
         assert isinstance(index, EntityIndexScreen)
         entry = index.group()
@@ -205,7 +207,7 @@ def test_quote_ledger_snapshot(versions_ws, snap_compare):
     async def ledger(pilot):
         await _settled(pilot)
         await pilot.press("Q")
-        await pilot.pause()
+        await _settled(pilot)
 
     assert snap_compare(make_app(versions_ws, annotator="analyst"), terminal_size=SMALL, run_before=ledger)
 
@@ -214,6 +216,6 @@ def test_entity_index_snapshot(versions_ws, snap_compare):
     async def index(pilot):
         await _settled(pilot)
         await pilot.press("E")
-        await pilot.pause()
+        await _settled(pilot)
 
     assert snap_compare(make_app(versions_ws, annotator="analyst"), terminal_size=SMALL, run_before=index)

@@ -9,7 +9,7 @@ right; enter goes to the quote or the occurrence in its article.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -83,10 +83,30 @@ class _TwoLists(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#search").display = False
-        self.all = self.load()
+        self.all: list = []
+        self.query_one("#counts", Static).update(Text("Reading the workspace… (the first time, every article)",
+                                                      style="italic"))
+        self.groups.focus()
+        self._load()
+
+    @work(thread=True, exclusive=True, group="across", exit_on_error=False)
+    def _load(self) -> None:
+        """Off the UI thread: read back in a fraction of a second, but built from every
+        article the first time (seconds at 10,000)."""
+        try:
+            found = self.load()
+        except Exception as exc:  # a damaged article file: said, rather than "reading" for ever
+            self.app.call_from_thread(self.app.notify, f"Cannot read the workspace ({type(exc).__name__}: {exc})",
+                                      severity="error", timeout=15)
+            return
+        self.app.call_from_thread(self._loaded, found)
+
+    def _loaded(self, found: list) -> None:
+        if not self.is_mounted:  # closed while it read
+            return
+        self.all = found
         self.query_one("#counts", Static).update(Text(self.counts()))
         self.fill()
-        self.groups.focus()
 
     # what a subclass says
 
@@ -259,6 +279,8 @@ class QuoteLedgerScreen(_TwoLists):
         self.app.copy_text(f"“{body}”{who} — {citation(summary, (q.start, q.end))}")
 
     def action_export(self) -> None:
+        if not self.all:
+            return
         try:
             csv_path, jsonl_path = self.app.session.export_ledger(self.all)
         except NotSaved as exc:
