@@ -50,9 +50,24 @@ def versions_ws(tmp_path):
     ws.close()
 
 
+def _copying(ws):
+    """The app, and what it copies (instead of the clipboard)."""
+    app = make_app(ws, annotator="analyst")
+    copied: list[str] = []
+    app.copy_text = copied.append
+    return app, copied
+
+
 async def _settled(pilot) -> None:
     await pilot.app.workers.wait_for_complete()  # the stories worker; the ledger's, the index's
     await pilot.pause()
+
+
+async def _opened(pilot, key: str) -> None:
+    """From the list, once the stories are known: Q the ledger, E the index (read in a worker)."""
+    await _settled(pilot)
+    await pilot.press(key)
+    await _settled(pilot)
 
 
 async def _compare(pilot) -> None:
@@ -65,9 +80,7 @@ async def _compare(pilot) -> None:
 
 async def test_the_reader_says_how_many_versions_and_v_compares(versions_ws):
     a, b = (r["id"] for r in versions_ws.rows())
-    app = make_app(versions_ws, annotator="analyst")
-    copied: list[str] = []
-    app.copy_text = copied.append
+    app, copied = _copying(versions_ws)
     async with app.run_test(size=(120, 36)) as pilot:
         await _settled(pilot)
         await pilot.press("enter")
@@ -107,9 +120,7 @@ async def test_a_trimmed_quote_is_altered_and_its_cut_words_marked(versions_ws):
     q = next(x for x in versions_ws.annotations(b) if x.kind == "quote")
     cut = "“The drug crisis is now a core national"  # stops inside the sentence: not a citation of it
     versions_ws.save([q.changed(end=q.start + len(cut), text=cut)], article_id=b)
-    app = make_app(versions_ws, annotator="analyst")
-    copied: list[str] = []
-    app.copy_text = copied.append
+    app, copied = _copying(versions_ws)
     async with app.run_test(size=(120, 36)) as pilot:
         await _compare(pilot)
         carter = app.screen.rows[0]
@@ -122,13 +133,9 @@ async def test_a_trimmed_quote_is_altered_and_its_cut_words_marked(versions_ws):
 
 
 async def test_ledger_enter_jumps_to_the_quote_and_c_copies_it(versions_ws):
-    app = make_app(versions_ws, annotator="analyst")
-    copied: list[str] = []
-    app.copy_text = copied.append
+    app, copied = _copying(versions_ws)
     async with app.run_test(size=(120, 36)) as pilot:
-        await _settled(pilot)
-        await pilot.press("Q")
-        await _settled(pilot)
+        await _opened(pilot, "Q")
         ledger = app.screen
         assert isinstance(ledger, QuoteLedgerScreen)
         assert ledger.group().speaker == "Ministry of External Affairs"  # most quotes first
@@ -153,9 +160,7 @@ async def test_ledger_enter_jumps_to_the_quote_and_c_copies_it(versions_ws):
 async def test_ledger_search_and_export(versions_ws):
     app = make_app(versions_ws, annotator="analyst")
     async with app.run_test(size=(120, 36)) as pilot:
-        await _settled(pilot)
-        await pilot.press("Q")
-        await _settled(pilot)
+        await _opened(pilot, "Q")
         await pilot.press("slash", *"tangible")
         await pilot.pause()
         ledger = app.screen
@@ -178,9 +183,7 @@ async def test_index_flags_mixed_labels_first_and_n_visits_each_occurrence(versi
     versions_ws.save([w.changed(label="PERSON")], article_id=b)
     app = make_app(versions_ws, annotator="analyst")
     async with app.run_test(size=(120, 36)) as pilot:
-        await _settled(pilot)
-        await pilot.press("E")
-        await _settled(pilot)
+        await _opened(pilot, "E")
         index = app.screen
         assert isinstance(index, EntityIndexScreen)
         entry = index.group()
@@ -203,19 +206,9 @@ def test_compare_screen_snapshot(versions_ws, snap_compare):
     assert snap_compare(make_app(versions_ws, annotator="analyst"), terminal_size=SMALL, run_before=_compare)
 
 
-def test_quote_ledger_snapshot(versions_ws, snap_compare):
-    async def ledger(pilot):
-        await _settled(pilot)
-        await pilot.press("Q")
-        await _settled(pilot)
+@pytest.mark.parametrize("key", ["Q", "E"], ids=["quote_ledger", "entity_index"])
+def test_across_screen_snapshot(versions_ws, snap_compare, key):
+    async def opened(pilot):
+        await _opened(pilot, key)
 
-    assert snap_compare(make_app(versions_ws, annotator="analyst"), terminal_size=SMALL, run_before=ledger)
-
-
-def test_entity_index_snapshot(versions_ws, snap_compare):
-    async def index(pilot):
-        await _settled(pilot)
-        await pilot.press("E")
-        await _settled(pilot)
-
-    assert snap_compare(make_app(versions_ws, annotator="analyst"), terminal_size=SMALL, run_before=index)
+    assert snap_compare(make_app(versions_ws, annotator="analyst"), terminal_size=SMALL, run_before=opened)

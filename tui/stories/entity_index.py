@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from bisect import insort
 from itertools import repeat
 from typing import Iterable, Mapping
 
@@ -121,7 +122,12 @@ class KeptIndex:
         start: list[int] = []
         end: list[int] = []
         label: list[int] = []
-        remaps: dict[int, tuple[list[int], list[int]]] = {}  # a kept table's numbers -> ours
+        remaps: dict[int, tuple[list[int], list[int]] | None] = {}  # a kept table's numbers -> ours
+        base = next((e.found.table for e in self.entries if isinstance(e.found, _Rows)), None)
+        if base is not None:  # numbered as the kept table is: its rows are copied as they are
+            ids.update((a, i) for i, a in enumerate(base.ids))
+            labels.update((x, i) for i, x in enumerate(base.labels))
+            remaps[id(base)] = None
         entries = []
         for e in self.entries:
             found = e.found
@@ -130,18 +136,26 @@ class KeptIndex:
                 if id(t) not in remaps:
                     remaps[id(t)] = ([ids.setdefault(a, len(ids)) for a in t.ids],
                                      [labels.setdefault(x, len(labels)) for x in t.labels])
-                to_id, to_label = remaps[id(t)]
-                article.extend([to_id[a] for a in t.article[lo:hi]])
-                label.extend([to_label[x] for x in t.label[lo:hi]])
+                remap = remaps[id(t)]
+                if remap is None:
+                    article.extend(t.article[lo:hi])
+                    label.extend(t.label[lo:hi])
+                else:
+                    article.extend([remap[0][a] for a in t.article[lo:hi]])
+                    label.extend([remap[1][x] for x in t.label[lo:hi]])
                 start.extend(t.start[lo:hi])
                 end.extend(t.end[lo:hi])
                 n = hi - lo
-            else:
-                for a, s, x, lab in found:
-                    article.append(ids.setdefault(a, len(ids)))
-                    start.append(s)
-                    end.append(x)
-                    label.append(labels.setdefault(lab, len(labels)))
+            else:  # column by column: a patched entry may hold a quarter of a million
+                columns = [[o[k] for o in found] for k in range(4)]  # (zip(*found) is slower at this size)
+                for a in dict.fromkeys(columns[0]):
+                    ids.setdefault(a, len(ids))
+                for x in dict.fromkeys(columns[3]):
+                    labels.setdefault(x, len(labels))
+                article.extend(map(ids.__getitem__, columns[0]))
+                start.extend(columns[1])
+                end.extend(columns[2])
+                label.extend(map(labels.__getitem__, columns[3]))
                 n = len(found)
             entries.append([e.text, list(e.labels.items()), e.articles, e.mixed, n])
         return orjson.dumps({"version": INDEX_VERSION, "made_from": self.made_from, "ids": list(ids),
@@ -176,6 +190,9 @@ class KeptIndex:
                 added.setdefault(" ".join(text.split()), []).append(o)
         numbers: dict[int, set[int]] = {}  # a kept table -> its numbers of the dropped articles
 
+        def place(o: Occurrence) -> tuple[int, int]:
+            return (order.get(o[0], -1), o[1])
+
         def holds(e: IndexEntry) -> bool:
             found = e.found
             if not isinstance(found, _Rows):
@@ -190,12 +207,13 @@ class KeptIndex:
             if e.text not in added and not (drop and holds(e)):
                 kept.append(e)
                 continue
-            occ = [o for o in e.occurrences if o[0] not in drop] + added.pop(e.text, [])
+            occ = [o for o in e.occurrences if o[0] not in drop]
+            for o in added.pop(e.text, []):  # a few, into rows already in import order
+                insort(occ, o, key=place)
             if occ:
-                occ.sort(key=lambda o: (order.get(o[0], -1), o[1]))
                 kept.append(_entry(e.text, occ))
         for text, occ in added.items():
-            occ.sort(key=lambda o: (order.get(o[0], -1), o[1]))
+            occ.sort(key=place)
             kept.append(_entry(text, occ))
         self.entries = _ordered(kept)
         self.made_from = dict(made_from)

@@ -162,6 +162,13 @@ class _TwoLists(Screen):
     def open_row(self, i: int) -> None:
         raise NotImplementedError
 
+    def action_open(self) -> None:
+        """enter: from a group to its rows; from a row to its article."""
+        if self.groups.has_focus:
+            self.rows.focus()
+        elif self.rows.highlighted is not None:
+            self.open_row(self.rows.highlighted)
+
     # keys
 
     def action_search(self) -> None:
@@ -263,12 +270,6 @@ class QuoteLedgerScreen(_TwoLists):
         q = self._quotes[i]
         self.app.open_article(q.article, at=(q.start, q.end, "quote"))
 
-    def action_open(self) -> None:
-        if self.groups.has_focus:
-            self.rows.focus()
-        elif self.rows.highlighted is not None:
-            self.open_row(self.rows.highlighted)
-
     def action_copy(self) -> None:
         q, s = self._quote(), self.group()
         if q is None:
@@ -338,12 +339,6 @@ class EntityIndexScreen(_TwoLists):
     def open_row(self, i: int) -> None:
         aid, start, end, _ = self._occurrences[i]
         self.app.open_article(aid, at=(start, end, "entity"))
-
-    def action_open(self) -> None:
-        if self.groups.has_focus:
-            self.rows.focus()
-        elif self.rows.highlighted is not None:
-            self.open_row(self.rows.highlighted)
 
     def action_occurrence(self, step: int) -> None:
         """Open the next (previous) occurrence: each press, the one after the last opened."""
