@@ -133,18 +133,15 @@ LEDGER_VERSION = 2
 
 def dumps(speakers: list[LedgerSpeaker], made_from: dict[str, list]) -> bytes:
     """The ledger as columns (one row per quote; speakers as ranges of rows)."""
-    ids: dict[str, int] = {}
-    rows: list[list] = []
-    columns: dict[str, list] = {"article": [], "start": [], "end": [], "text": [], "said_as": []}
-    where: dict[str, list[str]] = {}
-    for s in speakers:
-        rows.append([s.speaker, list(s.aliases), len(s.quotes)])
-        for q in s.quotes:
-            where.setdefault(q.article, [q.published, q.source])
-            for column, value in zip(columns.values(), (ids.setdefault(q.article, len(ids)), *q[1:5])):
-                column.append(value)
+    quotes = [q for s in speakers for q in s.quotes]
+    where = {q.article: [q.published, q.source] for q in reversed(quotes)}
+    ids = {a: i for i, a in enumerate(where)}
     return orjson.dumps({"version": LEDGER_VERSION, "made_from": made_from, "ids": list(ids),
-                         "where": [where[a] for a in ids], "speakers": rows, **columns})
+                         "where": list(where.values()),
+                         "speakers": [[s.speaker, list(s.aliases), len(s.quotes)] for s in speakers],
+                         "article": [ids[q.article] for q in quotes], "start": [q.start for q in quotes],
+                         "end": [q.end for q in quotes], "text": [q.text for q in quotes],
+                         "said_as": [q.said_as for q in quotes]})
 
 
 def loads(raw: bytes, made_from: dict[str, list]) -> list[LedgerSpeaker] | None:

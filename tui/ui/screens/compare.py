@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from ...change import ArticleSummary
 from ...spans import sanitize
+from ...stories.compare import Comparison, speaker_name
 from ..widgets.keybar import KeyBar
 from .pickers import _Picker
 
@@ -46,10 +47,8 @@ class Difference:
     words_b: tuple[tuple[int, int, str], ...] = ()
 
 
-def differences(comparison) -> list[Difference]:
+def differences(comparison: Comparison) -> list[Difference]:
     """The rows, in the order the screen lists them: quotes, then sentences, then entities."""
-    from ...stories.compare import speaker_name  # the domain's own reading of a speaker
-
     out: list[Difference] = []
     for q in comparison.quotes:
         status = STATUS[q.status] + (f" ({', '.join(q.change)})" if q.change else "")
