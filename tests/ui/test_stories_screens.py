@@ -212,3 +212,33 @@ def test_across_screen_snapshot(versions_ws, snap_compare, key):
         await _opened(pilot, key)
 
     assert snap_compare(make_app(versions_ws, annotator="analyst"), terminal_size=SMALL, run_before=opened)
+
+
+async def test_several_versions_ask_which_and_t_groups_the_list_by_story(versions_ws):
+    from tui.model import Article
+    from tui.ui.screens.compare import VersionPicker
+
+    first, second = (r["id"] for r in versions_ws.rows())
+    text = versions_ws.article(first).text
+    cut = text[:text.index("The US-India security cooperation")]  # a third version: its last paragraphs cut
+    versions_ws.add_articles([
+        (Article("other", "Apple growers near Port Ellis expect a record harvest after a mild spring. "
+                          "Prices at the market could fall by a fifth, the cooperative said."), []),
+        (Article("third", cut, title="Cut"), [])])
+    app, _ = _copying(versions_ws)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _settled(pilot)
+        screen = app.screen
+        assert screen.article_list.ids == [first, second, "other", "third"]  # import order
+        await pilot.press("t")
+        await pilot.pause()
+        assert screen.article_list.ids == [first, second, "third", "other"]  # the story together
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "2 other versions (V)" in str(app.screen.query_one("#meta").render())
+        await pilot.press("V")
+        await pilot.pause()
+        assert isinstance(app.screen, VersionPicker)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CompareScreen) and (app.screen.a_id, app.screen.b_id) == (first, "third")
