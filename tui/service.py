@@ -121,6 +121,52 @@ class Session:
                 return ArticleSummary.from_row(r)
         return None
 
+    # -- across articles (tui.stories): versions, a comparison, the ledger, the index ----------
+
+    def versions(self) -> dict[str, tuple[str, ...]]:
+        """Each article in a story -> its other versions, in import order. Reads the text of
+        every article new since the last time (and loads datasketch): call it from a worker."""
+        from .stories import workspace as across
+
+        out: dict[str, tuple[str, ...]] = {}
+        for story in across.stories(self.ws):
+            for aid in story.articles:
+                out[aid] = tuple(a for a in story.articles if a != aid)
+        return out
+
+    def compare(self, a: str, b: str):
+        """Version ``a`` against version ``b`` (a ``tui.stories.compare.Comparison``)."""
+        from .stories import workspace as across
+
+        try:
+            return across.comparison(self.ws, a, b)
+        except WorkspaceError as exc:
+            raise ArticleUnreadable(str(exc)) from exc
+
+    def quote_ledger(self):
+        """Every quote by speaker (``tui.stories.ledger.LedgerSpeaker``), aliases merged."""
+        from .stories import workspace as across
+
+        return across.quote_ledger(self.ws)
+
+    def entity_index(self):
+        """Every entity text with its labels (``tui.stories.entity_index.IndexEntry``)."""
+        from .stories import workspace as across
+
+        return across.entities(self.ws)
+
+    def export_ledger(self, speakers) -> tuple[str, str]:
+        """The ledger as CSV and JSONL beside the workspace; their paths. NotSaved when the
+        disk refuses."""
+        from .stories import workspace as across
+
+        csv_path, jsonl_path = self.ws.derived_path("quotes.csv"), self.ws.derived_path("quotes.jsonl")
+        try:
+            across.write_ledger(speakers, csv_path=csv_path, jsonl_path=jsonl_path)
+        except SaveFailed as exc:
+            raise NotSaved(str(exc)) from exc
+        return str(csv_path), str(jsonl_path)
+
     # -- the one way to change things -------------------------------------------------------
 
     def _save(self, article_id: str, changed: Sequence[Annotation], removed: Sequence[str] = (),

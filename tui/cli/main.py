@@ -173,6 +173,7 @@ def _add_story_commands(sub) -> None:
     _add_options(qu, "quotes")
     qu.add_argument("--json", action="store_true", help=json_help)
     qu.add_argument("--csv", metavar="FILE", help="also write one row per quote to FILE")
+    qu.add_argument("--jsonl", metavar="FILE", help="also write one JSON line per quote to FILE")
     en = sub.add_parser("entities", help="every entity text with its labels and counts",
                         description="The entity index: every entity text with its labels and counts; "
                                     "texts labelled more than one way first.")

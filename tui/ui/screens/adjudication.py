@@ -41,8 +41,9 @@ class AdjudicationScreen(ReaderScreen):
 
     PANEL = VersionsPanel
 
-    def __init__(self, article_id: str, disagreement: int | None = None):
-        super().__init__(article_id)
+    def __init__(self, article_id: str, disagreement: int | None = None,
+                 at: tuple[int, int, str] | None = None):
+        super().__init__(article_id, at=at)
         self._going_to = disagreement
 
     # -- which disagreement -----------------------------------------------------------------

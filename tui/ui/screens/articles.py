@@ -13,7 +13,7 @@ from textual.widgets import Header, Input, Static
 
 from ...change import ArticleSummary
 from ...listing import SORT_CYCLE, STATE_CYCLE, Query, arrange, haystack
-from ..messages import AnnotationsChanged
+from ..messages import AnnotationsChanged, StoriesFound
 from ...spans import sanitize
 from ..widgets.article_list import ArticleList, Column
 from ..widgets.keybar import KeyBar
@@ -44,6 +44,12 @@ class ArticlesScreen(Screen):
                         "(or state:done in /)"),
         Binding("o", "sort", "Sort", id="articles.sort",
                 tooltip="sort by import order, date, source, title (natural order), progress"),
+        Binding("t", "by_story", "Stories", show=False, id="articles.stories",
+                tooltip="group the list by story (an article's versions together; ⧉ marks them)"),
+        Binding("Q", "ledger", "Quotes", id="articles.ledger",
+                tooltip="the quote ledger: every quote by speaker, with search, copy and export"),
+        Binding("E", "entity_index", "Entities", id="articles.entities",
+                tooltip="the entity index: every entity text with its labels, mixed labels first"),
     ]
 
     def __init__(self) -> None:
@@ -53,6 +59,7 @@ class ArticlesScreen(Screen):
         self._indexing = False
         self._state: str | None = None  # the f key's state filter
         self._sort = "import"
+        self._by_story = False
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
@@ -87,7 +94,9 @@ class ArticlesScreen(Screen):
     def _cells(self, article_id: str) -> list[tuple[str, str]]:
         """What the list shows for an article: asked only when its row is drawn."""
         a = self.app.session.summary(article_id)
-        return [(_plain(a.title or "(untitled)"), ""), (_plain(a.source), "dim"),
+        others = len(self.app.versions.get(article_id, ()))
+        title = _plain(a.title or "(untitled)")
+        return [(f"⧉{others + 1} {title}" if others else title, ""), (_plain(a.source), "dim"),
                 (_plain(a.published[:10]), ""), *self._status(a)]
 
     @on(AnnotationsChanged)
@@ -107,6 +116,8 @@ class ArticlesScreen(Screen):
             query = replace(query, states=query.states | {self._state})
         shown = [a for a in arrange(list(self.app.session.summaries()), self._sort)
                  if query.matches(a, self._haystack(a))]
+        if self._by_story:
+            shown = self._grouped(shown)
         self.article_list.set_rows([a.id for a in shown], keep=self.article_list.highlighted)
         self._say_nothing(query, not shown)
         self.app.refresh_progress()
@@ -129,6 +140,38 @@ class ArticlesScreen(Screen):
         self._state = STATE_CYCLE[(STATE_CYCLE.index(self._state) + 1) % len(STATE_CYCLE)]
         self.reload()
         self.notify(f"Showing {STATE_TEXT[self._state][0] if self._state else 'every state'}.", timeout=2)
+
+    def _grouped(self, shown: list[ArticleSummary]) -> list[ArticleSummary]:
+        """Each story's versions together, where its first version stands; the others after."""
+        versions = self.app.versions
+        place = {a.id: i for i, a in enumerate(shown)}
+        def key(a: ArticleSummary) -> tuple[int, int, int]:
+            members = [m for m in (a.id, *versions.get(a.id, ())) if m in place]
+            return (0 if len(members) > 1 else 1, min(place[m] for m in members), place[a.id])
+        return sorted(shown, key=key)
+
+    def action_by_story(self) -> None:
+        self._by_story = not self._by_story
+        self.reload()
+        stories = len({frozenset((aid, *v)) for aid, v in self.app.versions.items()})
+        self.notify(f"Grouped by story ({stories} with more than one version)." if self._by_story
+                    else "Not grouped by story.", timeout=2)
+
+    @on(StoriesFound)
+    def _stories_found(self) -> None:
+        if self._by_story:
+            self.reload()
+        self.refresh_rows()
+
+    def action_ledger(self) -> None:
+        from .ledger import QuoteLedgerScreen
+
+        self.app.push_screen(QuoteLedgerScreen())
+
+    def action_entity_index(self) -> None:
+        from .ledger import EntityIndexScreen
+
+        self.app.push_screen(EntityIndexScreen())
 
     def action_sort(self) -> None:
         self._sort = SORT_CYCLE[(SORT_CYCLE.index(self._sort) + 1) % len(SORT_CYCLE)]
