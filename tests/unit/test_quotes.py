@@ -337,16 +337,6 @@ def test_pronoun_cue_yields_to_name_earlier_in_sentence(nlp):
     assert speaker(text, quote_with(text, quotes, "most people")) == "Ava Morgan"
 
 
-def test_what_they_call_is_the_clause_above(nlp):
-    text = "Clinton\u2019s campaign is seeking to contrast her plan with what they call Donald Trump\u2019s \u201cselfish and divisive message.\u201d"
-    text, quotes = run(nlp, text)
-    assert speaker(text, quote_with(text, quotes, "divisive")) == "Clinton\u2019s campaign"
-    text = "He did not address his series of late-night tweets in which he called a former rival \u201cpathetic.\u201d"
-    text, quotes = run(nlp, text)
-    q = quote_with(text, quotes, "pathetic")
-    assert (speaker(text, q), q.speaker_start) == ("He", 0)
-
-
 def test_footage_of_name_saying(nlp):
     text, quotes = run(nlp, "The ad uses footage of Ruth Baker asking, \u201cWhy am I not fifty points ahead, you might ask?\u201d")
     assert "Ruth Baker" in speaker(text, quote_with(text, quotes, "fifty points"))

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .around import after_quote, dash_byline, name_label, skip, transcript_label
-from .cues import (Attribution, Context, QuotePlace, Source, SpeakerWord, according_to, gender_of, has_own_clause,
-                   is_agentive, is_cue, line_break_between, nearest_child, outside, speaker_of_cue, subject_of,
+from .cues import (Attribution, Context, QuotePlace, Source, SpeakerWord, according_to, has_own_clause,
+                   is_agentive, is_cue, nearest_child, outside, speaker_of_cue, subject_of,
                    word_source)
-from .lexicon import PERSON_PRONOUNS, RELATIVE, WEAK_CUES
+from .lexicon import WEAK_CUES
 from .marks import NAME_LABEL_BEFORE, OPEN_MARKS
 
 if TYPE_CHECKING:  # spaCy loads only with the model
@@ -79,7 +79,7 @@ def attribute(ctx: Context, qs: int, qe: int) -> Attribution | None:
     if found is None:
         return None
     if isinstance(found, SpeakerWord) and found.token.lower_ in ("he", "she", "they"):
-        named = _named_cue_before(ctx, q, found.token) or _namer_above(found.token)
+        named = _named_cue_before(ctx, q, found.token)
         if named is not None:
             return Attribution(SpeakerWord(named), found)
     return Attribution(found, found)
@@ -352,35 +352,6 @@ def _main_clause_of(verb, q: QuotePlace):
             break
         verb = head
     return verb
-
-
-def _namer_above(pron):
-    """ "Trump … encouraged Americans to check out what he called Machado's “sex
-    tape”", "Clinton's campaign is seeking to contrast her approach with what they call
-    …": the pronoun subject of a naming verb (call, describe) inside a complement or
-    relative clause stands for the subject of the clause above it, which news
-    annotators mark as the source."""
-    verb = pron.head
-    if pron.dep_ != "nsubj" or verb.lemma_.lower() not in WEAK_CUES:
-        return None
-    if verb.dep_ not in ("ccomp", "pcomp", "relcl"):
-        return None
-    tok = verb.head
-    for _ in range(8):
-        subj = nearest_child(tok, ("nsubj",)) if tok.pos_ in ("VERB", "AUX") else None
-        if subj is not None and subj.i < pron.i and subj is not pron:
-            if pron.lower_ == "they":
-                ok = subj.pos_ in ("NOUN", "PROPN") and subj.lower_ not in RELATIVE
-            else:
-                ok = subj.pos_ == "PROPN" or subj.lower_ in ("he", "she")
-                g = gender_of(subj)
-                if g is not None and g != PERSON_PRONOUNS[pron.lower_]:
-                    ok = False
-            return subj if ok else None
-        if tok.head is tok or tok.dep_ == "advcl" or line_break_between(tok.doc, tok.i, pron.i):
-            return None
-        tok = tok.head
-    return None
 
 
 def _named_cue_before(ctx: Context, q: QuotePlace, pron):
