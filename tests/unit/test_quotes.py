@@ -331,6 +331,13 @@ def test_object_control(nlp):
     assert "Dainis Ivans" in speaker(text, quote_with(text, quotes, "Putin pact"))
 
 
+def test_relative_clause_keeps_its_own_speaker(nlp):
+    text, quotes = run(nlp, "The mayor criticized the new budget, which the council member called \u201ca gift to the developers.\u201d")
+    assert speaker(text, quote_with(text, quotes, "gift")) == "the council member"
+    text, quotes = run(nlp, "Maria Lopez praised the old judge, who promised that the court would stay \u201copen to every family in town.\u201d")
+    assert speaker(text, quote_with(text, quotes, "every family")) == "who"
+
+
 def test_pronoun_cue_yields_to_name_earlier_in_sentence(nlp):
     text = "Ava Morgan said she chose the subject because \u201cmost people never hear about that part of the law,\u201d she said."
     text, quotes = run(nlp, text)

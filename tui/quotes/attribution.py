@@ -143,6 +143,11 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
                         best, best_dist = spk, 0
                 if tok.head is tok:
                     break
+                if best is not None and tok.dep_ == "relcl":
+                    # "X denounced the plan, which Y called “…”", "X praised Y, who vowed
+                    # “…”": a relative clause keeps its own speaker; the cue outside
+                    # speaks of the noun, not of the quote
+                    break
                 if best is not None and tok.dep_ == "conj":
                     # "X said A, and Y called it “…”": a coordinated clause with its own
                     # subject is no cue of ours; "X says he likes her and calls her “…”"
