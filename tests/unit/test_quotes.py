@@ -338,6 +338,13 @@ def test_relative_clause_keeps_its_own_speaker(nlp):
     assert speaker(text, quote_with(text, quotes, "every family")) == "who"
 
 
+def test_quote_after_a_sentence_about_someone_is_theirs(nlp):
+    text = ("\u201cIt is a good day for the town,\u201d Ray Dunn said.\n\nNora Quinn has run the school board "
+            "since 2010. \u201cWe built four schools in two years and we will build more.\u201d")
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "built four")) == "Nora Quinn"
+
+
 def test_pronoun_cue_yields_to_name_earlier_in_sentence(nlp):
     text = "Ava Morgan said she chose the subject because \u201cmost people never hear about that part of the law,\u201d she said."
     text, quotes = run(nlp, text)

@@ -16,7 +16,7 @@ from .around import after_quote, dash_byline, name_label, skip, transcript_label
 from .cues import (Attribution, Context, QuotePlace, Source, SpeakerWord, according_to, has_own_clause,
                    is_agentive, is_cue, nearest_child, outside, speaker_of_cue, subject_of,
                    word_source)
-from .lexicon import WEAK_CUES
+from .lexicon import RELATIVE, WEAK_CUES
 from .marks import NAME_LABEL_BEFORE, OPEN_MARKS
 
 if TYPE_CHECKING:  # spaCy loads only with the model
@@ -103,6 +103,7 @@ def _find_speaker(ctx: Context, q: QuotePlace) -> Source | None:
         or dash_byline(ctx, q)
         or transcript_label(ctx, q)
         or _subject_of_verb_above(ctx, q)
+        or _subject_sentence_before(ctx, q)
     )
 
 
@@ -237,9 +238,10 @@ def _according_to_in_sentence(ctx: Context, q: QuotePlace) -> SpeakerWord | None
     return None
 
 
-def _cue_sentence_before(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
-    """The sentence just before, in the same paragraph, is an attribution:
-    "…, Schiff said. “…”"."""
+def _sentence_before(ctx: Context, q: QuotePlace):
+    """The sentence just before a quote that opens its sentence, in the same
+    paragraph, or a one-sentence paragraph just before one the quote opens; None when
+    it holds a quotation mark."""
     doc = ctx.doc
     a = q.a
     first = doc[a]
@@ -262,6 +264,14 @@ def _cue_sentence_before(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
         return None
     if any(ch in OPEN_MARKS or ch == '"' for ch in ctx.text[prev_sent.start_char:prev_sent.end_char]):
         return None
+    return prev_sent
+
+
+def _cue_sentence_before(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
+    """The sentence just before is an attribution: "…, Schiff said. “…”"."""
+    prev_sent = _sentence_before(ctx, q)
+    if prev_sent is None:
+        return None
     root = prev_sent.root
     for cue in [root] + [c for c in root.children if c.dep_ in ("ccomp", "conj", "parataxis")]:
         if is_cue(cue) and cue.pos_ == "VERB":
@@ -269,6 +279,18 @@ def _cue_sentence_before(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
             if spk is not None:
                 return SpeakerWord(spk)
     return None
+
+
+def _subject_sentence_before(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
+    """A quote with no cue after a sentence about someone: "Clinton touted her record.
+    “…”" is Clinton's, whatever the verb (news introduces a quote so)."""
+    prev_sent = _sentence_before(ctx, q)
+    if prev_sent is None:
+        return None
+    spk = nearest_child(prev_sent.root, ("nsubj",))
+    if spk is None or spk.lower_ in RELATIVE or not is_agentive(spk) or spk.lower_ in ("it", "we", "you", "i"):
+        return None
+    return SpeakerWord(spk)
 
 
 def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
