@@ -345,6 +345,13 @@ def test_quote_after_a_sentence_about_someone_is_theirs(nlp):
     assert speaker(text, quote_with(text, quotes, "built four")) == "Nora Quinn"
 
 
+def test_it_of_a_copula_is_no_speaker(nlp):
+    text, quotes = run(nlp, "It seems the mayor is right that \u201cthe roads need a lot of work this year.\u201d")
+    assert speaker(text, quote_with(text, quotes, "roads")) is None
+    text, quotes = run(nlp, "The union issued a statement. It said the strike was \u201cthe only choice left to the workers.\u201d")
+    assert speaker(text, quote_with(text, quotes, "only choice")) == "It"
+
+
 def test_pronoun_cue_yields_to_name_earlier_in_sentence(nlp):
     text = "Ava Morgan said she chose the subject because \u201cmost people never hear about that part of the law,\u201d she said."
     text, quotes = run(nlp, text)

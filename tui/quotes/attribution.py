@@ -91,20 +91,36 @@ def _find_speaker(ctx: Context, q: QuotePlace) -> Source | None:
     explicit = _as_put_it(ctx, q)
     if explicit is None and hung.speaker is not None:
         explicit = _sentence_according_to(ctx, q)
-    return (
-        word_source(explicit)
-        or word_source(hung.speaker)
-        or after_quote(ctx, q)
-        or _clause_subject(ctx, q, hung.clause_verb)
-        or _nearest_cue_in_sentence(ctx, q)
-        or _according_to_in_sentence(ctx, q)
-        or _cue_sentence_before(ctx, q)
-        or _colon_introduction(ctx, q)
-        or dash_byline(ctx, q)
-        or transcript_label(ctx, q)
-        or _subject_of_verb_above(ctx, q)
-        or _subject_sentence_before(ctx, q)
+    ways = (
+        lambda: word_source(explicit),
+        lambda: word_source(hung.speaker),
+        lambda: after_quote(ctx, q),
+        lambda: _clause_subject(ctx, q, hung.clause_verb),
+        lambda: _nearest_cue_in_sentence(ctx, q),
+        lambda: _according_to_in_sentence(ctx, q),
+        lambda: _cue_sentence_before(ctx, q),
+        lambda: _colon_introduction(ctx, q),
+        lambda: dash_byline(ctx, q),
+        lambda: transcript_label(ctx, q),
+        lambda: _subject_of_verb_above(ctx, q),
+        lambda: _subject_sentence_before(ctx, q),
     )
+    for way in ways:
+        found = way()
+        if found is not None and not _empty_it(found):
+            return found
+    return None
+
+
+def _empty_it(found: Source) -> bool:
+    """ "It's been common to …", "it seems", "it was a report": the "it" of a copula
+    stands for no one (a document's "it said", "it attacked" does)."""
+    if not isinstance(found, SpeakerWord) or found.token.lower_ != "it":
+        return False
+    return found.token.head.lemma_.lower() in _COPULAS
+
+
+_COPULAS = frozenset(("be", "seem", "appear", "become", "remain"))
 
 
 @dataclass(frozen=True)
