@@ -352,6 +352,11 @@ def test_it_of_a_copula_is_no_speaker(nlp):
     assert speaker(text, quote_with(text, quotes, "only choice")) == "It"
 
 
+def test_subject_of_a_copula_is_described_not_quoted(nlp):
+    text, quotes = run(nlp, "In the old days, Tom Reed was \u201ca voice for every family in the valley.\u201d")
+    assert speaker(text, quote_with(text, quotes, "every family")) is None
+
+
 def test_pronoun_cue_yields_to_name_earlier_in_sentence(nlp):
     text = "Ava Morgan said she chose the subject because \u201cmost people never hear about that part of the law,\u201d she said."
     text, quotes = run(nlp, text)

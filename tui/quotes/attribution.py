@@ -372,6 +372,8 @@ def _subject_of_verb_above(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
                 break
             if tok.pos_ in ("VERB", "AUX"):
                 tok = _main_clause_of(tok, q)
+                if tok.lemma_.lower() in _COPULAS:
+                    break  # "Rubio was “a lightweight”": the subject is what is described
                 spk = speaker_of_cue(tok, ctx)
                 if spk is not None and outside(spk, a, b) and is_agentive(spk):
                     return SpeakerWord(spk)
