@@ -357,6 +357,14 @@ def test_subject_of_a_copula_is_described_not_quoted(nlp):
     assert speaker(text, quote_with(text, quotes, "every family")) is None
 
 
+def test_sentence_after_a_question_is_no_attribution(nlp):
+    text = "The coach looked at the bench. \u201cDid anyone here see the game last night?\u201d Several players stared at the floor."
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "game last night")) != "Several players"
+    text, quotes = run(nlp, "\u201cIs the meeting over already?\u201d the judge asked.")
+    assert speaker(text, quote_with(text, quotes, "meeting over")) == "the judge"
+
+
 def test_pronoun_cue_yields_to_name_earlier_in_sentence(nlp):
     text = "Ava Morgan said she chose the subject because \u201cmost people never hear about that part of the law,\u201d she said."
     text, quotes = run(nlp, text)
