@@ -365,6 +365,14 @@ def test_sentence_after_a_question_is_no_attribution(nlp):
     assert speaker(text, quote_with(text, quotes, "meeting over")) == "the judge"
 
 
+def test_reporting_aside_frames_its_clause(nlp):
+    text, quotes = run(nlp, "The council, Ruth Oyelaran said, called the plan \u201ca waste of public money and time.\u201d")
+    assert speaker(text, quote_with(text, quotes, "waste")) == "Ruth Oyelaran"
+    text = "Nor, she said, did the board ever promise that the park would be \u201copen to every family in town.\u201d"
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "every family")) == "she"
+
+
 def test_pronoun_cue_yields_to_name_earlier_in_sentence(nlp):
     text = "Ava Morgan said she chose the subject because \u201cmost people never hear about that part of the law,\u201d she said."
     text, quotes = run(nlp, text)

@@ -158,6 +158,9 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
                     spk = according_to([tok]) if tok.lower_ == "according" else speaker_of_cue(tok, ctx)
                     if spk is not None and outside(spk, a, b):
                         best, best_dist = spk, 0
+                aside = _parenthetical_speaker(ctx, tok, q)
+                if aside is not None:
+                    best, best_dist = aside, 0
                 if tok.head is tok:
                     break
                 if best is not None and tok.dep_ == "relcl":
@@ -192,6 +195,27 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
                 if spk is not None and outside(spk, a, b) and best_dist > 0:
                     best, best_dist = spk, 0
     return _Hung(best, clause_verb)
+
+
+def _parenthetical_speaker(ctx: Context, tok, q: QuotePlace):
+    """The speaker of a reporting aside set off by commas in ``tok``'s clause ("CNN,
+    Cruz said, called it “…”", "Nor, he said, did he …"): it frames the whole clause."""
+    for c in tok.children:
+        if c.dep_ != "parataxis" or not (is_cue(c) and c.pos_ == "VERB") or not outside(c, q.a, q.b):
+            continue
+        if c.idx < q.p_lo or c.idx > q.p_hi or not _set_off_by_commas(ctx.doc, c):
+            continue
+        spk = nearest_child(c, ("nsubj",))
+        if spk is not None and spk.i < c.i and outside(spk, q.a, q.b):
+            return spk
+    return None
+
+
+def _set_off_by_commas(doc, c) -> bool:
+    lo, hi = c.left_edge.i, c.right_edge.i
+    before = doc[lo] if doc[lo].text == "," else (doc[lo - 1] if lo > 0 else None)
+    after = doc[hi] if doc[hi].text == "," else (doc[hi + 1] if hi + 1 < len(doc) else None)
+    return before is not None and after is not None and before.text == "," and after.text == ","
 
 
 def _governor_of_coordination(tok):
