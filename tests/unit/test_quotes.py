@@ -373,6 +373,13 @@ def test_reporting_aside_frames_its_clause(nlp):
     assert speaker(text, quote_with(text, quotes, "every family")) == "she"
 
 
+def test_adverbial_clause_keeps_its_own_speaker(nlp):
+    text = ("The coach praised the team, although the captain said the season had been "
+            "\u201ca long and painful climb for all of us.\u201d")
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "painful climb")) == "the captain"
+
+
 def test_pronoun_cue_yields_to_name_earlier_in_sentence(nlp):
     text = "Ava Morgan said she chose the subject because \u201cmost people never hear about that part of the law,\u201d she said."
     text, quotes = run(nlp, text)

@@ -16,11 +16,15 @@ from .around import after_quote, dash_byline, name_label, skip, transcript_label
 from .cues import (Attribution, Context, QuotePlace, Source, SpeakerWord, according_to, has_own_clause,
                    is_agentive, is_cue, nearest_child, outside, speaker_of_cue, subject_of,
                    word_source)
-from .lexicon import RELATIVE, WEAK_CUES
+from .lexicon import ADVERBIAL_MARKS, RELATIVE, WEAK_CUES
 from .marks import NAME_LABEL_BEFORE, OPEN_MARKS
 
 if TYPE_CHECKING:  # spaCy loads only with the model
     from spacy.tokens import Token
+
+# an adverbial clause opened by these keeps the speaker of its own cue ("while" and
+# "whereas" contrast two findings of the same report instead)
+_OWN_CLAUSE_MARKS = ADVERBIAL_MARKS - {"while", "whereas"}
 
 
 def _as_put_it(ctx: Context, q: QuotePlace):
@@ -163,6 +167,10 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
                     best, best_dist = aside, 0
                 if tok.head is tok:
                     break
+                if best is not None and tok.dep_ == "advcl" and any(
+                    c.dep_ == "mark" and c.lower_ in _OWN_CLAUSE_MARKS for c in tok.children
+                ):
+                    break  # "X said A, though he said “…”": the clause's own speaker
                 if best is not None and tok.dep_ == "relcl":
                     # "X denounced the plan, which Y called “…”", "X praised Y, who vowed
                     # “…”": a relative clause keeps its own speaker; the cue outside
