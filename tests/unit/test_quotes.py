@@ -380,6 +380,11 @@ def test_adverbial_clause_keeps_its_own_speaker(nlp):
     assert speaker(text, quote_with(text, quotes, "painful climb")) == "the captain"
 
 
+def test_indefinite_pronoun_keeps_its_phrase(nlp):
+    text, quotes = run(nlp, "When someone in the crowd shouted \u201cSend them all home now,\u201d the mayor frowned.")
+    assert speaker(text, quote_with(text, quotes, "Send them")) == "someone in the crowd"
+
+
 def test_pronoun_cue_yields_to_name_earlier_in_sentence(nlp):
     text = "Ava Morgan said she chose the subject because \u201cmost people never hear about that part of the law,\u201d she said."
     text, quotes = run(nlp, text)

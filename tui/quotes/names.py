@@ -7,7 +7,8 @@ from typing import NamedTuple
 
 from ..speakers import clean_name, name_words
 from .cues import Context
-from .lexicon import FEMALE_NAMES, FEMALE_TITLES, MALE_NAMES, MALE_TITLES, PERSON_PRONOUNS, PRONOUNS, TITLE_WORDS
+from .lexicon import (FEMALE_NAMES, FEMALE_TITLES, MALE_NAMES, MALE_TITLES, PERSON_PRONOUNS, PRONOUNS, RELATIVE,
+                      TITLE_WORDS)
 
 
 class Mention(NamedTuple):
@@ -22,7 +23,9 @@ def mention_span(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> Me
     titles and appositions (``Scott Pruitt, the attorney general of Oklahoma``), as news
     annotators mark a source, kept inside its paragraph and out of the quote.
     Pronouns stay pronouns."""
-    if tok.pos_ == "PRON" or tok.lower_ in PRONOUNS:
+    if tok.lower_ in PRONOUNS or tok.lower_ in RELATIVE:
+        # personal and relative pronouns stand alone; "someone in the audience",
+        # "those surveyed" keep their phrase
         return Mention(tok.idx, tok.idx + len(tok.text))
     doc = tok.doc
     lo, hi = tok.left_edge.i, tok.right_edge.i
