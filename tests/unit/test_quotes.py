@@ -385,6 +385,12 @@ def test_indefinite_pronoun_keeps_its_phrase(nlp):
     assert speaker(text, quote_with(text, quotes, "Send them")) == "someone in the crowd"
 
 
+def test_closing_reports_clause_cites_the_outlet(nlp):
+    text = "Ann Ray noted that the rule was \u201ca step back for every worker,\u201d reported the Daily Star."
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "step back")) == "the Daily Star"
+
+
 def test_pronoun_cue_yields_to_name_earlier_in_sentence(nlp):
     text = "Ava Morgan said she chose the subject because \u201cmost people never hear about that part of the law,\u201d she said."
     text, quotes = run(nlp, text)

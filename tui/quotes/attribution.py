@@ -17,7 +17,7 @@ from .cues import (Attribution, Context, QuotePlace, Source, SpeakerWord, accord
                    is_agentive, is_cue, nearest_child, outside, speaker_of_cue, subject_of,
                    word_source)
 from .lexicon import ADVERBIAL_MARKS, RELATIVE, WEAK_CUES
-from .marks import NAME_LABEL_BEFORE, OPEN_MARKS
+from .marks import CLOSE_MARKS, NAME_LABEL_BEFORE, OPEN_MARKS
 
 if TYPE_CHECKING:  # spaCy loads only with the model
     from spacy.tokens import Token
@@ -71,7 +71,38 @@ def _sentence_according_to(ctx: Context, q: QuotePlace):
             spk = according_to([t])
             if spk is not None and outside(spk, a, b):
                 return spk
+    return _reports_at_end(ctx, q, s_hi)
+
+
+def _reports_at_end(ctx: Context, q: QuotePlace, s_hi: int):
+    """ "“…,” said X, reports USA Today" / "X also chanted “…”, the Tribune reports": a
+    closing "reports" clause after a comma cites the outlet for the whole sentence,
+    as "according to" does."""
+    doc = ctx.doc
+    for t in doc[q.b:s_hi]:
+        if t.lemma_.lower() != "report" or t.pos_ != "VERB" or t.idx > q.p_hi:
+            continue
+        spk = nearest_child(t, ("nsubj",))
+        if spk is None and _after_comma(doc, t.i):
+            spk = nearest_child(t, ("dobj", "attr"))  # ", reports The Star.": parsed as an object
+            if spk is not None and spk.i < t.i:
+                spk = None
+        if spk is None or not outside(spk, q.a, q.b) or min(spk.left_edge.i, t.i) < q.b:
+            continue
+        lo = min(spk.left_edge.i, t.i)
+        hi = max(spk.right_edge.i, t.i) + 1
+        if _after_comma(doc, lo) and (hi >= s_hi or doc[hi].is_punct):
+            return spk
     return None
+
+
+def _after_comma(doc, i: int) -> bool:
+    """Token ``i`` follows a comma, perhaps with a closing quotation mark between
+    ("…,” reported X")."""
+    k = i - 1
+    while k > 0 and doc[k].text in CLOSE_MARKS + '"':
+        k -= 1
+    return doc[k].text == ","
 
 
 def attribute(ctx: Context, qs: int, qe: int) -> Attribution | None:
