@@ -391,6 +391,13 @@ def test_closing_reports_clause_cites_the_outlet(nlp):
     assert speaker(text, quote_with(text, quotes, "step back")) == "the Daily Star"
 
 
+def test_mention_stops_before_a_relative_clause_with_its_own_quote(nlp):
+    text = ("\u201cNothing about the plan will change this year,\u201d said Ray Moss, who told reporters last week "
+            "that the bill was \u201cdead on arrival.\u201d")
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "Nothing about")) == "Ray Moss"
+
+
 def test_pronoun_cue_yields_to_name_earlier_in_sentence(nlp):
     text = "Ava Morgan said she chose the subject because \u201cmost people never hear about that part of the law,\u201d she said."
     text, quotes = run(nlp, text)
