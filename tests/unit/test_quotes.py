@@ -404,6 +404,12 @@ def test_pronoun_cue_yields_to_name_earlier_in_sentence(nlp):
     assert speaker(text, quote_with(text, quotes, "most people")) == "Ava Morgan"
 
 
+def test_pronoun_cue_yields_to_name_across_a_double_space(nlp):
+    text = "Tom Price said that the city will build a new park  because \u201cchildren need a safe place to play,\u201d he said."
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "safe place")) == "Tom Price"
+
+
 def test_footage_of_name_saying(nlp):
     text, quotes = run(nlp, "The ad uses footage of Ruth Baker asking, \u201cWhy am I not fifty points ahead, you might ask?\u201d")
     assert "Ruth Baker" in speaker(text, quote_with(text, quotes, "fifty points"))

@@ -472,7 +472,7 @@ def _named_cue_before(ctx: Context, q: QuotePlace, pron):
     if pron.i < a:
         return None
     k = a - 1
-    while k >= 0 and doc[k].idx >= p_lo and not (doc[k].text in (".", "!", "?") or doc[k].is_space):
+    while k >= 0 and doc[k].idx >= p_lo and not (doc[k].text in (".", "!", "?") or "\n" in doc[k].text):
         k -= 1
     for t in doc[k + 1:a]:
         if t.pos_ == "VERB" and is_cue(t) and not ctx.text[max(0, qs - 3):qs].strip().endswith(":"):
