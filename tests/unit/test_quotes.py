@@ -410,6 +410,11 @@ def test_pronoun_cue_yields_to_name_across_a_double_space(nlp):
     assert speaker(text, quote_with(text, quotes, "safe place")) == "Tom Price"
 
 
+def test_talk_and_speak_are_speech(nlp):
+    text, quotes = run(nlp, "The new report talks about giving voters the right \u201cto choose who they want as their mayor.\u201d")
+    assert speaker(text, quote_with(text, quotes, "to choose")) == "The new report"
+
+
 def test_footage_of_name_saying(nlp):
     text, quotes = run(nlp, "The ad uses footage of Ruth Baker asking, \u201cWhy am I not fifty points ahead, you might ask?\u201d")
     assert "Ruth Baker" in speaker(text, quote_with(text, quotes, "fifty points"))
