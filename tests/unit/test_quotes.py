@@ -415,6 +415,11 @@ def test_talk_and_speak_are_speech(nlp):
     assert speaker(text, quote_with(text, quotes, "to choose")) == "The new report"
 
 
+def test_speaker_parsed_as_an_apposition_of_the_phrase_before(nlp):
+    text, quotes = run(nlp, "In an email to the Gazette, the chief legal officer, Dan Price, said: \u201cWe will appeal the ruling this week.\u201d")
+    assert speaker(text, quote_with(text, quotes, "appeal")) == "the chief legal officer, Dan Price"
+
+
 def test_footage_of_name_saying(nlp):
     text, quotes = run(nlp, "The ad uses footage of Ruth Baker asking, \u201cWhy am I not fifty points ahead, you might ask?\u201d")
     assert "Ruth Baker" in speaker(text, quote_with(text, quotes, "fifty points"))

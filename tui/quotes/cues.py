@@ -156,6 +156,15 @@ def _name_just_before(cue):
     prev = cue.doc[cue.i - 1]
     if prev.pos_ == "PROPN" and prev.head is not cue and prev.dep_ not in ("pobj", "poss"):
         return prev
+    if prev.text == "," and cue.i > 1 and cue.doc[cue.i - 2].dep_ == "appos":
+        # "In a statement to the paper, her adviser, Jake Lee, said": the parser hung
+        # the speaker on the phrase before as an apposition; the outermost apposition
+        # that is no object is the subject
+        spk = cue.doc[cue.i - 2]
+        while spk.dep_ == "appos" and spk.head.dep_ == "appos" and spk.head.i < spk.i:
+            spk = spk.head
+        if spk.pos_ in ("PROPN", "NOUN") and spk.head.i < spk.i:
+            return spk
     return None
 
 
