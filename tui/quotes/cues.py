@@ -7,8 +7,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Union
 
-from .lexicon import (ADVERBIAL_MARKS, CUE_NOUNS, FEMALE_NAMES, FEMALE_TITLES, MALE_NAMES, MALE_TITLES,
-                      PERSON_PRONOUNS, PRONOUNS, RELATIVE, SPEECH_FORMS, SPEECH_VERBS)
+from .lexicon import ADVERBIAL_MARKS, CUE_NOUNS, PRONOUNS, RELATIVE, SPEECH_FORMS, SPEECH_VERBS
 
 if TYPE_CHECKING:  # spaCy loads only with the model
     from spacy.tokens import Token
@@ -245,18 +244,6 @@ def is_agentive(spk) -> bool:
 
 def outside(tok, a: int, b: int) -> bool:
     return tok.i < a or tok.i >= b
-
-
-def gender_of(tok) -> str | None:
-    for t in tok.subtree:
-        low = t.lower_
-        if t.i > tok.i:
-            break
-        if low in FEMALE_TITLES or low in FEMALE_NAMES:
-            return "f"
-        if low in MALE_TITLES or low in MALE_NAMES:
-            return "m"
-    return PERSON_PRONOUNS.get(tok.lower_)
 
 
 # --------------------------------------------------------------------------------------
