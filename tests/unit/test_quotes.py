@@ -420,6 +420,13 @@ def test_speaker_parsed_as_an_apposition_of_the_phrase_before(nlp):
     assert speaker(text, quote_with(text, quotes, "appeal")) == "the chief legal officer, Dan Price"
 
 
+def test_whoever_handles_someones_words_speaks(nlp):
+    text, quotes = run(nlp, "In a statement, board chair Tom Field called the mayor's claim of a surplus \u201cfalse and misleading.\u201d")
+    assert speaker(text, quote_with(text, quotes, "misleading")) == "board chair Tom Field"
+    text, quotes = run(nlp, "Rosa Diaz has pushed her promise of \u201cfree buses\u201d for every rider in the city.")
+    assert speaker(text, quote_with(text, quotes, "free buses")) == "Rosa Diaz"
+
+
 def test_footage_of_name_saying(nlp):
     text, quotes = run(nlp, "The ad uses footage of Ruth Baker asking, \u201cWhy am I not fifty points ahead, you might ask?\u201d")
     assert "Ruth Baker" in speaker(text, quote_with(text, quotes, "fifty points"))

@@ -131,7 +131,7 @@ def speaker_of_cue(cue, ctx):
     if cue.pos_ == "NOUN":
         for c in cue.children:
             if c.dep_ == "poss":
-                return c
+                return _handler_of(cue, c) or c
         return None
     spk = subject_of(cue) or _name_just_before(cue)
     if spk is None:
@@ -144,6 +144,25 @@ def speaker_of_cue(cue, ctx):
     if "\n" in text[lo:hi]:
         return None
     return spk
+
+
+def _handler_of(noun, owner):
+    """Whoever handles someone's words: "Field called the mayor's claim “false”" is
+    Field's; "Diaz pushed her promise of “…”" is Diaz's (the owner is a pronoun for
+    her). The subject of the verb the cue noun is the object of, when that verb speaks
+    or the owner is only a pronoun."""
+    if noun.dep_ != "dobj":
+        return None
+    verb = noun.head
+    if verb.pos_ != "VERB" or not (is_cue(verb) or owner.lower_ in _POSSESSIVES):
+        return None
+    subj = nearest_child(verb, ("nsubj",))
+    if subj is None or subj.i > noun.i or subj.lower_ in RELATIVE:
+        return None
+    return subj
+
+
+_POSSESSIVES = frozenset("his her their its".split())
 
 
 def _name_just_before(cue):
