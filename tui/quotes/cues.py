@@ -151,18 +151,19 @@ def _handler_of(noun, owner):
     Field's; "Diaz pushed her promise of “…”" is Diaz's (the owner is a pronoun for
     her). The subject of the verb the cue noun is the object of, when that verb speaks
     or the owner is only a pronoun."""
-    if noun.dep_ != "dobj":
+    if noun.dep_ != "dobj" or noun.head.pos_ != "VERB":
         return None
     verb = noun.head
-    if verb.pos_ != "VERB" or not (is_cue(verb) or owner.lower_ in _POSSESSIVES):
-        return None
     subj = nearest_child(verb, ("nsubj",))
     if subj is None or subj.i > noun.i or subj.lower_ in RELATIVE:
         return None
-    return subj
-
-
-_POSSESSIVES = frozenset("his her their its".split())
+    if is_cue(verb):
+        return subj
+    # "his"/"her" only stands for a person who is the subject ("The crowd picked up her
+    # slogan" is hers)
+    if owner.lower_ in ("his", "her") and (subj.pos_ == "PROPN" or subj.lower_ in ("he", "she")):
+        return subj
+    return None
 
 
 def _name_just_before(cue):
