@@ -352,6 +352,12 @@ def test_it_of_a_copula_is_no_speaker(nlp):
     assert speaker(text, quote_with(text, quotes, "only choice")) == "It"
 
 
+def test_the_readers_you_is_no_speaker(nlp):
+    text = "The judge noted that free speech has limits and that you cannot yell \u201cfire\u201d in a crowded theater."
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "fire")) == "The judge"
+
+
 def test_subject_of_a_copula_is_described_not_quoted(nlp):
     text, quotes = run(nlp, "In the old days, Tom Reed was \u201ca voice for every family in the valley.\u201d")
     assert speaker(text, quote_with(text, quotes, "every family")) is None

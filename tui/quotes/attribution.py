@@ -142,17 +142,19 @@ def _find_speaker(ctx: Context, q: QuotePlace) -> Source | None:
     )
     for way in ways:
         found = way()
-        if found is not None and not _empty_it(found):
+        if found is not None and not _stands_for_no_one(found):
             return found
     return None
 
 
-def _empty_it(found: Source) -> bool:
-    """ "It's been common to …", "it seems", "it was a report": the "it" of a copula
-    stands for no one (a document's "it said", "it attacked" does)."""
-    if not isinstance(found, SpeakerWord) or found.token.lower_ != "it":
+def _stands_for_no_one(found: Source) -> bool:
+    """ "It's been common to …", "it seems": the "it" of a copula stands for no one (a
+    document's "it said", "it attacked" does); nor does the reader's "you" ("you can't
+    yell “fire” in a theater")."""
+    if not isinstance(found, SpeakerWord):
         return False
-    return found.token.head.lemma_.lower() in _COPULAS
+    low = found.token.lower_
+    return low == "you" or low == "it" and found.token.head.lemma_.lower() in _COPULAS
 
 
 _COPULAS = frozenset(("be", "seem", "appear", "become", "remain"))
@@ -191,7 +193,7 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
                     # a naming verb ("called on Obama to …") never outranks a speech
                     # verb below it
                     spk = according_to([tok]) if tok.lower_ == "according" else speaker_of_cue(tok, ctx)
-                    if spk is not None and outside(spk, a, b):
+                    if spk is not None and outside(spk, a, b) and not _stands_for_no_one(SpeakerWord(spk)):
                         best, best_dist = spk, 0
                 aside = _parenthetical_speaker(ctx, tok, q)
                 if aside is not None:
