@@ -358,6 +358,13 @@ def test_the_readers_you_is_no_speaker(nlp):
     assert speaker(text, quote_with(text, quotes, "fire")) == "The judge"
 
 
+def test_sentence_opening_with_whose_view_it_gives(nlp):
+    text, quotes = run(nlp, "To Ms. Lane, the new mayor is \u201ca breath of fresh air for the whole town.\u201d")
+    assert speaker(text, quote_with(text, quotes, "fresh air")) == "Ms. Lane"
+    text, quotes = run(nlp, "In Reed's view, the deal was \u201ca bad bargain for the county and its farms.\u201d")
+    assert speaker(text, quote_with(text, quotes, "bad bargain")) == "Reed's"
+
+
 def test_subject_of_a_copula_is_described_not_quoted(nlp):
     text, quotes = run(nlp, "In the old days, Tom Reed was \u201ca voice for every family in the valley.\u201d")
     assert speaker(text, quote_with(text, quotes, "every family")) is None

@@ -71,7 +71,30 @@ def _sentence_according_to(ctx: Context, q: QuotePlace):
             spk = according_to([t])
             if spk is not None and outside(spk, a, b):
                 return spk
-    return _reports_at_end(ctx, q, s_hi)
+    return _viewpoint(ctx, q) or _reports_at_end(ctx, q, s_hi)
+
+
+_VIEW_NOUNS = frozenset("view views opinion words mind eyes estimation judgment judgement telling".split())
+
+
+def _viewpoint(ctx: Context, q: QuotePlace):
+    """ "To Sharp, Trump is the “kind-hearted” man", "In Bolton's view, it is “…”": a
+    sentence that opens with whose view it gives is that person's."""
+    doc = ctx.doc
+    sent = doc[q.a].sent
+    k = sent.start
+    while k < q.a and (doc[k].is_punct or doc[k].dep_ in ("cc", "advmod") or doc[k].is_space):
+        k += 1
+    if k >= q.a or doc[k].lower_ not in ("to", "in") or doc[k].idx < q.p_lo:
+        return None
+    obj = next((c for c in doc[k].children if c.dep_ == "pobj"), None)
+    if obj is None or obj.right_edge.i + 1 >= q.a or doc[obj.right_edge.i + 1].text != ",":
+        return None
+    if doc[k].lower_ == "to":
+        return obj if obj.pos_ in ("PROPN", "PRON") and obj.lower_ not in ("it", "this", "that") else None
+    if obj.lower_ in _VIEW_NOUNS:
+        return next((c for c in obj.children if c.dep_ == "poss"), None)
+    return None
 
 
 def _reports_at_end(ctx: Context, q: QuotePlace, s_hi: int):
@@ -133,6 +156,7 @@ def _find_speaker(ctx: Context, q: QuotePlace) -> Source | None:
         lambda: _clause_subject(ctx, q, hung.clause_verb),
         lambda: _nearest_cue_in_sentence(ctx, q),
         lambda: _according_to_in_sentence(ctx, q),
+        lambda: word_source(_viewpoint(ctx, q)),
         lambda: _cue_sentence_before(ctx, q),
         lambda: _colon_introduction(ctx, q),
         lambda: dash_byline(ctx, q),
