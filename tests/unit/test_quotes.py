@@ -352,6 +352,11 @@ def test_it_of_a_copula_is_no_speaker(nlp):
     assert speaker(text, quote_with(text, quotes, "only choice")) == "It"
 
 
+def test_owner_of_words_described_by_a_copula_speaks(nlp):
+    text, quotes = run(nlp, "The mayor's answer was that \u201cthe town cannot afford a new bridge this year.\u201d")
+    assert speaker(text, quote_with(text, quotes, "new bridge")) == "The mayor's"
+
+
 def test_the_readers_you_is_no_speaker(nlp):
     text = "The judge noted that free speech has limits and that you cannot yell \u201cfire\u201d in a crowded theater."
     text, quotes = run(nlp, text)

@@ -462,7 +462,14 @@ def _subject_of_verb_above(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
             if tok.pos_ in ("VERB", "AUX"):
                 tok = _main_clause_of(tok, q)
                 if tok.lemma_.lower() in _COPULAS:
-                    break  # "Rubio was “a lightweight”": the subject is what is described
+                    # "Rubio was “a lightweight”": the subject is what is described;
+                    # but "Lee's answer was “…”": the owner of words speaks
+                    subj = nearest_child(tok, ("nsubj",))
+                    if subj is not None and subj.i < a and is_cue(subj) and tok.dep_ == "ROOT":
+                        owner = next((c for c in subj.children if c.dep_ == "poss"), None)
+                        if owner is not None:
+                            return SpeakerWord(owner)
+                    break
                 spk = speaker_of_cue(tok, ctx)
                 if spk is not None and outside(spk, a, b) and is_agentive(spk):
                     return SpeakerWord(spk)
