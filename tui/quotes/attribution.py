@@ -102,8 +102,9 @@ def _reports_at_end(ctx: Context, q: QuotePlace, s_hi: int):
     closing "reports" clause after a comma cites the outlet for the whole sentence,
     as "according to" does."""
     doc = ctx.doc
-    for t in doc[q.b:s_hi]:
-        if t.lemma_.lower() != "report" or t.pos_ != "VERB" or t.idx > q.p_hi:
+    for k in range(q.b, s_hi):
+        t = doc[k]
+        if t.lower_ not in ("reports", "reported") or t.pos_ != "VERB" or t.idx > q.p_hi:
             continue
         spk = nearest_child(t, ("nsubj",))
         if spk is None and _after_comma(doc, t.i):
