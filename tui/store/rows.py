@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+import orjson
+
 from ..model import (
     REVIEW_STATES,
     STATUSES,
     Annotation,
     Article,
 )
-from .files import _dumps, _loads
+from .files import _dumps
 
 SCHEMA_VERSION = 2  # 2: the summary rows as columns (``Summary``), the totals stored; 1: one row per article
 
@@ -162,17 +164,32 @@ class Summary:
         return self._row(self.where[article_id])
 
     def rows(self) -> list[dict]:
-        return [self._row(i) for i in self.where.values()]
+        out = []
+        for values in zip(*self.cols.values(), self.rest):  # a row at a time, five times quicker than _row
+            if values[0] is not None:
+                row = {f: v for f, v in zip(FIXED, values) if v is not None}
+                if values[-1] is not None:
+                    _more(row, values[-1])
+                out.append(row)
+        return out
 
     def _row(self, i: int) -> dict:
         row = {f: c[i] for f, c in self.cols.items() if c[i] is not None}
-        rest = self.rest[i]
-        if rest is not None:
-            more = _loads(rest.encode())
-            if not isinstance(more, dict):
-                raise ValueError(f"the row of {row.get('id')!r:.40} is malformed")
-            row.update(more)
+        if self.rest[i] is not None:
+            _more(row, self.rest[i])
         return row
+
+    def review(self, article_id: str) -> tuple[Any, Any, Any]:
+        """The review state, its time and the note (None when there is none) of an article
+        in the summary, without building its row: every article read asks (``_read_shard``)."""
+        i = self.where[article_id]
+        rest = self.rest[i]
+        note = None
+        if rest is not None and '"note"' in rest:
+            more: dict = {}
+            _more(more, rest)
+            note = more.get("note")
+        return self.cols["state"][i], self.cols["state_time"][i], note
 
     def key(self, article_id: str) -> int | None:
         i = self.where.get(article_id)
@@ -216,6 +233,15 @@ class Summary:
             ids, hashes = self.cols["id"], self.cols["hash"]
             self._hashes = {h: ids[i] for i, h in enumerate(hashes) if h and ids[i] is not None}
         return self._hashes.get(text_hash)
+
+
+def _more(row: dict, rest: str) -> None:
+    """``row`` with the keys its JSON text ``rest`` holds (counts, rev, note: no number past
+    64 bits, so orjson reads it as json would)."""
+    more = orjson.loads(rest)
+    if not isinstance(more, dict):
+        raise ValueError(f"the row of {row.get('id')!r:.40} is malformed")
+    row.update(more)
 
 
 def table_rows(data: dict) -> list[dict]:

@@ -436,24 +436,27 @@ class Workspace:
         data = _read_json(path)
         try:
             article = Article.from_dict(_article_doc(data))
-            docs = {d["id"]: d for d in (data.get("annotations") or {}).values()}
+            anns = {d["id"]: Annotation.adopt(d) for d in (data.get("annotations") or {}).values()}
             for ann_id, doc in self._pending_ann.get(article_id, {}).items():
                 if doc is None:
-                    docs.pop(ann_id, None)
-                else:
-                    docs[ann_id] = doc
-            anns = {k: Annotation.from_dict(d) for k, d in docs.items()}
+                    anns.pop(ann_id, None)
+                else:  # the journal's own dict: copied
+                    anns[ann_id] = Annotation.from_dict(doc)
         except (StopIteration, AnnotationError, *ROW_ERRORS) as exc:
             if not data:
                 raise WorkspaceCorrupt(path, "the article's file is missing") from None
             raise WorkspaceCorrupt(path, f"the article's file is malformed ({exc!r})") from None
-        row = self.row(article_id) if article_id in self._rows else None
-        if row is not None:  # the row holds the review state as of the journal; the file, as of the last checkpoint
-            state, since = row.get("state", article.state), row.get("state_time", article.state_time)
+        if article_id in self._rows:  # the row holds the review state as of the journal; the file, as of the last checkpoint
+            try:
+                state, since, note = self._rows.review(article_id)
+            except ROW_ERRORS[:2] as exc:
+                raise WorkspaceCorrupt(self.path, f"an article row is malformed ({exc})") from None
+            state = article.state if state is None else state
+            since = article.state_time if since is None else since
             if (state, since) != (article.state, article.state_time):
                 article = replace(article, state=state, state_time=since)
-            if "note" in row:
-                article = replace(article, meta={**article.meta, "note": row["note"]})
+            if note is not None:
+                article = replace(article, meta={**article.meta, "note": note})
         return article, anns
 
     @staticmethod

@@ -49,6 +49,8 @@ class ArticlesScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self._texts: dict[str, str] = {}
+        self._summaries: list[ArticleSummary] | None = None  # for filters and sorts; None: read again
+        self._summaries_asked = 0  # which reading of them is the current one
         self._query = ""
         self._indexing = False
         self._state: str | None = None  # the f key's state filter
@@ -70,10 +72,12 @@ class ArticlesScreen(Screen):
         self.query_one("#nothing").display = False
         self.reload()
         self.article_list.focus()
+        self.call_after_refresh(self._forget_summaries)
         # rows waiting for the model say "no model" once it fails to load
         self.watch(self.app, "model_state", lambda _: self.refresh_rows(), init=False)
 
     def on_screen_resume(self) -> None:
+        self._forget_summaries()  # the reader may have changed some
         self.refresh_rows()
 
     def _status(self, a: ArticleSummary) -> tuple[tuple[str, str], tuple[str, str]]:
@@ -92,7 +96,24 @@ class ArticlesScreen(Screen):
 
     @on(AnnotationsChanged)
     def _changed(self, message: AnnotationsChanged) -> None:
+        self._forget_summaries()
         self.refresh_rows()
+
+    def _forget_summaries(self) -> None:
+        """Read the summaries again, in a worker: at 100,000 articles that takes a second,
+        done before the analyst has typed a filter or picked a sort."""
+        self._summaries = None
+        self._summaries_asked += 1
+        self._read_summaries(self._summaries_asked)
+
+    @work(thread=True, exclusive=True, group="list-summaries")
+    def _read_summaries(self, asked: int) -> None:
+        summaries = list(self.app.session.summaries())
+        self.app.call_from_thread(self._summaries_read, asked, summaries)
+
+    def _summaries_read(self, asked: int, summaries: list[ArticleSummary]) -> None:
+        if asked == self._summaries_asked and self._summaries is None:
+            self._summaries = summaries
 
     def refresh_rows(self) -> None:
         """Show what changed (coming back from the reader, suggestions arriving): the list
@@ -105,9 +126,13 @@ class ArticlesScreen(Screen):
         query = Query.parse(self._query)
         if self._state:
             query = replace(query, states=query.states | {self._state})
-        shown = [a for a in arrange(list(self.app.session.summaries()), self._sort)
-                 if query.matches(a, self._haystack(a))]
-        self.article_list.set_rows([a.id for a in shown], keep=self.article_list.highlighted)
+        if query.words or query.states or self._sort != "import":
+            if self._summaries is None:  # not read yet (see _forget_summaries)
+                self._summaries = list(self.app.session.summaries())
+            shown = [a.id for a in arrange(self._summaries, self._sort) if query.matches(a, self._haystack(a))]
+        else:  # everything in import order: no summary built for the rows off screen (100,000 articles)
+            shown = self.app.session.article_ids()
+        self.article_list.set_rows(shown, keep=self.article_list.highlighted)
         self._say_nothing(query, not shown)
         self.app.refresh_progress()
 
