@@ -24,6 +24,9 @@ COLUMNS = [Column("Title", 60), Column("Source", 12), Column("Published", 10), C
            Column("Progress", 16)]
 
 
+SUMMARIES_AT_ONCE = 20_000  # more articles than this: their summaries are read in a worker
+
+
 def _plain(text: str) -> str:
     return " ".join(sanitize(text).split())
 
@@ -51,6 +54,7 @@ class ArticlesScreen(Screen):
         self._texts: dict[str, str] = {}
         self._summaries: list[ArticleSummary] | None = None  # for filters and sorts; None: read again
         self._summaries_asked = 0  # which reading of them is the current one
+        self._reading = False  # a worker reads them
         self._query = ""
         self._indexing = False
         self._state: str | None = None  # the f key's state filter
@@ -72,7 +76,6 @@ class ArticlesScreen(Screen):
         self.query_one("#nothing").display = False
         self.reload()
         self.article_list.focus()
-        self.call_after_refresh(self._forget_summaries)
         # rows waiting for the model say "no model" once it fails to load
         self.watch(self.app, "model_state", lambda _: self.refresh_rows(), init=False)
 
@@ -100,11 +103,22 @@ class ArticlesScreen(Screen):
         self.refresh_rows()
 
     def _forget_summaries(self) -> None:
-        """Read the summaries again, in a worker: at 100,000 articles that takes a second,
-        done before the analyst has typed a filter or picked a sort."""
         self._summaries = None
         self._summaries_asked += 1
-        self._read_summaries(self._summaries_asked)
+
+    def _have_summaries(self) -> bool:
+        """Whether every article's summary is here for a filter or a sort. A large workspace's
+        are read in a worker (100,000 take a second or two: bench/scale.py --workspaces), the
+        list meanwhile as it was, filtered when they come; a small one's at once."""
+        if self._summaries is not None:
+            return True
+        if len(self.app.session.article_ids()) <= SUMMARIES_AT_ONCE:
+            self._summaries = list(self.app.session.summaries())
+            return True
+        if not self._reading:
+            self._reading = True
+            self._read_summaries(self._summaries_asked)
+        return False
 
     @work(thread=True, exclusive=True, group="list-summaries")
     def _read_summaries(self, asked: int) -> None:
@@ -112,8 +126,10 @@ class ArticlesScreen(Screen):
         self.app.call_from_thread(self._summaries_read, asked, summaries)
 
     def _summaries_read(self, asked: int, summaries: list[ArticleSummary]) -> None:
-        if asked == self._summaries_asked and self._summaries is None:
+        self._reading = False
+        if asked == self._summaries_asked:
             self._summaries = summaries
+        self.reload()  # filtered now (or, changed meanwhile, asked for again)
 
     def refresh_rows(self) -> None:
         """Show what changed (coming back from the reader, suggestions arriving): the list
@@ -127,8 +143,8 @@ class ArticlesScreen(Screen):
         if self._state:
             query = replace(query, states=query.states | {self._state})
         if query.words or query.states or self._sort != "import":
-            if self._summaries is None:  # not read yet (see _forget_summaries)
-                self._summaries = list(self.app.session.summaries())
+            if not self._have_summaries():
+                return
             shown = [a.id for a in arrange(self._summaries, self._sort) if query.matches(a, self._haystack(a))]
         else:  # everything in import order: no summary built for the rows off screen (100,000 articles)
             shown = self.app.session.article_ids()
@@ -194,6 +210,7 @@ class ArticlesScreen(Screen):
         box = self.query_one("#filter", Input)
         box.display = True
         box.focus()
+        self._have_summaries()  # read while the analyst types
         missing = [aid for aid in self.app.session.article_ids() if aid not in self._texts]
         if missing and not self._indexing:
             self._indexing = True
