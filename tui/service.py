@@ -69,7 +69,7 @@ class Session:
 
     def article_ids(self) -> list[str]:
         """Every article, in import order."""
-        return [r["id"] for r in self.ws.rows()]
+        return self.ws.ids()
 
     def summary(self, article_id: str) -> ArticleSummary:
         return ArticleSummary.from_row(self.ws.row(article_id))
@@ -109,16 +109,15 @@ class Session:
 
     def awaiting_suggestions(self) -> list[str]:
         """Articles the model has not suggested for yet (the first-run seeds)."""
-        return [r["id"] for r in self.ws.rows() if not r.get("suggested", True)]
+        return self.ws.ids(suggested=False)
 
     def next_not_done(self, after: str) -> ArticleSummary | None:
         """The first article not done after ``after`` (wrapping round), else None."""
-        rows = self.ws.rows()
-        ids = [r["id"] for r in rows]
+        ids = self.ws.ids()
         i = ids.index(after) if after in ids else -1
-        for r in rows[i + 1:] + rows[:i + 1]:
-            if r.get("state") not in SET_ASIDE and r["id"] != after:
-                return ArticleSummary.from_row(r)
+        for aid in ids[i + 1:] + ids[:i + 1]:
+            if aid != after and self.ws.row(aid).get("state") not in SET_ASIDE:
+                return self.summary(aid)
         return None
 
     # -- across articles (tui.stories): versions, a comparison, the ledger, the index ----------
