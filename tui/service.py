@@ -53,6 +53,7 @@ class Session:
         self._texts: dict[str, str] = {}  # article texts, for finding where a decision applies
         self._tokenizer = None
         self._effort: dict[str, list[float]] = {}  # article id -> [when first read, actions]
+        self.marked_done = 0  # articles marked done in this session (retraining counts them)
 
     # -- what the analyst sees ----------------------------------------------------------------
 
@@ -143,6 +144,7 @@ class Session:
         self.history.push(change)
         self._effort.setdefault(change.article_id, [time.monotonic(), 0])[1] += 1
         if change.state_after == "done" and change.state_before != "done":
+            self.marked_done += 1
             self._record_effort(change.article_id)
 
     def _record_effort(self, article_id: str) -> None:
@@ -344,6 +346,48 @@ class Session:
             if changed or removed:
                 out.append(self._save(aid, changed, removed, state=row.get("state")).named("learned"))
 
+    # -- a new model taking over: refreshing what nobody touched, retraining ------------------
+
+    def model_version(self) -> str | None:
+        """The workspace's current model version ("v3"), None for the base model."""
+        return Shelf(self.ws.learned_path("models")).current()
+
+    def untouched(self) -> list[str]:
+        """Articles nobody has touched: new, every suggestion still pending, and no decision
+        of this session followed into them (so undo finds what it left)."""
+        followed = self.history.articles()
+        return [r["id"] for r in self.ws.rows() if _untouched(r, followed)]
+
+    def refresh_suggestions(self, article_id: str, found: Sequence[Annotation]) -> Change | None:
+        """Replace an untouched article's pending suggestions with ``found`` (a new model's):
+        the ones that stay the same are kept as they are. None when the article was touched
+        meanwhile. Not an action of the analyst: not recorded for undo."""
+        if not _untouched(self.ws.row(article_id), self.history.articles()):
+            return None
+        anns = self.ws.annotations(article_id)
+        if any(a.status != "pending" for a in anns):
+            return None
+        key = lambda a: (a.kind, a.start, a.end, a.label)  # noqa: E731
+        now = {key(a) for a in found}
+        was = {key(a) for a in anns}
+        gone = [a.id for a in anns if key(a) not in now]
+        fresh = [a for a in found if key(a) not in was]
+        return self._save(article_id, fresh, gone, state="new", suggested=True).named("suggestions")
+
+    def retrain_due(self, every: int) -> bool:
+        """At least ``every`` articles marked done since the current model was trained."""
+        from .nlp.retrain import trained_on
+
+        if every <= 0:
+            return False
+        return self.progress().done - trained_on(self.model_path()) >= every
+
+    def start_training(self):
+        """``readtui train`` on this workspace in a process of its own (tui.nlp.retrain)."""
+        from .nlp.retrain import Training
+
+        return Training(self.ws.path, self.ws.learned_path("models") / "train.log")
+
     def reopen(self, article_id: str) -> Change:
         """A done (or skipped, flagged) article back in progress."""
         return self.apply(article_id, [], state="in_progress", what="reopen")
@@ -413,6 +457,10 @@ class Session:
         hit = overlapping(others, start, end)
         if hit is not None:
             raise AnnotationError(f"overlaps the {hit.label} {hit.text!r}; reject or shrink it first")
+
+
+def _untouched(row: dict, followed: set[str]) -> bool:
+    return row.get("state", "new") == "new" and row.get("suggested", True) and row["id"] not in followed
 
 
 def read_patterns(ws: Workspace) -> Patterns:

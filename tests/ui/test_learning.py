@@ -87,3 +87,101 @@ async def test_the_panel_says_how_many_decisions_taught_a_learned_suggestion(ws)
 
         shown = str(app.screen.query_one(AnnotationPanel).render())
         assert "learned from 1 decision" in shown
+
+
+# -- a new model takes over: the articles nobody has touched are refreshed in the background ----
+
+class NewModel:
+    """A trained model as the reader's suggester sees it: it calls ONDCP an ORG, Sara Carter a
+    PERSON and nothing else. ``gate``: it waits there first (the test holds it to press keys
+    while the refresh runs)."""
+
+    def __init__(self, gate=None):
+        self.gate = gate
+
+    def suggest(self, text: str):
+        from tui.nlp.suggest import Suggestion
+
+        if self.gate is not None:
+            assert self.gate.wait(30)
+        return [Suggestion("entity", text.index(name), text.index(name) + len(name), label)
+                for name, label in (("ONDCP", "ORG"), ("Sara Carter", "PERSON")) if name in text]
+
+
+def a_model_takes_over(ws, version: str = "v1", articles: int = 1) -> None:
+    """What `readtui train` leaves: models/vN with its meta, and the pointer moved to it."""
+    import json
+
+    from tui.nlp.learn import Shelf
+
+    shelf = Shelf(ws.learned_path("models"))
+    (shelf.folder / version).mkdir(parents=True)
+    (shelf.folder / version / "meta.json").write_text(json.dumps({"readtui": {"articles": articles, "held_out": 0}}))
+    shelf.use(shelf.folder / version)
+
+
+async def wait_for(pilot, test, rounds: int = 400):
+    for _ in range(rounds):
+        if test():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("it never happened")
+
+
+def entities(ws, aid):
+    return {(a.text, a.label, a.status) for a in ws.annotations(aid) if a.kind == "entity"}
+
+
+async def test_a_new_model_refreshes_untouched_articles_in_the_background_and_the_reader_stays_responsive(
+        ws, monkeypatch):
+    import threading
+
+    import tui.ui.app as app_module
+
+    monkeypatch.setattr(app_module, "WATCH_SECONDS", 0.05, raising=False)
+    first, second = [r["id"] for r in ws.rows()]
+    gate = threading.Event()
+    app = make_app(ws, annotator="tester")
+    monkeypatch.setattr(app.session, "suggester", lambda model=None: NewModel(gate))
+    untouched_before = entities(ws, second)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_reader(app, pilot)  # the first article: the analyst works in it
+        a_model_takes_over(ws)
+        await wait_for(pilot, lambda: "v1" in app.sub_title)  # the header says the new model is coming in
+        await pilot.press("A")  # the refresh waits at the gate: the reader still answers
+        await pilot.pause()
+        assert {a.status for a in ws.annotations(first)} == {"accepted"}
+        assert entities(ws, second) == untouched_before
+        gate.set()
+        await app.workers.wait_for_complete()
+        await wait_for(pilot, lambda: any("v1 takes over" in n.message for n in app._notifications))
+        assert entities(ws, second) == {("ONDCP", "ORG", "pending"), ("Sara Carter", "PERSON", "pending")}
+        assert ws.row(second)["state"] == "new"
+        # the article the analyst was in keeps every suggestion of the old model
+        assert ("Monika Ashish Batra", "ORG", "accepted") in entities(ws, first)
+        assert app.session.history.peek_undo().what.startswith("accept")  # a refresh is no action to undo
+
+
+async def test_a_refresh_never_touches_a_reviewed_article_nor_one_a_decision_followed_into(ws, monkeypatch):
+    import tui.ui.app as app_module
+
+    monkeypatch.setattr(app_module, "WATCH_SECONDS", 0.05, raising=False)
+    first, second = [r["id"] for r in ws.rows()]
+    app = make_app(ws, annotator="tester")
+    monkeypatch.setattr(app.session, "suggester", lambda model=None: NewModel())
+    async with app.run_test(size=SIZE) as pilot:
+        await open_reader(app, pilot)
+        await go_to(app, pilot, lambda a: a.text == NAME)
+        await pilot.press("1")  # PERSON: follows into the second article, undoable from here
+        await pilot.pause()
+        followed = entities(ws, second)
+        assert (NAME, "PERSON", "pending") in followed
+        await pilot.press("escape")  # back to the list: no article open
+        await pilot.pause()
+        a_model_takes_over(ws)
+        await wait_for(pilot, lambda: any("v1 takes over" in n.message for n in app._notifications))
+        await app.workers.wait_for_complete()
+        assert entities(ws, second) == followed
+        await pilot.press("u")  # and undo still finds what the decision left there
+        await pilot.pause()
+        assert (NAME, "ORG", "pending") in entities(ws, second)

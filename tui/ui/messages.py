@@ -54,3 +54,16 @@ class TextClicked(Message):
 @dataclass
 class TextDragged(Message):
     """The analyst dragged across the text: the view holds a selection now."""
+
+
+@dataclass
+class Refreshed(Message):
+    """A new model's suggestions for an article nobody has touched (issue 16)."""
+
+    article_id: str
+    annotations: list[Annotation] = field(default_factory=list)
+
+
+@dataclass
+class RefreshDone(Message):
+    version: str
