@@ -4,6 +4,8 @@ not yet done, marked learned; u takes the decision and what followed back togeth
 
 from __future__ import annotations
 
+import pytest
+
 from tui.store import Workspace
 from tui.ui.app import make_app
 
@@ -185,3 +187,68 @@ async def test_a_refresh_never_touches_a_reviewed_article_nor_one_a_decision_fol
         await pilot.press("u")  # and undo still finds what the decision left there
         await pilot.pause()
         assert (NAME, "ORG", "pending") in entities(ws, second)
+
+
+# -- retraining by itself every N articles marked done (the [learning] setting) -----------------
+
+FAKE_TRAIN = """
+import json, sys, time
+from pathlib import Path
+models = Path(sys.argv[1]) / "models"
+deadline = time.monotonic() + 60  # a test that failed before its go: gone soon all the same
+while not (models / "go").exists() and time.monotonic() < deadline:  # the test's go, once it saw it run
+    time.sleep(0.05)
+if sys.argv[2] == "fail":
+    print("readtui: the articles marked done hold one label only (PER): review more articles; "
+          "the workspace keeps its current model.", file=sys.stderr)
+    sys.exit(1)
+(models / "v1").mkdir()
+(models / "v1" / "meta.json").write_text(json.dumps({"readtui": {"articles": 1, "held_out": 0}}))
+(models / "current").write_text("v1\\n")
+"""
+
+
+def fake_training(monkeypatch, ws, how: str = "ok") -> None:
+    """`readtui train` as a quick process of its own that waits for the test's go."""
+    import sys
+
+    import tui.nlp.retrain as retrain
+
+    learned = ws.learned_path("models").parent
+    monkeypatch.setattr(retrain, "command", lambda db: [sys.executable, "-c", FAKE_TRAIN, str(learned), how],
+                        raising=False)
+
+
+@pytest.mark.parametrize("how", ["ok", "fail"])
+async def test_retrain_every_n_done_runs_training_in_its_own_process_and_says_when_the_model_takes_over(
+        ws, monkeypatch, how):
+    import os
+
+    import tui.ui.app as app_module
+    from tui.settings import Settings
+
+    monkeypatch.setattr(app_module, "WATCH_SECONDS", 0.05, raising=False)
+    fake_training(monkeypatch, ws, how)
+    first, second = [r["id"] for r in ws.rows()]
+    app = make_app(ws, annotator="tester", settings=Settings(retrain_every=1))
+    monkeypatch.setattr(app.session, "suggester", lambda model=None: NewModel())
+    async with app.run_test(size=SIZE) as pilot:
+        await open_reader(app, pilot)
+        await pilot.press("A", "d")  # accept all, mark done: the one article the setting waits for
+        await wait_for(pilot, lambda: app.training is not None)
+        assert app.training.process.pid != os.getpid()
+        assert "training a new model in the background" in app.sub_title
+        assert app.session.model_version() is None  # the old model suggests meanwhile
+        (ws.learned_path("models") / "go").write_text("")
+        if how == "fail":
+            await wait_for(pilot, lambda: any("Retraining failed" in n.message for n in app._notifications))
+            told = next(n for n in app._notifications if "Retraining failed" in n.message)
+            assert "one label only (PER)" in told.message and "keeps its current model" in told.message
+            assert app.session.model_version() is None and "training" not in app.sub_title
+            return
+        await wait_for(pilot, lambda: any("v1 takes over" in n.message for n in app._notifications))
+        await app.workers.wait_for_complete()
+        assert app.session.model_version() == "v1" and app.training is None
+        assert "training" not in app.sub_title
+        assert app.screen.article_id == second  # opened after the first was done: on screen, so kept
+        assert ("Vinay Kwatra", "PERSON", "pending") in entities(ws, second)

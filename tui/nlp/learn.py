@@ -177,6 +177,7 @@ class TrainSettings:
     learn_rate: float = 0.001
     batch_words: int = 1000
     seed: int = 0
+    whole_articles: bool = False  # train on whole articles, as they are suggested on, not line by line
 
 
 @dataclass
@@ -261,7 +262,7 @@ def train(base: str | None, golds: Sequence[Gold], labels: Sequence[str], label_
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:
-        DocBin(docs=to_docs(nlp, train_golds, as_model)).to_disk(work / "train.spacy")
+        DocBin(docs=to_docs(nlp, train_golds, as_model, split=not s.whole_articles)).to_disk(work / "train.spacy")
         DocBin(docs=to_docs(nlp, dev_golds, as_model, split=False)).to_disk(work / "dev.spacy")
         cfg = training_config(nlp.config, work / "train.spacy", work / "dev.spacy", s)
         cfg.to_disk(work / "config.cfg")
