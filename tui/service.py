@@ -75,8 +75,10 @@ class Session:
     def summaries(self) -> Iterator[ArticleSummary]:
         return (ArticleSummary.from_row(r) for r in self.ws.rows())
 
-    def article(self, article_id: str) -> Article:
-        self._effort.setdefault(article_id, [time.monotonic(), 0])  # the effort meter's clock starts
+    def article(self, article_id: str, *, reading: bool = True) -> Article:
+        """``reading``: the analyst opens it (the effort meter's clock starts), not a worker."""
+        if reading:
+            self._effort.setdefault(article_id, [time.monotonic(), 0])
         try:
             return self.ws.article(article_id)
         except WorkspaceError as exc:

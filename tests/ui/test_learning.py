@@ -252,3 +252,48 @@ async def test_retrain_every_n_done_runs_training_in_its_own_process_and_says_wh
         assert "training" not in app.sub_title
         assert app.screen.article_id == second  # opened after the first was done: on screen, so kept
         assert ("Vinay Kwatra", "PERSON", "pending") in entities(ws, second)
+
+
+def test_the_retrain_setting_is_read_from_the_settings_file_and_a_bad_one_is_one_line(tmp_path):
+    from tui.settings import SettingsError, load_settings
+
+    path = tmp_path / "settings.toml"
+    path.write_text("[learning]\nretrain_every = 25\n")
+    assert load_settings(path).retrain_every == 25
+    for bad in ("retrain_every = -1", 'retrain_every = "often"', "every = 3"):
+        path.write_text(f"[learning]\n{bad}\n")
+        with pytest.raises(SettingsError, match="retrain_every") as told:
+            load_settings(path)
+        assert "\n" not in str(told.value)
+
+
+# -- the effort meter: what the reader does, counted --------------------------------------------
+
+async def test_the_effort_meter_counts_accept_all_and_resize_and_the_clock_starts_when_the_article_opens(
+        tmp_path, monkeypatch):
+    import json
+    from types import SimpleNamespace
+
+    import tui.service as service
+    from tests.conftest import FakeSuggester, make_workspace
+
+    clock = [0.0]
+    monkeypatch.setattr(service, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    ws = make_workspace(tmp_path / "w.json", suggested=False)  # the model suggests as the reader starts
+    try:
+        app = make_app(ws, annotator="tester", suggester=FakeSuggester())
+        async with app.run_test(size=SIZE) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            clock[0] = 1000.0  # the analyst comes back to the list later, and opens the first article
+            await open_reader(app, pilot)
+            await go_to(app, pilot, lambda a: a.text == "Washington")
+            await pilot.press("right_curly_bracket")  # the end one word on: a correction
+            await pilot.press("A")
+            clock[0] = 1042.0
+            await pilot.press("d")
+            await pilot.pause()
+        [record] = [json.loads(line) for line in ws.learned_path("effort.jsonl").read_text().splitlines()]
+        assert (record["actions"], record["corrections"], record["seconds"], record["model"]) == (3, 1, 42.0, "base")
+    finally:
+        ws.close()

@@ -136,7 +136,7 @@ class ReadTUI(App):
             if worker.is_cancelled:
                 return
             try:
-                article = self.call_from_thread(self.session.article, aid)
+                article = self.call_from_thread(self.session.article, aid, reading=False)
             except ArticleUnreadable:  # a damaged article file: opening it says so; suggest the rest
                 continue
             try:
