@@ -297,3 +297,21 @@ async def test_the_effort_meter_counts_accept_all_and_resize_and_the_clock_start
         assert (record["actions"], record["corrections"], record["seconds"], record["model"]) == (3, 1, 42.0, "base")
     finally:
         ws.close()
+
+
+async def test_a_new_model_that_cannot_load_is_said_and_the_suggestions_stay(ws, monkeypatch):
+    import tui.ui.app as app_module
+
+    monkeypatch.setattr(app_module, "WATCH_SECONDS", 0.05, raising=False)
+    first, second = [r["id"] for r in ws.rows()]
+    before = entities(ws, second)
+    app = make_app(ws, annotator="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        a_model_takes_over(ws)  # models/v1 holds a meta.json and nothing else: damaged
+        await wait_for(pilot, lambda: any("No suggestions" in n.message for n in app._notifications))
+        await app.workers.wait_for_complete()
+        told = next(n for n in app._notifications if "No suggestions" in n.message)
+        assert "v1 cannot be used" in told.message and "Traceback" not in told.message
+        assert entities(ws, second) == before and entities(ws, first)
+        assert not any("takes over" in n.message for n in app._notifications)
+        assert "refreshing" not in app.sub_title

@@ -227,7 +227,7 @@ class ReadTUI(App):
             suggester = self.session.suggester(self.model_name)
         except Exception as exc:  # a missing or broken model: the suggestions stay as they were
             self.post_message(ModelFailed(f"the model {version} cannot be used ({type(exc).__name__}: {exc})"))
-            self.post_message(RefreshDone(version))
+            self.post_message(RefreshDone(version, refreshed=False))
             return
         self.post_message(ModelReady(suggester))
         ids = self.call_from_thread(self.session.untouched)
@@ -254,8 +254,9 @@ class ReadTUI(App):
     def on_refresh_done(self, message: RefreshDone) -> None:
         self.learning_status = ""
         self.refresh_progress()
-        self.notify(f"{message.version} takes over: suggestions refreshed in the articles nobody has touched.",
-                    title="New model")
+        if message.refreshed:
+            self.notify(f"{message.version} takes over: suggestions refreshed in the articles nobody has "
+                        "touched.", title="New model")
 
     # -- navigation -----------------------------------------------------------------------------
 

@@ -67,3 +67,4 @@ class Refreshed(Message):
 @dataclass
 class RefreshDone(Message):
     version: str
+    refreshed: bool = True  # False: the model could not be loaded, nothing changed
