@@ -15,7 +15,7 @@ from .change import ArticleSummary, Change
 from .history import History
 from .model import QUOTE_LABEL, Annotation, AnnotationError, Article, Speaker, new_id, now_iso
 from .nlp.labels import CONLL_MAP, parse_label_map
-from .nlp.learn import Shelf
+from .nlp.learn import Shelf, untaught
 from .nlp.patterns import Pattern, Patterns, follow, pattern_problem
 from .spans import overlapping, take_quote_marks
 from .store import SaveFailed, Workspace, WorkspaceError, write_atomic
@@ -282,8 +282,9 @@ class Session:
         patterns. Loads spaCy: call it from a worker."""
         from .nlp.suggest import Suggester
 
-        return Suggester(labels=self.labels, model=model or self.model_path(), label_map=self.label_map,
-                         patterns=Patterns(list(self.patterns)))  # a copy: the worker reads it
+        model = model or self.model_path()
+        return Suggester(labels=self.labels, model=model, label_map=self.label_map,
+                         patterns=untaught(Patterns(list(self.patterns)), model))  # a copy: the worker reads it
 
     # -- decisions that propagate (tui.nlp.patterns) -----------------------------------------
 
@@ -498,8 +499,9 @@ def workspace_suggester(ws: Workspace | None, labels: Sequence[str], model: str 
 
     if ws is None:
         return Suggester(labels=labels, model=model)
-    return Suggester(labels=ws.labels, model=model or workspace_model(ws),
-                     label_map=ws.setting("label_map") or None, patterns=read_patterns(ws))
+    model = model or workspace_model(ws)
+    return Suggester(labels=ws.labels, model=model, label_map=ws.setting("label_map") or None,
+                     patterns=untaught(read_patterns(ws), model))
 
 
 # Named maps for --label-map: the base model's labels onto a common scheme.

@@ -101,6 +101,7 @@ def test_train_saves_a_version_that_suggest_then_uses(tmp_path):
     assert "F1 after" in res.stdout and "held-out" in res.stdout
     model = db.with_name("ws.json.d") / "models" / "v1"
     assert (model / "ner" / "model").is_file() and (model / "config.train.cfg").is_file()
+    assert (model / "taught.jsonl").is_file()  # the patterns it learned from defer to it
     # spaCy's own training ran: its config names the held-out corpus and the patience
     assert "patience" in (model / "config.train.cfg").read_text()
 

@@ -156,3 +156,22 @@ def test_a_full_disk_after_the_action_keeps_the_action_and_its_undo(ws, monkeypa
     session.undo()  # undone too, though the patterns file still cannot be written
     assert ws.annotation(first, ann.id).label == "ORG" and session.learned_from(ann.text) == 0
     assert {a.label for a in ws.annotations(second) if a.text == ann.text} == {"ORG"}
+
+
+def test_patterns_the_training_articles_taught_defer_to_the_model_until_decided_again(tmp_path):
+    import json
+
+    from tui.nlp.learn import TAUGHT, taught, untaught
+
+    golds = [Gold("a", "ONDCP met Sara Carter in Delhi.", ((0, 5, "ORG"), (10, 21, "PER")))]
+    p = Patterns([Pattern("ONDCP", "ORG", 2), Pattern("Sara Carter", "LOC"), Pattern("Delhi", None),
+                  Pattern("Lima", "LOC")])
+    known = taught(golds, p)
+    assert known == {"ONDCP": 2, "Delhi": 1}  # the label the articles hold; a rejected name in them
+    model = tmp_path / "v1"
+    model.mkdir()
+    (model / TAUGHT).write_text("".join(json.dumps({"pattern": t, "decisions": n}) + "\n" for t, n in known.items()))
+    assert [x.text for x in untaught(p, model)] == ["Sara Carter", "Lima"]
+    p.decide("ONDCP", "PER")  # decided again after the training: the pattern is newer than the model
+    assert [x.text for x in untaught(p, model)] == ["ONDCP", "Sara Carter", "Lima"]
+    assert len(untaught(p, None)) == 4 and len(untaught(p, tmp_path / "no-such-model")) == 4

@@ -17,6 +17,7 @@ Pure: no UI. The command line runs ``train`` in a separate process (``tui.cli.le
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import time
@@ -225,10 +226,11 @@ def training_config(base_config, train_path: Path, dev_path: Path, s: TrainSetti
 def train(base: str | None, golds: Sequence[Gold], labels: Sequence[str], label_map: Mapping[str, str],
           out: Path, settings: TrainSettings | None = None, *,
           on_step: Callable[[int, int, float | None], None] = lambda step, total, f: None,
-          patterns=None, current: str | None = None) -> Trained:
+          patterns=None, current: str | None = None, learned=None) -> Trained:
     """Fine-tune ``base``'s NER on ``golds``; the pipeline saved at ``out`` (which must not exist).
     ``current``: the model the workspace suggests with now, for the "before" figures
-    (default: the base).
+    (default: the base). ``learned``: the workspace's patterns; those the training articles
+    teach are written beside the model (``TAUGHT``) so that they defer to it.
 
     ``on_step(step, max_steps, held-out F1 or None)`` after every update. Raises
     TrainingRefused before anything is written when the articles cannot train a model.
@@ -305,11 +307,53 @@ def train(base: str | None, golds: Sequence[Gold], labels: Sequence[str], label_
                                "steps": step}
         nlp.to_disk(work / "model")
         (work / "model" / "config.train.cfg").write_text((work / "config.cfg").read_text())
+        (work / "model" / TAUGHT).write_text("".join(
+            json.dumps({"pattern": text, "decisions": n}, ensure_ascii=False) + "\n"
+            for text, n in taught(train_golds, learned or ()).items()), encoding="utf-8")
         (work / "model").rename(out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return Trained(out, before, after, step, time.monotonic() - started, len(train_golds),
                    len(dev_golds), stopped)
+
+
+# --- patterns that defer to the model they taught --------------------------------------------
+
+TAUGHT = "taught.jsonl"  # in a trained model's folder: the patterns its training articles taught it
+
+
+def taught(golds: Iterable[Gold], patterns) -> dict[str, int]:
+    """text -> decisions, for each pattern the articles ``golds`` teach a model as it stands:
+    a name with the pattern's label in them, or a rejected name that occurs in them as no
+    entity. A pattern applies a name's one label everywhere; the model learned it in
+    context, so for these the model decides (``untaught``)."""
+    golds = list(golds)
+    labelled = {(g.text[s:e], label) for g in golds for s, e, label in g.spans}
+    named = {text for text, _ in labelled}
+    out = {}
+    for p in patterns:
+        if p.label is not None:
+            known = (p.text, p.label) in labelled
+        else:
+            known = p.text not in named and any(p.text in g.text for g in golds)
+        if known:
+            out[p.text] = p.decisions
+    return out
+
+
+def untaught(patterns, model: str | Path | None):
+    """The patterns the model at ``model`` was not trained on, or that were decided again since
+    (all of them for the base model): the others defer to the model."""
+    from .patterns import Patterns
+
+    if patterns is None or model is None:
+        return patterns
+    try:
+        lines = (Path(model) / TAUGHT).read_text(encoding="utf-8").splitlines()
+        known = {d["pattern"]: d["decisions"] for d in map(json.loads, lines)}
+    except (OSError, ValueError, KeyError, TypeError):
+        return patterns
+    return Patterns(p for p in patterns if p.decisions > known.get(p.text, 0))
 
 
 # --- the workspace's models -------------------------------------------------------------------
