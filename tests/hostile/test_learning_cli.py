@@ -187,3 +187,30 @@ def test_patterns_export_and_import_as_prodigy_lines(tmp_path):
     assert readtui("patterns", "export", out, "--db", db).returncode == 0
     assert [json.loads(line) for line in out.read_text().splitlines()] == [
         {"label": "ORG", "pattern": "ONDCP", "decisions": 1}]
+
+
+def test_disk_full_while_the_new_model_is_written_keeps_the_current_one(tmp_path):
+    """Room for the training examples but not for the model: the training runs, the save
+    fails half-way, and neither the half-written model nor its work folder is left behind."""
+    import os
+    import subprocess
+
+    disk = tmp_path / "disk"
+    if not mount_tmpfs(disk, "4m"):
+        pytest.skip("cannot mount a small tmpfs here")
+    try:
+        db = imported(disk)
+        models = db.with_name("ws.json.d") / "models"
+        (models / "v1").mkdir(parents=True)
+        (models / "current").write_text("v1\n")
+        filler = fill(disk)
+        os.truncate(filler, max(0, filler.stat().st_size - 512 * 1024))  # half a megabyte left
+        res = readtui("train", "--db", db, "--max-steps", "2", "--from-base")
+        assert res.returncode == 1, res.stdout
+        line = one_line(res.stderr)
+        assert "could not be written" in line and "keeps its current model" in line
+        assert "held-out F1" in res.stderr  # it trained: the disk refused the model, not the examples
+        assert "Traceback" not in res.stderr
+        assert current(db) == "v1" and sorted(p.name for p in models.iterdir()) == ["current", "v1"]
+    finally:
+        subprocess.run(["umount", str(disk)], capture_output=True)
