@@ -186,10 +186,16 @@ def main() -> int:
     ap.add_argument("--no-plain", action="store_true", help="leave out the plain spacy train baseline")
     ap.add_argument("--plain-steps", type=int, default=600, help="steps of the plain spacy train baseline")
     ap.add_argument("--dev-limit", type=int, default=0, help="score on the first N dev articles only")
+    ap.add_argument("--train-check", type=int, default=0, metavar="K",
+                    help="also score the last model on TRAIN's articles from K on (never trained on): "
+                         "a train-side figure beside dev's")
     args = ap.parse_args()
     marks = sorted(int(x) for x in args.steps.split(","))
     golds = read_gold(args.train, marks[-1])
     dev = read_gold(args.dev, args.dev_limit or None)
+    check = read_gold(args.train)[args.train_check:] if args.train_check else []
+    print(f"load average at the start: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+          f"on {os.cpu_count()} cores (training times are loaded)", flush=True)
     with tempfile.TemporaryDirectory(prefix="readtui-learning-") as tmp:
         work = Path(tmp)
         ws = work / "ws.json"
@@ -219,10 +225,18 @@ def main() -> int:
                       score_model(str(ws.parent / "ws.json.d" / "models" / model), dev, learn.CONLL_MAP)),
                   flush=True)
             print(f"   {last}", flush=True)
-        if not args.no_plain:
-            path, seconds = plain_spacy_train(golds, work, args.plain_steps)
-            print(row(f"plain spacy train, {len(golds)} articles, {args.plain_steps} steps", score_model(path, dev, None), seconds),
+        if check:
+            model = (ws.parent / "ws.json.d" / "models" / "current").read_text().strip()
+            print(row(f"train-side check: TRAIN[{args.train_check}:] ({len(check)}), {model} alone",
+                      score_model(str(ws.parent / "ws.json.d" / "models" / model), check, learn.CONLL_MAP)),
                   flush=True)
+        if not args.no_plain:
+            path, plain = plain_spacy_train(golds, work, args.plain_steps)
+            print(row(f"plain spacy train, {len(golds)} articles, {args.plain_steps} steps", score_model(path, dev, None), plain),
+                  flush=True)
+            print(f"readtui train at N={marks[-1]} took {seconds / plain:.2f}x the plain spacy train's time "
+                  "in the same run", flush=True)
+    print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     return 0
 
 

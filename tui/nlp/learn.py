@@ -179,6 +179,7 @@ class TrainSettings:
     batch_words: int = 1000
     seed: int = 0
     whole_articles: bool = False  # train on whole articles, as they are suggested on, not line by line
+    fresh_ner: bool = False  # for comparison (bench): a new NER head instead of the base model's
 
 
 @dataclass
@@ -256,6 +257,9 @@ def train(base: str | None, golds: Sequence[Gold], labels: Sequence[str], label_
     del now
     as_model = train_labels(label_map, labels)
     ner = nlp.get_pipe("ner")
+    if s.fresh_ner:
+        nlp.remove_pipe("ner")
+        ner = nlp.add_pipe("ner")
     for label in sorted({as_model.get(sp[2], sp[2]) for g in golds for sp in g.spans}):
         if label not in ner.labels:
             ner.add_label(label)
@@ -264,7 +268,12 @@ def train(base: str | None, golds: Sequence[Gold], labels: Sequence[str], label_
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:
-        DocBin(docs=to_docs(nlp, train_golds, as_model, split=not s.whole_articles)).to_disk(work / "train.spacy")
+        train_docs = to_docs(nlp, train_golds, as_model, split=not s.whole_articles)
+        DocBin(docs=train_docs).to_disk(work / "train.spacy")
+        if s.fresh_ner:
+            from spacy.training import Example
+
+            ner.initialize(lambda: [Example(nlp.make_doc(d.text), d) for d in train_docs], nlp=nlp)
         DocBin(docs=to_docs(nlp, dev_golds, as_model, split=False)).to_disk(work / "dev.spacy")
         cfg = training_config(nlp.config, work / "train.spacy", work / "dev.spacy", s)
         cfg.to_disk(work / "config.cfg")
