@@ -370,11 +370,10 @@ class Session:
         anns = self.ws.annotations(article_id)
         if any(a.status != "pending" for a in anns):
             return None
-        key = lambda a: (a.kind, a.start, a.end, a.label)  # noqa: E731
-        now = {key(a) for a in found}
-        was = {key(a) for a in anns}
-        gone = [a.id for a in anns if key(a) not in now]
-        fresh = [a for a in found if key(a) not in was]
+        now = {_suggested_as(a) for a in found}
+        was = {_suggested_as(a) for a in anns}
+        gone = [a.id for a in anns if _suggested_as(a) not in now]
+        fresh = [a for a in found if _suggested_as(a) not in was]
         return self._save(article_id, fresh, gone, state="new", suggested=True).named("suggestions")
 
     def retrain_due(self, every: int) -> bool:
@@ -460,6 +459,11 @@ class Session:
         hit = overlapping(others, start, end)
         if hit is not None:
             raise AnnotationError(f"overlaps the {hit.label} {hit.text!r}; reject or shrink it first")
+
+
+def _suggested_as(a: Annotation) -> tuple:
+    """What a suggestion says, to keep those a new model says again as they are."""
+    return a.kind, a.start, a.end, a.label, (a.speaker.start, a.speaker.end) if a.speaker else None
 
 
 def _untouched(row: dict, followed: set[str]) -> bool:

@@ -175,3 +175,21 @@ def test_patterns_the_training_articles_taught_defer_to_the_model_until_decided_
     p.decide("ONDCP", "PER")  # decided again after the training: the pattern is newer than the model
     assert [x.text for x in untaught(p, model)] == ["ONDCP", "Sara Carter", "Lima"]
     assert len(untaught(p, None)) == 4 and len(untaught(p, tmp_path / "no-such-model")) == 4
+
+
+def test_a_refresh_keeps_what_the_new_model_says_again_and_leaves_touched_articles_alone(ws):
+    from dataclasses import replace
+
+    first, second = [r["id"] for r in ws.rows()]
+    session = Session(ws, "t")
+    anns = ws.annotations(second)
+    kept, dropped = anns[0], anns[1]
+    found = [replace(a, id=f"new-{a.id}") for a in anns if a.id != dropped.id]
+    found.append(replace(dropped, id="relabelled", label="LAW" if dropped.label != "LAW" else "ORG"))
+    change = session.refresh_suggestions(second, found)
+    now = {a.id: a for a in ws.annotations(second)}
+    assert kept.id in now and dropped.id not in now and now["relabelled"].status == "pending"
+    assert len(now) == len(anns) and ws.row(second)["state"] == "new"
+    assert change.what == "suggestions" and session.history.peek_undo() is None
+    session.accept(ws.annotations(first)[0])  # touched: its suggestions are the analyst's now
+    assert session.refresh_suggestions(first, []) is None and ws.annotations(first)
