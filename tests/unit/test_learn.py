@@ -167,13 +167,13 @@ def test_patterns_the_training_articles_taught_defer_to_the_model_until_decided_
     p = Patterns([Pattern("ONDCP", "ORG", 2), Pattern("Sara Carter", "LOC"), Pattern("Delhi", None),
                   Pattern("Lima", "LOC")])
     known = taught(golds, p)
-    assert known == {"ONDCP": 2, "Delhi": 1}  # the label the articles hold; a rejected name in them
+    assert known == {"ONDCP": 2, "Sara Carter": 1, "Delhi": 1}  # every text the done articles hold
     model = tmp_path / "v1"
     model.mkdir()
     (model / TAUGHT).write_text("".join(json.dumps({"pattern": t, "decisions": n}) + "\n" for t, n in known.items()))
-    assert [x.text for x in untaught(p, model)] == ["Sara Carter", "Lima"]
+    assert [x.text for x in untaught(p, model)] == ["Lima"]
     p.decide("ONDCP", "PER")  # decided again after the training: the pattern is newer than the model
-    assert [x.text for x in untaught(p, model)] == ["ONDCP", "Sara Carter", "Lima"]
+    assert [x.text for x in untaught(p, model)] == ["ONDCP", "Lima"]
     assert len(untaught(p, None)) == 4 and len(untaught(p, tmp_path / "no-such-model")) == 4
 
 
