@@ -42,6 +42,15 @@ from tui.nlp import learn  # noqa: E402
 LABELS = "PER,ORG,LOC,MISC"
 
 
+def cpu_of_children() -> float:
+    """CPU seconds of every finished child process and its own children so far: the work a
+    command did, which a loaded machine stretches less than its wall-clock time."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def readtui(*args, check: bool = True) -> subprocess.CompletedProcess:
     res = subprocess.run([sys.executable, "-m", "tui", *map(str, args)], capture_output=True, text=True,
                          cwd=ROOT, env=dict(os.environ, COLUMNS="160"))
@@ -213,9 +222,9 @@ def main() -> int:
         for n in marks:
             corr = replay(ws, golds, ids, done, n)
             done = n
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), cpu_of_children()
             res = readtui("train", "--db", ws, "--max-minutes", args.max_minutes)
-            seconds = time.perf_counter() - started
+            seconds, cpu = time.perf_counter() - started, cpu_of_children() - cpu
             readtui("suggest", dev_in, "--db", ws, "-o", dev_out)
             model = (ws.parent / "ws.json.d" / "models" / "current").read_text().strip()
             last = res.stdout.strip().splitlines()[-1] if res.stdout.strip() else ""
@@ -224,18 +233,21 @@ def main() -> int:
             print(row(f"N={n}: the fine-tuned model alone ({model})",
                       score_model(str(ws.parent / "ws.json.d" / "models" / model), dev, learn.CONLL_MAP)),
                   flush=True)
-            print(f"   {last}", flush=True)
+            print(f"   {last} ({cpu:.0f} CPU seconds)", flush=True)
         if check:
             model = (ws.parent / "ws.json.d" / "models" / "current").read_text().strip()
             print(row(f"train-side check: TRAIN[{args.train_check}:] ({len(check)}), {model} alone",
                       score_model(str(ws.parent / "ws.json.d" / "models" / model), check, learn.CONLL_MAP)),
                   flush=True)
         if not args.no_plain:
+            plain_cpu = cpu_of_children()
             path, plain = plain_spacy_train(golds, work, args.plain_steps)
+            plain_cpu = cpu_of_children() - plain_cpu
             print(row(f"plain spacy train, {len(golds)} articles, {args.plain_steps} steps", score_model(path, dev, None), plain),
                   flush=True)
             print(f"readtui train at N={marks[-1]} took {seconds / plain:.2f}x the plain spacy train's time "
-                  "in the same run", flush=True)
+                  f"in the same run, {cpu / plain_cpu:.2f}x its CPU seconds ({cpu:.0f} / {plain_cpu:.0f})",
+                  flush=True)
     print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     return 0
 
