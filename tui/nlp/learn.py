@@ -169,6 +169,10 @@ def entity_predictor(nlp, label_map: Mapping[str, str] | None, patterns=None):
 
 @dataclass
 class TrainSettings:
+    """bench/learning_variants.py, 200 CoNLL articles, scored on train articles 600-945: these
+    0.811 F1; line by line 0.799; learn_rate 0.002 0.807; dropout 0.1 0.808; batch_words 500
+    0.809; a fresh NER head 0.710 (each within the same time budget, on a loaded machine)."""
+
     max_minutes: float = 5.0
     held_out: float = 0.1  # share of the done articles kept aside for evaluation
     max_steps: int = 2000
