@@ -42,6 +42,15 @@ from tui.nlp import learn  # noqa: E402
 LABELS = "PER,ORG,LOC,MISC"
 
 
+def cpu_of_children() -> float:
+    """CPU seconds of every finished child process and its own children so far: the work a
+    command did, which a loaded machine stretches less than its wall-clock time."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def readtui(*args, check: bool = True) -> subprocess.CompletedProcess:
     res = subprocess.run([sys.executable, "-m", "tui", *map(str, args)], capture_output=True, text=True,
                          cwd=ROOT, env=dict(os.environ, COLUMNS="160"))
@@ -186,10 +195,16 @@ def main() -> int:
     ap.add_argument("--no-plain", action="store_true", help="leave out the plain spacy train baseline")
     ap.add_argument("--plain-steps", type=int, default=600, help="steps of the plain spacy train baseline")
     ap.add_argument("--dev-limit", type=int, default=0, help="score on the first N dev articles only")
+    ap.add_argument("--train-check", type=int, default=0, metavar="K",
+                    help="also score the last model on TRAIN's articles from K on (never trained on): "
+                         "a train-side figure beside dev's")
     args = ap.parse_args()
     marks = sorted(int(x) for x in args.steps.split(","))
     golds = read_gold(args.train, marks[-1])
     dev = read_gold(args.dev, args.dev_limit or None)
+    check = read_gold(args.train)[args.train_check:] if args.train_check else []
+    print(f"load average at the start: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+          f"on {os.cpu_count()} cores (training times are loaded)", flush=True)
     with tempfile.TemporaryDirectory(prefix="readtui-learning-") as tmp:
         work = Path(tmp)
         ws = work / "ws.json"
@@ -207,9 +222,9 @@ def main() -> int:
         for n in marks:
             corr = replay(ws, golds, ids, done, n)
             done = n
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), cpu_of_children()
             res = readtui("train", "--db", ws, "--max-minutes", args.max_minutes)
-            seconds = time.perf_counter() - started
+            seconds, cpu = time.perf_counter() - started, cpu_of_children() - cpu
             readtui("suggest", dev_in, "--db", ws, "-o", dev_out)
             model = (ws.parent / "ws.json.d" / "models" / "current").read_text().strip()
             last = res.stdout.strip().splitlines()[-1] if res.stdout.strip() else ""
@@ -218,11 +233,22 @@ def main() -> int:
             print(row(f"N={n}: the fine-tuned model alone ({model})",
                       score_model(str(ws.parent / "ws.json.d" / "models" / model), dev, learn.CONLL_MAP)),
                   flush=True)
-            print(f"   {last}", flush=True)
-        if not args.no_plain:
-            path, seconds = plain_spacy_train(golds, work, args.plain_steps)
-            print(row(f"plain spacy train, {len(golds)} articles, {args.plain_steps} steps", score_model(path, dev, None), seconds),
+            print(f"   {last} ({cpu:.0f} CPU seconds)", flush=True)
+        if check:
+            model = (ws.parent / "ws.json.d" / "models" / "current").read_text().strip()
+            print(row(f"train-side check: TRAIN[{args.train_check}:] ({len(check)}), {model} alone",
+                      score_model(str(ws.parent / "ws.json.d" / "models" / model), check, learn.CONLL_MAP)),
                   flush=True)
+        if not args.no_plain:
+            plain_cpu = cpu_of_children()
+            path, plain = plain_spacy_train(golds, work, args.plain_steps)
+            plain_cpu = cpu_of_children() - plain_cpu
+            print(row(f"plain spacy train, {len(golds)} articles, {args.plain_steps} steps", score_model(path, dev, None), plain),
+                  flush=True)
+            print(f"readtui train at N={marks[-1]} took {seconds / plain:.2f}x the plain spacy train's time "
+                  f"in the same run, {cpu / plain_cpu:.2f}x its CPU seconds ({cpu:.0f} / {plain_cpu:.0f})",
+                  flush=True)
+    print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     return 0
 
 

@@ -38,3 +38,7 @@ class History:
         entry = self._undone.pop()
         self._done.append(entry)
         return entry
+
+    def articles(self) -> set[str]:
+        """Every article an entry changed, with the suggestions that followed it elsewhere."""
+        return {c.article_id for e in self._done + self._undone for c in (e, *e.follow)}

@@ -15,7 +15,7 @@ from .change import ArticleSummary, Change
 from .history import History
 from .model import QUOTE_LABEL, Annotation, AnnotationError, Article, Speaker, new_id, now_iso
 from .nlp.labels import CONLL_MAP, parse_label_map
-from .nlp.learn import Shelf
+from .nlp.learn import Shelf, untaught
 from .nlp.patterns import Pattern, Patterns, follow, pattern_problem
 from .spans import overlapping, take_quote_marks
 from .store import SaveFailed, Workspace, WorkspaceError, write_atomic
@@ -56,6 +56,7 @@ class Session:
         self._effort: dict[str, list[float]] = {}  # article id -> [when first read, actions]
         # article id -> its row then, its disagreements, how many open (a save replaces the row)
         self._held: dict[str, tuple[dict, list[Disagreement], int]] = {}
+        self.marked_done = 0  # articles marked done in this session (retraining counts them)
 
     # -- what the analyst sees ----------------------------------------------------------------
 
@@ -77,8 +78,10 @@ class Session:
     def summaries(self) -> Iterator[ArticleSummary]:
         return (ArticleSummary.from_row(r) for r in self.ws.rows())
 
-    def article(self, article_id: str) -> Article:
-        self._effort.setdefault(article_id, [time.monotonic(), 0])  # the effort meter's clock starts
+    def article(self, article_id: str, *, reading: bool = True) -> Article:
+        """``reading``: the analyst opens it (the effort meter's clock starts), not a worker."""
+        if reading:
+            self._effort.setdefault(article_id, [time.monotonic(), 0])
         try:
             return self.ws.article(article_id)
         except WorkspaceError as exc:
@@ -191,6 +194,7 @@ class Session:
         self.history.push(change)
         self._effort.setdefault(change.article_id, [time.monotonic(), 0])[1] += 1
         if change.state_after == "done" and change.state_before != "done":
+            self.marked_done += 1
             self._record_effort(change.article_id)
 
     def _record_effort(self, article_id: str) -> None:
@@ -326,8 +330,9 @@ class Session:
         patterns. Loads spaCy: call it from a worker."""
         from .nlp.suggest import Suggester
 
-        return Suggester(labels=self.labels, model=model or self.model_path(), label_map=self.label_map,
-                         patterns=Patterns(list(self.patterns)))  # a copy: the worker reads it
+        model = model or self.model_path()
+        return Suggester(labels=self.labels, model=model, label_map=self.label_map,
+                         patterns=untaught(Patterns(list(self.patterns)), model))  # a copy: the worker reads it
 
     # -- decisions that propagate (tui.nlp.patterns) -----------------------------------------
 
@@ -391,6 +396,47 @@ class Session:
             changed, removed = follow(aid, doc, self._tokenizer.make_doc, pattern, self.ws.annotations(aid))
             if changed or removed:
                 out.append(self._save(aid, changed, removed, state=row.get("state")).named("learned"))
+
+    # -- a new model taking over: refreshing what nobody touched, retraining ------------------
+
+    def model_version(self) -> str | None:
+        """The workspace's current model version ("v3"), None for the base model."""
+        return Shelf(self.ws.learned_path("models")).current()
+
+    def untouched(self) -> list[str]:
+        """Articles nobody has touched: new, every suggestion still pending, and no decision
+        of this session followed into them (so undo finds what it left)."""
+        followed = self.history.articles()
+        return [r["id"] for r in self.ws.rows() if _untouched(r, followed)]
+
+    def refresh_suggestions(self, article_id: str, found: Sequence[Annotation]) -> Change | None:
+        """Replace an untouched article's pending suggestions with ``found`` (a new model's):
+        the ones that stay the same are kept as they are. None when the article was touched
+        meanwhile. Not an action of the analyst: not recorded for undo."""
+        if not _untouched(self.ws.row(article_id), self.history.articles()):
+            return None
+        anns = self.ws.annotations(article_id)
+        if any(a.status != "pending" for a in anns):
+            return None
+        now = {_suggested_as(a) for a in found}
+        was = {_suggested_as(a) for a in anns}
+        gone = [a.id for a in anns if _suggested_as(a) not in now]
+        fresh = [a for a in found if _suggested_as(a) not in was]
+        return self._save(article_id, fresh, gone, state="new", suggested=True).named("suggestions")
+
+    def retrain_due(self, every: int) -> bool:
+        """At least ``every`` articles marked done since the current model was trained."""
+        from .nlp.retrain import trained_on
+
+        if every <= 0:
+            return False
+        return self.progress().done - trained_on(self.model_path()) >= every
+
+    def start_training(self):
+        """``readtui train`` on this workspace in a process of its own (tui.nlp.retrain)."""
+        from .nlp.retrain import Training
+
+        return Training(self.ws.path, self.ws.learned_path("models") / "train.log")
 
     def reopen(self, article_id: str) -> Change:
         """A done (or skipped, flagged) article back in progress."""
@@ -546,6 +592,15 @@ class Session:
             raise AnnotationError(f"overlaps the {hit.label} {hit.text!r}; reject or shrink it first")
 
 
+def _suggested_as(a: Annotation) -> tuple:
+    """What a suggestion says, to keep those a new model says again as they are."""
+    return a.kind, a.start, a.end, a.label, (a.speaker.start, a.speaker.end) if a.speaker else None
+
+
+def _untouched(row: dict, followed: set[str]) -> bool:
+    return row.get("state", "new") == "new" and row.get("suggested", True) and row["id"] not in followed
+
+
 def read_patterns(ws: Workspace) -> Patterns:
     """The workspace's patterns.jsonl; lines that are not patterns are skipped."""
     path = ws.learned_path("patterns.jsonl")
@@ -579,8 +634,9 @@ def workspace_suggester(ws: Workspace | None, labels: Sequence[str], model: str 
 
     if ws is None:
         return Suggester(labels=labels, model=model)
-    return Suggester(labels=ws.labels, model=model or workspace_model(ws),
-                     label_map=ws.setting("label_map") or None, patterns=read_patterns(ws))
+    model = model or workspace_model(ws)
+    return Suggester(labels=ws.labels, model=model, label_map=ws.setting("label_map") or None,
+                     patterns=untaught(read_patterns(ws), model))
 
 
 # Named maps for --label-map: the base model's labels onto a common scheme.

@@ -9,6 +9,9 @@ finds the file (from the environment) and hands the result to the app.
     theme = "textual-light"     # any Textual theme
     palette = "colour-blind"    # entity colours: "displacy" (default) or "colour-blind" (Okabe-Ito)
     label_tags = false          # hide the label after each entity in the text
+
+    [learning]
+    retrain_every = 20          # run `readtui train` in the background every 20 articles marked done
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 PALETTES = ("displacy", "colour-blind")
-SECTIONS = {"keys", "look"}
+SECTIONS = {"keys", "look", "learning"}
 LOOK = {"theme": str, "palette": str, "label_tags": bool}
 
 
@@ -34,6 +37,7 @@ class Settings:
     palette: str = "displacy"
     label_tags: bool = True
     path: str = ""  # where they were read from (help shows it)
+    retrain_every: int = 0  # articles marked done between two trainings by themselves (0: never)
 
 
 def settings_path(env: Mapping[str, str]) -> Path:
@@ -58,7 +62,7 @@ def load_settings(path: Path) -> Settings:
 def _checked(data: Mapping[str, Any], path: Path) -> Settings:
     unknown = set(data) - SECTIONS
     if unknown:
-        raise SettingsError(f"{path}: unknown section {sorted(unknown)[0]!r} (known: keys, look)")
+        raise SettingsError(f"{path}: unknown section {sorted(unknown)[0]!r} (known: {', '.join(sorted(SECTIONS))})")
     keys = data.get("keys", {})
     look = data.get("look", {})
     if not isinstance(keys, dict) or not all(isinstance(v, str) and v.strip() for v in keys.values()):
@@ -75,4 +79,14 @@ def _checked(data: Mapping[str, Any], path: Path) -> Settings:
     if palette not in PALETTES:
         raise SettingsError(f"{path}: look.palette must be one of {', '.join(PALETTES)}")
     return Settings(keys=dict(keys), theme=look.get("theme", ""), palette=palette,
-                    label_tags=look.get("label_tags", True), path=str(path))
+                    label_tags=look.get("label_tags", True), path=str(path),
+                    retrain_every=_retrain_every(data.get("learning", {}), path))
+
+
+def _retrain_every(learning: Any, path: Path) -> int:
+    if not isinstance(learning, dict) or set(learning) - {"retrain_every"}:
+        raise SettingsError(f"{path}: [learning] takes one setting, retrain_every = N (articles marked done)")
+    n = learning.get("retrain_every", 0)
+    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+        raise SettingsError(f"{path}: learning.retrain_every must be a whole number of articles, 0 for never")
+    return n

@@ -101,6 +101,7 @@ def test_train_saves_a_version_that_suggest_then_uses(tmp_path):
     assert "F1 after" in res.stdout and "held-out" in res.stdout
     model = db.with_name("ws.json.d") / "models" / "v1"
     assert (model / "ner" / "model").is_file() and (model / "config.train.cfg").is_file()
+    assert (model / "taught.jsonl").is_file()  # the patterns it learned from defer to it
     # spaCy's own training ran: its config names the held-out corpus and the patience
     assert "patience" in (model / "config.train.cfg").read_text()
 
@@ -151,25 +152,33 @@ def test_a_missing_or_damaged_model_folder_is_reported_and_left_in_place(tmp_pat
     assert current(db) == "v1" and sorted(p.name for p in models.iterdir()) == ["current", "v1"] * (damage != "deleted") + ["current"] * (damage == "deleted")
 
 
-def test_disk_full_while_training_leaves_the_current_model(tmp_path):
+@pytest.mark.parametrize("room", [0, 512 * 1024], ids=["before-the-examples", "while-the-model-is-written"])
+def test_disk_full_while_training_keeps_the_current_model(tmp_path, room):
+    """A full disk, or room for the training examples but not for the model (the training
+    runs, the save fails half-way): one line, the current model stays, and neither a
+    half-written version nor its work folder is left behind."""
+    import os
+    import subprocess
+
     disk = tmp_path / "disk"
-    if not mount_tmpfs(disk, "3m"):
+    if not mount_tmpfs(disk, "4m"):
         pytest.skip("cannot mount a small tmpfs here")
     try:
         db = imported(disk)
         models = db.with_name("ws.json.d") / "models"
-        before = sorted(p.name for p in models.iterdir()) if models.exists() else []
-        fill(disk)
-        res = readtui("train", "--db", db, "--max-steps", "2")
-        assert res.returncode == 1
+        (models / "v1").mkdir(parents=True)
+        (models / "current").write_text("v1\n")
+        filler = fill(disk)
+        os.truncate(filler, max(0, filler.stat().st_size - room))
+        res = readtui("train", "--db", db, "--max-steps", "2", "--from-base")
+        assert res.returncode == 1, res.stdout
         line = one_line(res.stderr)
         assert "keeps its current model" in line and "Traceback" not in res.stderr
-        assert current(db) is None
-        after = sorted(p.name for p in models.iterdir()) if models.exists() else []
-        assert after == before  # no half-written version left behind
+        if room:
+            assert "could not be written" in line
+            assert "held-out F1" in res.stderr  # it trained: the disk refused the model, not the examples
+        assert current(db) == "v1" and sorted(p.name for p in models.iterdir()) == ["current", "v1"]
     finally:
-        import subprocess
-
         subprocess.run(["umount", str(disk)], capture_output=True)
 
 
@@ -186,3 +195,4 @@ def test_patterns_export_and_import_as_prodigy_lines(tmp_path):
     assert readtui("patterns", "export", out, "--db", db).returncode == 0
     assert [json.loads(line) for line in out.read_text().splitlines()] == [
         {"label": "ORG", "pattern": "ONDCP", "decisions": 1}]
+

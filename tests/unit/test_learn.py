@@ -156,3 +156,40 @@ def test_a_full_disk_after_the_action_keeps_the_action_and_its_undo(ws, monkeypa
     session.undo()  # undone too, though the patterns file still cannot be written
     assert ws.annotation(first, ann.id).label == "ORG" and session.learned_from(ann.text) == 0
     assert {a.label for a in ws.annotations(second) if a.text == ann.text} == {"ORG"}
+
+
+def test_patterns_the_training_articles_taught_defer_to_the_model_until_decided_again(tmp_path):
+    import json
+
+    from tui.nlp.learn import TAUGHT, taught, untaught
+
+    golds = [Gold("a", "ONDCP met Sara Carter in Delhi.", ((0, 5, "ORG"), (10, 21, "PER")))]
+    p = Patterns([Pattern("ONDCP", "ORG", 2), Pattern("Sara Carter", "LOC"), Pattern("Delhi", None),
+                  Pattern("Lima", "LOC")])
+    known = taught(golds, p)
+    assert known == {"ONDCP": 2, "Sara Carter": 1, "Delhi": 1}  # every text the done articles hold
+    model = tmp_path / "v1"
+    model.mkdir()
+    (model / TAUGHT).write_text("".join(json.dumps({"pattern": t, "decisions": n}) + "\n" for t, n in known.items()))
+    assert [x.text for x in untaught(p, model)] == ["Lima"]
+    p.decide("ONDCP", "PER")  # decided again after the training: the pattern is newer than the model
+    assert [x.text for x in untaught(p, model)] == ["ONDCP", "Lima"]
+    assert len(untaught(p, None)) == 4 and len(untaught(p, tmp_path / "no-such-model")) == 4
+
+
+def test_a_refresh_keeps_what_the_new_model_says_again_and_leaves_touched_articles_alone(ws):
+    from dataclasses import replace
+
+    first, second = [r["id"] for r in ws.rows()]
+    session = Session(ws, "t")
+    anns = ws.annotations(second)
+    kept, dropped = anns[0], anns[1]
+    found = [replace(a, id=f"new-{a.id}") for a in anns if a.id != dropped.id]
+    found.append(replace(dropped, id="relabelled", label="LAW" if dropped.label != "LAW" else "ORG"))
+    change = session.refresh_suggestions(second, found)
+    now = {a.id: a for a in ws.annotations(second)}
+    assert kept.id in now and dropped.id not in now and now["relabelled"].status == "pending"
+    assert len(now) == len(anns) and ws.row(second)["state"] == "new"
+    assert change.what == "suggestions" and session.history.peek_undo() is None
+    session.accept(ws.annotations(first)[0])  # touched: its suggestions are the analyst's now
+    assert session.refresh_suggestions(first, []) is None and ws.annotations(first)

@@ -71,12 +71,12 @@ def _show(mapping: dict) -> str:
 
 # --- readtui train ---------------------------------------------------------------------------
 
-def _train_in_child(channel, base, golds, labels, label_map, current, target, settings) -> None:
+def _train_in_child(channel, base, golds, labels, label_map, current, target, settings, learned=None) -> None:
     """The training process: reports ("step", n, total, f1), then ("done", Trained) or ("failed", msg)."""
     from ..nlp import learn
 
     try:
-        trained = learn.train(base, golds, labels, label_map, Path(target), settings, current=current,
+        trained = learn.train(base, golds, labels, label_map, Path(target), settings, current=current, learned=learned,
                               on_step=lambda n, total, f1: channel.put(("step", n, total, f1)))
         channel.put(("done", trained))
     except TrainingRefused as exc:
@@ -93,6 +93,7 @@ def train_command(args: Namespace) -> int:
         done = ws.ids(state="done")
         golds = [gold_of(a, anns) for a, anns in ws.iter_articles(done)]
         labels, label_map = ws.labels, dict(ws.setting("label_map") or {})
+        learned = read_patterns(ws)
         shelf = Shelf(ws.learned_path("models"))
     finally:
         _close(ws)
@@ -122,7 +123,8 @@ def train_command(args: Namespace) -> int:
     channel = ctx.Queue()
     child = ctx.Process(target=_train_in_child, daemon=True,
                         args=(channel, args.model, golds, labels, label_map,
-                              None if args.from_base or current is None else str(current), str(target), settings))
+                              None if args.from_base or current is None else str(current), str(target), settings,
+                              learned))
     child.start()
     result: Any = None
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),

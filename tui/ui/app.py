@@ -11,7 +11,8 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.worker import get_current_worker
 
-from .messages import AnnotationsChanged, ModelFailed, ModelReady, StoriesFound, Suggested, SuggestionsDone
+from .messages import (AnnotationsChanged, ModelFailed, ModelReady, Refreshed, RefreshDone, StoriesFound, Suggested,
+                       SuggestionsDone)
 from ..model import AnnotationError
 from .screens.adjudication import AdjudicationScreen
 from .screens.articles import ArticlesScreen
@@ -24,6 +25,7 @@ from ..settings import Settings
 from ..spans import encodable, sanitize
 
 LOADING = "loading model"
+WATCH_SECONDS = 2.0  # how often the reader looks for a new model and a training that ended
 
 
 def settle_heap() -> None:
@@ -59,6 +61,10 @@ class ReadTUI(App):
         self.model_status = ""  # what the header says about the model: "", LOADING, or why none
         self._told_osc52 = False
         self.versions: dict[str, tuple[str, ...]] = {}  # article -> its other versions (the stories worker)
+        self.learning_status = ""  # a training running in the background, for the header
+        self.training = None  # that training (tui.nlp.retrain.Training)
+        self._model_seen: str | None = None
+        self._done_seen = 0
         self.title = f"readtui · {session.name} · {session.annotator or 'anonymous'}"
 
     # -- start ------------------------------------------------------------------------------
@@ -78,6 +84,8 @@ class ReadTUI(App):
             self.suggest(waiting)
         if len(self.session.article_ids()) > 1:
             self.find_stories()
+        self._model_seen = self.session.model_version()
+        self.set_interval(WATCH_SECONDS, self.watch_learning)
         self.refresh_progress()
 
     def _apply_settings(self) -> None:
@@ -108,6 +116,8 @@ class ReadTUI(App):
             parts = [f"articles {p.done}/{p.articles} done", f"annotations {p.reviewed}/{p.annotations} reviewed"]
             if self.model_status:
                 parts.append(self.model_status)
+        if self.learning_status:
+            parts.append(self.learning_status)
         sub = " · ".join(parts)
         if sub != self.sub_title:
             self.sub_title = sub
@@ -139,7 +149,7 @@ class ReadTUI(App):
             if worker.is_cancelled:
                 return
             try:
-                article = self.call_from_thread(self.session.article, aid)
+                article = self.call_from_thread(self.session.article, aid, reading=False)
             except ArticleUnreadable:  # a damaged article file: opening it says so; suggest the rest
                 continue
             try:
@@ -197,6 +207,82 @@ class ReadTUI(App):
         self.versions = message.versions
         for screen in self.screen_stack:
             screen.post_message(StoriesFound(message.versions))
+
+    # -- the model learning: a new version takes over, retraining by itself (issue 16) -------------
+
+    def watch_learning(self) -> None:
+        """Every few seconds: a training that ended, a new model on the shelf (from this
+        reader's training or a `readtui train` elsewhere), a training that is due."""
+        if self.training is not None and not self.training.running():
+            code, said = self.training.outcome()
+            self.training, self.learning_status = None, ""
+            if code != 0:
+                self.notify(f"{said.removeprefix('readtui: ')}", title="Retraining failed", severity="error",
+                            timeout=20)
+            self.refresh_progress()
+        version = self.session.model_version()
+        if version != self._model_seen:
+            self._model_seen = version
+            if self.model_name is None:  # --model overrides the workspace's model
+                self.learning_status = f"{version or 'base model'}: refreshing suggestions"
+                self.refresh_progress()
+                self.refresh_untouched(version or "the base model")
+        every = self.settings.retrain_every
+        done = self.session.marked_done
+        if every and self.training is None and done != self._done_seen:
+            self._done_seen = done
+            if self.session.retrain_due(every):
+                self.start_training()
+
+    def start_training(self) -> None:
+        try:
+            self.training = self.session.start_training()
+        except OSError as exc:
+            self.notify(f"Retraining could not start ({exc.strerror or exc}); the current model stays.",
+                        severity="error", timeout=15)
+            return
+        self.learning_status = "training a new model in the background"
+        self.refresh_progress()
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def refresh_untouched(self, version: str) -> None:
+        """The new model's suggestions for every article nobody has touched, one message each;
+        the session replaces them only if the article is still untouched when it arrives."""
+        worker = get_current_worker()
+        try:
+            suggester = self.session.suggester(self.model_name)
+        except Exception as exc:  # a missing or broken model: the suggestions stay as they were
+            self.post_message(ModelFailed(f"the model {version} cannot be used ({type(exc).__name__}: {exc})"))
+            self.post_message(RefreshDone(version, refreshed=False))
+            return
+        self.post_message(ModelReady(suggester))
+        ids = self.call_from_thread(self.session.untouched)
+        for i in range(0, len(ids), 50):  # the store is read on the app's thread, a little at a time
+            texts = self.call_from_thread(lambda part=ids[i:i + 50]: list(self.session.texts(part)))
+            for aid, text in texts:
+                if worker.is_cancelled:
+                    return
+                found = [s.to_annotation(aid) for s in suggester.suggest(text)]
+                self.post_message(Refreshed(aid, found))
+        self.post_message(RefreshDone(version))
+
+    def on_refreshed(self, message: Refreshed) -> None:
+        reader = self._reader()
+        if reader is not None and reader.article_id == message.article_id:
+            return  # the article on screen keeps what the analyst is reading
+        try:
+            change = self.session.refresh_suggestions(message.article_id, message.annotations)
+        except NotSaved:
+            return  # a full disk: the article keeps its suggestions; the reader says so on the next action
+        if change is not None and not change.empty:
+            self.show_change(AnnotationsChanged(change))
+
+    def on_refresh_done(self, message: RefreshDone) -> None:
+        self.learning_status = ""
+        self.refresh_progress()
+        if message.refreshed:
+            self.notify(f"{message.version} takes over: suggestions refreshed in the articles nobody has "
+                        "touched.", title="New model")
 
     # -- navigation -----------------------------------------------------------------------------
 

@@ -62,3 +62,17 @@ class StoriesFound(Message, bubble=False):
     The app hands it to every screen; it does not bubble back up."""
 
     versions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass
+class Refreshed(Message):
+    """A new model's suggestions for an article nobody has touched (issue 16)."""
+
+    article_id: str
+    annotations: list[Annotation] = field(default_factory=list)
+
+
+@dataclass
+class RefreshDone(Message):
+    version: str
+    refreshed: bool = True  # False: the model could not be loaded, nothing changed

@@ -240,7 +240,7 @@ class ReaderScreen(Screen):
         self.view.update_annotations([a for a in after.values() if a is not None],
                                      [i for i, a in after.items() if a is None])
         if change.state_before != change.state_after or change.note_before != change.note_after:
-            self.article = self.session.article(self.article_id)
+            self.article = self.session.article(self.article_id, reading=False)
             self._show_article()
         if jump:
             shown = next((i for i, a in after.items() if a is not None and self.view.visible(a)), None)
