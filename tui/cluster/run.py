@@ -30,6 +30,15 @@ PARTITION = 64  # articles a worker parses in one go: a few seconds of work
 IN_FLIGHT = 2  # partitions queued per worker thread: enough to keep it busy
 PLUGIN = "readtui-suggester"
 MAX_LISTED_FAILURES = 1000
+# Two of Dask's defaults for the workers of a local cluster cost a CPU-bound pipeline
+# dearly (measured on en_core_web_sm, docs/scale.md): glibc told to hand freed memory
+# back to the system past 64 kB makes spaCy's constant small allocations ~20% slower,
+# and the statistical profiler samples the worker's thread every 10 ms. (Threads: Dask
+# already starts workers with OMP/MKL/OPENBLAS_NUM_THREADS=1.)
+WORKER_CONFIG = {
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+    "distributed.worker.profile.enabled": False,
+}
 
 
 class ClusterMissing(RuntimeError):
@@ -174,9 +183,12 @@ def _client(address: str | None, workers: int):
 
     if address:
         return Client(address, timeout="30s"), None
+    import dask
+
     # Its workers' own logs stay quiet: what goes wrong comes back with the results.
-    cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                           processes=True, dashboard_address=None, silence_logs=logging.CRITICAL)
+    with dask.config.set(WORKER_CONFIG):
+        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                               processes=True, dashboard_address=None, silence_logs=logging.CRITICAL)
     return Client(cluster), cluster
 
 
