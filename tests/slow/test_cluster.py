@@ -186,25 +186,27 @@ def _live_articles() -> int:
 
 
 def test_what_the_driver_holds_does_not_grow_with_the_stream(tmp_path):
-    """Dask logged every message it sent, whole partitions included: the driver (client and
-    local scheduler) kept every article it had ever sent, ~1.7 MB every 1,000."""
+    """Dask logged the last 1,000 messages it sent, whole partitions included: the driver
+    (client and local scheduler) kept every article it had sent, ~1.7 MB every 1,000."""
     from tui.cluster.run import run
 
     src = tmp_path / "stream.jsonl"
     src.write_text("".join(json.dumps({"text": f"Radka Pike said plan {i} was on schedule."}) + "\n"
-                           for i in range(300)))
+                           for i in range(500)))
     held: dict[int, int] = {}
     written = 0
 
     def count(n: int) -> None:
         nonlocal written
         written += n
-        if written in (100, 300):
+        if written in (100, 500):
             held[written] = _live_articles()
 
     manifest = run([src], tmp_path / "out", workers=1, partition=2, on_written=count)
-    assert manifest.written == 300
-    assert held[300] <= held[100] + 20, held
+    assert manifest.written == 500
+    # Kept whole, the last 400 articles would all be there; a few dozen come and go with
+    # the messages in flight and the last 16 kept.
+    assert held[500] < held[100] + 150, held
 
 
 def test_local_workers_keep_the_allocator_default_and_no_profiler():
