@@ -10,9 +10,12 @@ Figures, all on the same synthetic texts in the same run (bench/store.py's artic
 - articles/s of plain ``nlp.pipe`` in one process (model loaded beforehand: the baseline),
   ``readtui import -j 2``, and ``readtui suggest --cluster`` on a local cluster of 1 and
   2 workers, end to end (start-up and model loading included) and steady (from the first
-  part file written to the last, what a long run sees);
-- the memory of the whole process tree (driver and workers) sampled over a long
-  stream of short articles, at each tenth of the run: flat means it does not grow;
+  part file written to the last, what a long run sees), and the ratio of 2 workers to 1;
+- the CPU time an article of the baseline and, steady, of the workers and the driver, and
+  what N free cores would give from them: on a shared machine these move far less than
+  the rates;
+- the memory of the driver and of the workers sampled over a long stream of short
+  articles (each with new names), at each tenth of the run: flat means it does not grow;
 - with ``--workspaces``: bench/store.py's figures (accept, stats, first paint, memory)
   for workspaces of those sizes.
 """
