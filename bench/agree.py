@@ -11,7 +11,12 @@ measured in the same run: reading the three workspaces with ``Workspace.iter_art
 and nothing else. Prints median and worst of the runs and the ratio to the baseline.
 Target: under 5 s.
 
-    python bench/agree.py [--articles 10000] [--runs 3] [--keep DIR]
+Then the adjudication screen: `readtui adjudicate` builds a gold from three analysts'
+workspaces of --adjudicate articles (derived the same way), and Pilot drives the reader on
+it, settling every disagreement with 1, 2, 3, b or 0 (drawn at random): keys pressed per
+disagreement settled (target: one; the screen moves on by itself) and the time per key.
+
+    python bench/agree.py [--articles 10000] [--runs 3] [--keep DIR] [--adjudicate 20]
 """
 
 from __future__ import annotations
@@ -121,11 +126,54 @@ def run_agree(paths: list[Path]) -> tuple[float, float, dict]:
     return time.perf_counter() - t0, _cpu(resource.RUSAGE_CHILDREN) - c0, json.loads(done.stdout)
 
 
+def adjudicate(where: Path, n: int) -> None:
+    """Keys per settled disagreement on a gold of ``n`` articles, driven by Pilot."""
+    import asyncio
+
+    paths = [where / name / "workspace.json" for name in ANALYSTS]
+    if not all(p.exists() for p in paths):
+        build(where, n)
+    gold = where / "gold" / "workspace.json"
+    shutil.rmtree(gold.parent, ignore_errors=True)
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "tui", "adjudicate", *map(str, paths), "--db", str(gold),
+                    "--annotator", "bench"], check=True, capture_output=True, cwd=ROOT)
+    built = time.perf_counter() - t0
+    os.environ["TEXTUAL_ANIMATIONS"] = "none"
+    from tui.service import Session
+    from tui.ui.app import make_app
+
+    async def settle_all() -> tuple[int, int, int, float]:
+        ws = Workspace.open(gold)
+        session = Session(ws, "bench")
+        rng = random.Random(17)
+        before = session.disagreements_left()
+        keys = 0
+        app = make_app(session)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            t = time.perf_counter()
+            while session.disagreements_left() and keys < 10 * before:
+                await pilot.press(rng.choice("123b0"))
+                keys += 1
+            per_key = (time.perf_counter() - t) / max(keys, 1)
+        left = session.disagreements_left()
+        ws.close()
+        return before, before - left, keys, per_key
+
+    before, settled, keys, per_key = asyncio.run(settle_all())
+    print(f"adjudication: {n} articles x 3 analysts -> gold in {built:.2f} s; {before} disagreements; "
+          f"{keys} keys settled {settled}: {keys / max(settled, 1):.2f} keys per disagreement "
+          f"(target 1: {'met' if settled and keys <= settled else 'MISSED'}); {per_key * 1000:.0f} ms per key (Pilot)")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--articles", type=int, default=10_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--keep", type=Path, help="build (or reuse) the workspaces here instead of a temp dir")
+    ap.add_argument("--adjudicate", type=int, default=20, metavar="N",
+                    help="articles of the gold the adjudication screen settles (0: skip)")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="readtui-bench-agree-"))
     where = args.keep or tmp
@@ -151,6 +199,8 @@ def main() -> int:
         print(f"  {report['articles']:,} articles shared; {pair['a']}/{pair['b']}: F1 exact {pair['f1_exact']:.3f}, "
               f"overlap {pair['f1_overlap']:.3f}, kappa {pair['kappa']:.3f}; alpha {report['alpha']:.3f}; "
               f"speaker agreement {report['quotes']['speaker_agreement']:.3f}")
+        if args.adjudicate:
+            adjudicate(where / "team", args.adjudicate)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

@@ -3,7 +3,7 @@
 
     python bench/scale.py                         # 1,000 articles for throughput, a 20,000-article stream
     python bench/scale.py --articles 400 --stream 5000
-    python bench/scale.py --workspaces 10000,100000   # also the workspace figures at those sizes (slow)
+    python bench/scale.py --articles 0 --stream 0 --workspaces 10000,100000 --keep /tmp/ws   # the workspaces alone
 
 Figures, all on the same synthetic texts in the same run (bench/store.py's articles):
 
@@ -16,8 +16,10 @@ Figures, all on the same synthetic texts in the same run (bench/store.py's artic
   the rates;
 - the memory of the driver and of the workers sampled over a long stream of short
   articles (each with new names), at each tenth of the run: flat means it does not grow;
-- with ``--workspaces``: bench/store.py's figures (accept, stats, first paint, memory)
-  for workspaces of those sizes.
+- with ``--workspaces``: bench/store.py's figures (stats, accept, first paint, a first
+  filter key, paging down, memory) for workspaces of those sizes, side by side, each the
+  median of several runs; ``--keep DIR`` builds them once in DIR (a 100,000-article
+  workspace takes minutes to import) and reuses them.
 """
 
 from __future__ import annotations
@@ -183,20 +185,49 @@ def bench_stream(n: int, workers: int, tmp: Path) -> None:
           f"workers {workers_cpu:.0f} s ({driver / max(workers_cpu, 1e-9):.0%})")
 
 
-def bench_workspace(n: int, tmp: Path) -> None:
-    src = tmp / f"ws{n}.jsonl"
-    write_jsonl(src, n)
-    db = tmp / f"ws{n}" / "workspace.json"
-    wall, rss, _ = readtui("import", "--no-suggest", str(src), "--db", str(db))
-    src.unlink()
-    opens = [readtui("stats", "--db", str(db)) for _ in range(3)]
-    times = bench_actions(db, 1000)
-    paints = [x for x in (bench_first_paint(db) for _ in range(3)) if x]
-    paint = (f"first paint median {statistics.median(p for p, _ in paints):.2f} s, peak {max(r for _, r in paints)} MB"
-             if paints else "first paint not measured")
-    print(f"workspace of {n:,} articles x 40 annotations: built in {wall:.0f} s (peak {rss} MB); "
-          f"`readtui stats` median {statistics.median(w for w, _, _ in opens):.2f} s, peak "
-          f"{max(r for _, r, _ in opens)} MB; accept x1,000: {ms(times)}; {paint}")
+def bench_workspace(n: int, tmp: Path, keep: Path | None = None) -> dict[str, str]:
+    """bench/store.py's figures for a workspace of ``n`` articles x 40 annotations, each the
+    median of several runs (the worst beside it): `readtui stats`, an accept, the first
+    painted list and a first filter key, with peak memory. ``keep``: build it there once."""
+    db = (keep or tmp) / f"ws{n}" / "workspace.json"
+    built = "reused"
+    if not db.exists():
+        src = tmp / f"ws{n}.jsonl"
+        write_jsonl(src, n)
+        wall, rss, _ = readtui("import", "--no-suggest", str(src), "--db", str(db))
+        src.unlink()
+        built = f"{wall:.0f} s, peak {rss} MB"
+    stats = [readtui("stats", "--db", str(db)) for _ in range(5)]
+    rounds = [bench_actions(db, 1000, seed=k) for k in range(3)]
+    paints = [x for x in (bench_first_paint(db, filter_key="7") for _ in range(3)) if x]
+    med = statistics.median
+    out = {
+        "built (readtui import --no-suggest)": built,
+        "`readtui stats`, median (worst) of 5": f"{med(w for w, _, _ in stats):.2f} s ({max(w for w, _, _ in stats):.2f} s), "
+                                              f"{max(r for _, r, _ in stats)} MB",
+        "accept, median of 3 x 1,000 (worst of each)": f"{med(med(r) for r in rounds) * 1000:.2f} ms ("
+                                                       + ", ".join(f"{max(r) * 1000:.1f}" for r in rounds) + " ms)",
+    }
+    if paints:
+        out["first painted list, median (worst) of 3"] = (f"{med(p[0] for p in paints):.2f} s ({max(p[0] for p in paints):.2f} s), "
+                                                          f"{max(p[1] for p in paints)} MB")
+        out["then 20 page-downs drawn, median (worst)"] = (f"{med(p[3] for p in paints):.2f} s "
+                                                          f"({max(p[3] for p in paints):.2f} s)")
+        out["then `/` and a key: matches shown, median (worst)"] = (f"{med(p[2] for p in paints):.2f} s "
+                                                                   f"({max(p[2] for p in paints):.2f} s), "
+                                                                   f"{max(p[4] for p in paints)} MB at the end")
+    return out
+
+
+def print_workspaces(figures: dict[int, dict[str, str]]) -> None:
+    """The workspace figures side by side, one column a size (targets at 100,000: 1.5 s for
+    stats and the first paint, an accept 5 ms median and 20 ms worst, 600 MB, 1 s for a filter)."""
+    sizes = list(figures)
+    names = list(next(iter(figures.values())))
+    width = max(map(len, names))
+    print(f"\n{'workspace (articles x 40 annotations)':{width}s}  " + "  ".join(f"{n:>34,}" for n in sizes))
+    for name in names:
+        print(f"{name:{width}s}  " + "  ".join(f"{figures[n].get(name, '–'):>34s}" for n in sizes))
 
 
 def bench_throughput(n: int, tmp: Path) -> None:
@@ -242,6 +273,7 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=1000, help="texts for the throughput figures")
     ap.add_argument("--stream", type=int, default=20_000, help="short articles for the memory figure (0: skip)")
     ap.add_argument("--workspaces", default="", help="comma-separated workspace sizes, e.g. 10000,100000")
+    ap.add_argument("--keep", type=Path, help="build the workspaces here (DIR/ws<n>/workspace.json) or reuse them")
     args = ap.parse_args()
     print(f"readtui scale benchmark — {os.cpu_count()} cores, python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -250,8 +282,9 @@ def main() -> None:
             bench_throughput(args.articles, tmp)
         if args.stream:
             bench_stream(args.stream, 2, tmp)
-        for n in [int(x) for x in args.workspaces.split(",") if x]:
-            bench_workspace(n, tmp)
+        sizes = [int(x) for x in args.workspaces.split(",") if x]
+        if sizes:
+            print_workspaces({n: bench_workspace(n, tmp, args.keep) for n in sizes})
 
 
 if __name__ == "__main__":

@@ -144,8 +144,10 @@ def bench_plain_tinydb(n_articles: int, n_updates: int) -> list[float]:
     return times
 
 
-def bench_first_paint(db: Path) -> tuple[float, int] | None:
-    """`readtui` headless until its article list is painted; None before the reader exists."""
+def bench_first_paint(db: Path, filter_key: str = "") -> tuple | None:
+    """`readtui` headless until its article list is painted: (seconds, peak MB); None before
+    the reader exists. With ``filter_key``, then 20 page-downs drawn and `/` with that key
+    until its matches are shown: (paint s, MB, filter s, page-downs s, MB at the end)."""
     code = (
         "import asyncio, resource, sys, time\n"
         "t0 = time.perf_counter()\n"
@@ -157,16 +159,30 @@ def bench_first_paint(db: Path) -> tuple[float, int] | None:
         "    async with app.run_test(size=(120, 36)) as pilot:\n"
         "        await pilot.pause()\n"
         "        print('PAINT', time.perf_counter() - t0)\n"
+        "        print('MB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        f"        if {filter_key!r}:\n"
+        "            t = time.perf_counter()\n"
+        "            await pilot.press(*['pagedown'] * 20)\n"
+        "            await pilot.pause()\n"
+        "            print('SCROLL', time.perf_counter() - t)\n"
+        "            t = time.perf_counter()\n"
+        f"            await pilot.press('slash', {filter_key!r})\n"
+        "            await pilot.pause()\n"
+        "            print('FILTER', time.perf_counter() - t)\n"
         "    ws.close()\n"
         "asyncio.run(main())\n"
         "print('MAXRSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                        env=dict(os.environ, TEXTUAL_ANIMATIONS="none"))
-    vals = dict(line.split() for line in p.stdout.splitlines() if line.split()[:1] in (["PAINT"], ["MAXRSS"]))
+    vals = dict(line.split() for line in p.stdout.splitlines()
+                if line.split()[:1] in (["PAINT"], ["MB"], ["SCROLL"], ["FILTER"], ["MAXRSS"]))
     if "PAINT" not in vals:
         print(f"  (first paint not measured: {p.stderr.strip().splitlines()[-1:] or p.returncode})")
         return None
-    return float(vals["PAINT"]), int(vals["MAXRSS"]) // 1024
+    if not filter_key:
+        return float(vals["PAINT"]), int(vals["MAXRSS"]) // 1024
+    return (float(vals["PAINT"]), int(vals["MB"]) // 1024, float(vals["FILTER"]), float(vals["SCROLL"]),
+            int(vals["MAXRSS"]) // 1024)
 
 
 def bench_import(n: int, jobs: int) -> None:

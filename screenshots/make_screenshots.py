@@ -43,6 +43,11 @@ async def shoot(ws: Workspace) -> None:
         await pilot.press("escape", "question_mark")
         await pilot.pause()
         app.save_screenshot("help.svg", str(HERE))
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()  # the stories worker: 001 is another version of 000
+        await pilot.press("V")
+        await pilot.pause()
+        app.save_screenshot("compare.svg", str(HERE))
 
 
 def main() -> None:

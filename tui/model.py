@@ -176,6 +176,23 @@ class Annotation:
         kw["original"] = dict(d.get("original") or {})
         return cls(**kw)
 
+    @classmethod
+    def adopt(cls, d: dict[str, Any]) -> "Annotation":
+        """``from_dict`` of a dict that nothing else holds (just parsed from a file): taken
+        over as the annotation's fields instead of copied, three times faster again; the
+        store reads 1,200,000 of them for ``readtui agree`` over three large workspaces
+        (bench/agree.py)."""
+        if cls is not Annotation or type(d) is not dict or d.keys() != _ANNOTATION_FIELDS:
+            return cls.from_dict(d)
+        speaker, original = d["speaker"], d["original"]
+        if speaker is not None:
+            d["speaker"] = Speaker.from_dict(speaker)
+        if type(original) is not dict:
+            d["original"] = dict(original or {})
+        ann = object.__new__(cls)
+        object.__setattr__(ann, "__dict__", d)
+        return ann
+
 
 _ANNOTATION_FIELDS = frozenset(Annotation.__dataclass_fields__)
 

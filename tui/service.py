@@ -19,6 +19,7 @@ from .nlp.learn import Shelf
 from .nlp.patterns import Pattern, Patterns, follow, pattern_problem
 from .spans import overlapping, take_quote_marks
 from .store import SaveFailed, Workspace, WorkspaceError, write_atomic
+from .team.adjudication import ADJUDICATION, Disagreement, held, keep_apart, settled, take
 
 
 SET_ASIDE = ("done", "skipped")  # what "the next article" passes over
@@ -53,6 +54,8 @@ class Session:
         self._texts: dict[str, str] = {}  # article texts, for finding where a decision applies
         self._tokenizer = None
         self._effort: dict[str, list[float]] = {}  # article id -> [when first read, actions]
+        # article id -> its row then, its disagreements, how many open (a save replaces the row)
+        self._held: dict[str, tuple[dict, list[Disagreement], int]] = {}
 
     # -- what the analyst sees ----------------------------------------------------------------
 
@@ -66,7 +69,7 @@ class Session:
 
     def article_ids(self) -> list[str]:
         """Every article, in import order."""
-        return [r["id"] for r in self.ws.rows()]
+        return self.ws.ids()
 
     def summary(self, article_id: str) -> ArticleSummary:
         return ArticleSummary.from_row(self.ws.row(article_id))
@@ -106,17 +109,62 @@ class Session:
 
     def awaiting_suggestions(self) -> list[str]:
         """Articles the model has not suggested for yet (the first-run seeds)."""
-        return [r["id"] for r in self.ws.rows() if not r.get("suggested", True)]
+        return self.ws.ids(suggested=False)
 
     def next_not_done(self, after: str) -> ArticleSummary | None:
         """The first article not done after ``after`` (wrapping round), else None."""
-        rows = self.ws.rows()
-        ids = [r["id"] for r in rows]
+        ids = self.ws.ids()
         i = ids.index(after) if after in ids else -1
-        for r in rows[i + 1:] + rows[:i + 1]:
-            if r.get("state") not in SET_ASIDE and r["id"] != after:
-                return ArticleSummary.from_row(r)
+        for aid in ids[i + 1:] + ids[:i + 1]:
+            if aid != after and self.ws.row(aid).get("state") not in SET_ASIDE:
+                return self.summary(aid)
         return None
+
+    # -- across articles (tui.stories): versions, a comparison, the ledger, the index ----------
+
+    def versions(self) -> dict[str, tuple[str, ...]]:
+        """Each article in a story -> its other versions, in import order. Reads the text of
+        every article new since the last time (and loads datasketch): call it from a worker."""
+        from .stories import workspace as across
+
+        out: dict[str, tuple[str, ...]] = {}
+        for story in across.stories(self.ws):
+            for aid in story.articles:
+                out[aid] = tuple(a for a in story.articles if a != aid)
+        return out
+
+    def compare(self, a: str, b: str):
+        """Version ``a`` against version ``b`` (a ``tui.stories.compare.Comparison``)."""
+        from .stories import workspace as across
+
+        try:
+            return across.comparison(self.ws, a, b)
+        except WorkspaceError as exc:
+            raise ArticleUnreadable(str(exc)) from exc
+
+    def quote_ledger(self):
+        """Every quote by speaker (``tui.stories.ledger.LedgerSpeaker``), aliases merged."""
+        from .stories import workspace as across
+
+        return across.quote_ledger(self.ws)
+
+    def entity_index(self):
+        """Every entity text with its labels (``tui.stories.entity_index.IndexEntry``)."""
+        from .stories import workspace as across
+
+        return across.entities(self.ws)
+
+    def export_ledger(self, speakers) -> tuple[str, str]:
+        """The ledger as CSV and JSONL beside the workspace; their paths. NotSaved when the
+        disk refuses."""
+        from .stories import workspace as across
+
+        csv_path, jsonl_path = self.ws.derived_path("quotes.csv"), self.ws.derived_path("quotes.jsonl")
+        try:
+            across.write_ledger(speakers, csv_path=csv_path, jsonl_path=jsonl_path)
+        except SaveFailed as exc:
+            raise NotSaved(str(exc)) from exc
+        return str(csv_path), str(jsonl_path)
 
     # -- the one way to change things -------------------------------------------------------
 
@@ -311,7 +359,7 @@ class Session:
         if change.empty:
             return change
         ann = changed[0]
-        if ann.kind == "entity" and ann.text.strip():
+        if ann.kind == "entity" and ann.text.strip() and not self.adjudicating:  # a gold's candidates stay each analyst's
             label = None if ann.status == "rejected" else ann.label
             before, after = self.patterns.decide(ann.text, label)
             followed: list[Change] = []
@@ -364,6 +412,89 @@ class Session:
         if not change.empty:
             self.history.push(change)
         return change
+
+    # -- adjudication: a gold workspace built by `readtui adjudicate` (tui.team.adjudication) -----
+
+    @property
+    def adjudicating(self) -> bool:
+        """The workspace is a gold one, with the analysts' disagreements to settle."""
+        return bool(self.ws.setting(ADJUDICATION))
+
+    def analysts(self) -> list[str]:
+        """The gold's analysts, in the order the keys 1, 2, 3 … take their versions."""
+        return list((self.ws.setting(ADJUDICATION) or {}).get("analysts") or [])
+
+    def disagreements(self, article_id: str) -> list[Disagreement]:
+        """The article's disagreements in text order, each version its candidates as they are now."""
+        row = self.ws.row(article_id)
+        kept = self._held.get(article_id)
+        if kept is not None and kept[0] is row:  # a save replaces the row: nothing changed since
+            return kept[1]
+        try:
+            article, anns = self.ws.article(article_id), self.ws.annotations(article_id)
+        except WorkspaceError as exc:
+            raise ArticleUnreadable(str(exc)) from exc
+        out = held(article.meta, {a.id: a for a in anns})
+        self._held[article_id] = (row, out, sum(not settled(d) for d in out))
+        return out
+
+    def disagreements_left(self) -> int:
+        """Across the gold. Reads only the articles worked on and not done: an article still
+        "new" has every disagreement it was built with open (their number is in the gold's
+        setting), one without a pending candidate has none."""
+        built = (self.ws.setting(ADJUDICATION) or {}).get("built") or {}
+        return sum(self._open_in(r, built) for r in self.ws.rows())
+
+    def _open_in(self, row: dict, built: dict) -> int:
+        aid = row["id"]
+        kept = self._held.get(aid)
+        if kept is not None and kept[0] is row:
+            return kept[2]
+        if row.get("state") == "new" and aid in built:
+            return built[aid]
+        if not self._unsettled_in(row):
+            return 0
+        self.disagreements(aid)
+        return self._held[aid][2]
+
+    @staticmethod
+    def _unsettled_in(row: dict) -> bool:
+        """Whether the article may hold a disagreement still open (a candidate is pending)."""
+        return row.get("annotations", 0) > row.get("reviewed", 0)
+
+    def next_disagreement(self, article_id: str, index: int, step: int = 1) -> tuple[str, int] | None:
+        """The next (step 1) or previous (-1) disagreement still open after the article's
+        ``index``-th, across articles and round to this one; None when none is open."""
+        ids = [r["id"] for r in self.ws.rows() if r["id"] == article_id or self._unsettled_in(r)]
+        k = ids.index(article_id)
+        ring = ids[k:] + ids[:k] if step > 0 else ids[k::-1] + ids[:k:-1]
+        for n, aid in enumerate([*ring, article_id]):
+            found = self.disagreements(aid)
+            for i in (range(len(found)) if step > 0 else range(len(found) - 1, -1, -1)):
+                ahead = (i - index) * step > 0
+                if settled(found[i]) or (n == 0 and not ahead) or (n == len(ring) and ahead):
+                    continue
+                return aid, i
+        return None
+
+    def settle(self, article_id: str, index: int, how: str) -> Change:
+        """Settle the article's ``index``-th disagreement: ``how`` an analyst's name (their
+        version), "both" (every version where it overlaps no other) or "none" (reject all).
+        One save: the chosen candidates accepted, the rest rejected; the article done when
+        it was its last open disagreement."""
+        found = self.disagreements(article_id)
+        d = found[index]
+        if how == "both":
+            keep, what = keep_apart(d), "keep both"
+        elif how == "none":
+            keep, what = [], "reject all versions"
+        else:
+            keep, what = take(d, how), f"take {how}'s version"
+        kept = {a.id for a in keep}
+        changed = [self._change(a, status="accepted" if a.id in kept else "rejected")
+                   for version in d.versions.values() for a in version]
+        last = all(settled(x) for i, x in enumerate(found) if i != index)
+        return self.apply(article_id, changed, state="done" if last else None, what=what)
 
     # -- the label set (readtui labels) ---------------------------------------------------------
 

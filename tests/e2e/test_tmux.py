@@ -136,3 +136,39 @@ def test_review_an_article_in_a_real_terminal(tmp_path: Path):
         assert second["annotations"] > 0  # the worker suggested for the other seed too
     finally:
         ws.close()
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_adjudicate_in_a_real_terminal(tmp_path: Path):
+    """`readtui adjudicate` builds the gold; the reader settles a disagreement with one key,
+    undoes it, settles it again; the export keeps every analyst's version (issue 17)."""
+    import json
+
+    from ..hostile.test_adjudicate_cli import exports
+
+    gold = tmp_path / "gold" / "workspace.json"
+    made = subprocess.run([str(READTUI), "adjudicate", *map(str, exports(tmp_path)), "--db", str(gold),
+                           "--annotator", "e2e-judge"], capture_output=True, text=True, timeout=300)
+    assert made.returncode == 0, made.stderr
+    env = "-u COLUMNS -u LINES TERM=xterm-256color TEXTUAL_ANIMATIONS=none"
+    term = Terminal(f"env {env} {READTUI} --db {gold} --annotator e2e-judge")
+    try:
+        term.wait(lambda s: "4 disagreements left" in s and "3  cy" in s, "the first disagreement")
+        term.keys("2")  # bob's "Lee"
+        term.wait(lambda s: "3 disagreements left" in s and "ORG  Paris" in s, "the next disagreement")
+        term.keys("u")
+        term.wait(lambda s: "4 disagreements left" in s and "Undid" in s, "the settlement undone")
+        term.keys("1")  # ana's "Bob Lee" after all
+        term.wait(lambda s: "3 disagreements left" in s, "the disagreement settled again")
+        term.quit()
+    finally:
+        term.close()
+
+    out = tmp_path / "gold.jsonl"
+    r = subprocess.run([str(READTUI), "export", "--all", "--db", str(gold), "-o", str(out)],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    first = json.loads(out.read_text().splitlines()[0])
+    assert first["_annotator_id"] == "e2e-judge"
+    assert [s["text"] for s in first["spans"]] == ["Sara Carter", "Bob Lee"]
+    assert [v["_annotator_id"] for v in first["versions"]] == ["ana", "bob", "cy"]

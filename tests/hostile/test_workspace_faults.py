@@ -15,7 +15,7 @@ import pytest
 from tui.model import Annotation, Article
 from tui.store import SaveFailed, Workspace
 
-from .helpers import ROOT, one_line, readtui
+from .helpers import ROOT, held_open, one_line, readtui
 
 
 def build(db: Path, n: int = 3) -> None:
@@ -80,21 +80,10 @@ def test_damaged_article_file_names_the_file(tmp_path):
 def test_second_process_is_refused(tmp_path):
     db = tmp_path / "ws.json"
     build(db)
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import sys, time
-        from tui.store import Workspace
-        ws = Workspace.open({str(db)!r})
-        print("open", flush=True)
-        time.sleep(60)
-    """)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    try:
-        assert holder.stdout.readline().strip() == "open"
+    with held_open(db) as holder:
         r = readtui("import", "--no-suggest", tmp_path, "--db", db)
         assert r.returncode == 1 and f"pid {holder.pid}" in one_line(r.stderr)
         assert readtui("stats", "--db", db).returncode == 0  # reading alongside is allowed
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 DISK_FULL = textwrap.dedent("""

@@ -376,7 +376,11 @@ MALFORMED_TABLES = {
     "meta a list": lambda d: d.update(_meta=[1]),
     "meta row a list": lambda d: d["_meta"].update({"1": [1]}),
     "schema not a number": lambda d: d["_meta"]["1"].update(schema="one"),
-    "counts a number": lambda d: next(iter(d["articles"].values())).update(counts=5),
+    "an id a number": lambda d: d["summary"]["1"]["id"].__setitem__(0, 5),
+    "a column short": lambda d: d["summary"]["1"]["title"].pop(),
+    "totals a list": lambda d: d["totals"].update({"1": [1]}),
+    "schema 1 counts a number": lambda d: (d.pop("summary"), d.pop("totals"),
+                                           d.update(articles={"1": {"id": "a0", "counts": 5}})),
 }
 
 
@@ -394,7 +398,7 @@ def test_a_malformed_workspace_table_is_one_line(tmp_path, damage):
 def test_an_infinite_schema_is_one_line(tmp_path):
     db = tmp_path / "ws.json"
     build(db)
-    db.write_text(db.read_text().replace('"schema":1', '"schema":1e999'))
+    db.write_text(db.read_text().replace('"schema":2', '"schema":1e999'))
     assert "1e999" in db.read_text()
     refused(readtui("stats", "--db", db), db)
 

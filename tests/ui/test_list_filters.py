@@ -77,3 +77,24 @@ async def test_source_is_searchable_and_no_matches_is_said(list_ws):
         assert titles(app) == []
         nothing = app.screen.query_one("#nothing", Static)
         assert nothing.display and "No articles match" in str(nothing.render())
+
+
+async def test_a_large_workspace_filters_once_its_summaries_are_read(list_ws, monkeypatch):
+    """Past SUMMARIES_AT_ONCE articles the summaries are read in a worker: the list stays
+    as it was until they come, then shows the matches; a change since is read again."""
+    from tui.ui.screens import articles
+
+    monkeypatch.setattr(articles, "SUMMARIES_AT_ONCE", 2)
+    app = make_app(list_ws, annotator="t")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", "w", "i", "r", "e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert titles(app) == ["Article 10", "Article 1"]
+        await pilot.press("enter", "enter")  # open Article 10
+        app.session.apply("a0", [], state="skipped")  # changed while the list is away
+        app.pop_screen()
+        await pilot.press("f", "f", "f", "f")  # skipped
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert titles(app) == ["Article 10"]

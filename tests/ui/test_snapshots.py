@@ -14,12 +14,19 @@ def _no_animations(monkeypatch):
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
 
 
+async def _stories_known(pilot):
+    """The stories worker done: the list marks the seeds as versions, the reader says so."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def test_articles_screen(ws, snap_compare):
-    assert snap_compare(make_app(ws, annotator="analyst"), terminal_size=SIZE)
+    assert snap_compare(make_app(ws, annotator="analyst"), terminal_size=SIZE, run_before=_stories_known)
 
 
 def test_reader_with_entities_and_a_quote_current(ws, snap_compare):
     async def to_quote(pilot):
+        await _stories_known(pilot)
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("a", "n", "n", "a", "n", "x")  # accepted, pending and rejected styles
@@ -35,6 +42,7 @@ def test_reader_with_entities_and_a_quote_current(ws, snap_compare):
 
 def test_help_screen(ws, snap_compare):
     async def help_(pilot):
+        await _stories_known(pilot)
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("question_mark")
@@ -44,6 +52,7 @@ def test_help_screen(ws, snap_compare):
 
 
 async def _to_reader(pilot):
+    await _stories_known(pilot)
     await pilot.press("enter")
     await pilot.pause()
 
@@ -77,3 +86,16 @@ def test_done_dialog_with_pending_suggestions(ws, snap_compare):
         await pilot.pause()
 
     assert snap_compare(make_app(ws, annotator="analyst"), terminal_size=SIZE, run_before=done)
+
+
+def test_adjudication_at_80x24(tmp_path, snap_compare):
+    """A gold workspace: three analysts' versions of a disagreement in the side panel."""
+    from tui.service import Session
+
+    from .helpers import gold_workspace
+
+    ws = gold_workspace(tmp_path / "gold.json")
+    try:
+        assert snap_compare(make_app(Session(ws, "judge")), terminal_size=(80, 24))
+    finally:
+        ws.close()

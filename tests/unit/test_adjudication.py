@@ -91,3 +91,130 @@ def test_one_analyst_alone_agrees_with_themself_and_nobody_marked_nothing():
     only = {"ana": [ent(*span("Paris"), "GPE", "ana")]}
     assert [a.text for a in merge(only).agreed] == ["Paris"] and not merge(only).disagreements
     assert merge({"ana": [], "bob": []}).disagreements == [] and merge({}).agreed == []
+
+
+# --- the gold workspace: built, read back, settled through the service ---------------------
+
+def test_the_gold_article_accepts_the_agreed_for_the_adjudicator_and_holds_each_version_pending():
+    from tui.model import Article
+    from tui.team.adjudication import ADJUDICATION, gold_article, held, settled
+
+    versions = {"ana": [ent(*span("Sara Carter"), "PERSON", "ana"), ent(*span("Paris"), "GPE", "ana")],
+                "bob": [ent(*span("Sara Carter"), "PERSON", "bob"), ent(*span("Paris"), "LOC", "bob")]}
+    article, anns = gold_article(Article("a", TEXT, state="done"), versions, "judge")
+    assert article.state == "new"  # a disagreement to settle
+    assert [(a.text, a.status, a.annotator) for a in anns if a.status == "accepted"] == [("Sara Carter", "accepted", "judge")]
+    [d] = held(article.meta, {a.id: a for a in anns})
+    assert {n: [(a.label, a.status) for a in v] for n, v in d.versions.items()} == {
+        "ana": [("GPE", "pending")], "bob": [("LOC", "pending")]}
+    assert not settled(d)
+    record = article.meta[ADJUDICATION]
+    assert [(v["_annotator_id"], [s["label"] for s in v["spans"]]) for v in record["versions"]] == [
+        ("ana", ["PERSON", "GPE"]), ("bob", ["PERSON", "LOC"])]
+    whole, _ = gold_article(Article("a", TEXT), {"ana": versions["ana"], "bob": versions["ana"]}, "judge")
+    assert whole.state == "done" and whole.meta[ADJUDICATION]["disagreements"] == []
+
+
+def _gold_session(tmp_path):
+    from tui.model import Article
+    from tui.service import Session
+    from tui.store import Workspace
+    from tui.team.adjudication import ADJUDICATION, gold_article
+
+    ws = Workspace.open(tmp_path / "gold.json")
+    ws.set_setting(ADJUDICATION, {"analysts": ["ana", "bob"]})
+    items = []
+    for aid in ("a1", "a2"):
+        versions = {"ana": [ent(*span("Acme Corp"), "ORG", "ana"), ent(*span("Paris"), "GPE", "ana")],
+                    "bob": [ent(*span("Acme"), "ORG", "bob"), ent(*span("Bob Lee"), "PERSON", "bob")]}
+        versions = {n: [Annotation(**{**a.__dict__, "article_id": aid}) for a in v] for n, v in versions.items()}
+        items.append(gold_article(Article(aid, TEXT), versions, "judge"))
+    ws.add_articles(items)
+    return ws, Session(ws, "judge")
+
+
+def test_keep_both_and_reject_all_settle_in_one_undoable_save_the_last_marks_done(tmp_path):
+    ws, s = _gold_session(tmp_path)
+    try:
+        assert [d.start for d in s.disagreements("a1")] == [span("Acme Corp")[0], span("Paris")[0], span("Bob Lee")[0]]
+        assert s.disagreements_left() == 6
+        s.settle("a1", 1, "both")  # Paris: ana alone marked it, nothing overlaps it: kept
+        s.settle("a1", 2, "none")  # Bob Lee: rejected
+        assert {(a.text, a.status) for a in ws.annotations("a1") if a.start >= span("Paris")[0]} == {
+            ("Paris", "accepted"), ("Bob Lee", "rejected")}
+        change = s.settle("a1", 0, "bob")
+        assert change.state_after == "done" and s.disagreements_left() == 3
+        s.undo()
+        assert ws.row("a1")["state"] != "done" and s.disagreements_left() == 4
+        assert all(a.status == "pending" for a in s.disagreements("a1")[0].versions["ana"])
+    finally:
+        ws.close()
+
+
+def test_next_disagreement_goes_on_across_articles_and_round(tmp_path):
+    ws, s = _gold_session(tmp_path)
+    try:
+        assert s.next_disagreement("a1", 2) == ("a2", 0)
+        assert s.next_disagreement("a2", 0, -1) == ("a1", 2)
+        assert s.next_disagreement("a1", -1) == ("a1", 0)
+        s.settle("a2", 0, "ana")
+        s.settle("a2", 1, "ana")
+        s.settle("a2", 2, "ana")
+        assert s.next_disagreement("a1", 2) == ("a1", 0)  # round to this article's first open one
+        for i in range(3):
+            s.settle("a1", i, "ana")
+        assert s.next_disagreement("a1", 2) is None and s.disagreements_left() == 0
+    finally:
+        ws.close()
+
+
+def test_a_decision_in_a_gold_teaches_no_pattern_to_the_other_candidates(tmp_path):
+    ws, s = _gold_session(tmp_path)
+    try:
+        before = sorted((a.id, a.status) for a in ws.annotations("a2"))
+        paris = s.disagreements("a1")[1].versions["ana"][0]
+        s.reject(paris)
+        assert sorted((a.id, a.status) for a in ws.annotations("a2")) == before
+    finally:
+        ws.close()
+
+
+def test_the_gold_export_keeps_the_versions_out_of_meta_and_names_the_adjudicator():
+    from tui.formats.jsonl import jsonl_record
+    from tui.model import Article
+    from tui.team.adjudication import gold_article
+
+    versions = {"ana": [ent(*span("Paris"), "GPE", "ana")], "bob": [ent(*span("Paris"), "LOC", "bob")]}
+    article, _ = gold_article(Article("a", TEXT), versions, "judge")
+    rec = jsonl_record(article, [])  # both rejected: no annotation left to name anyone
+    assert rec["_annotator_id"] == "judge" and "adjudication" not in rec["meta"]
+    assert [(v["_annotator_id"], v["spans"][0]["label"]) for v in rec["versions"]] == [("ana", "GPE"), ("bob", "LOC")]
+
+
+def test_no_other_export_format_carries_the_gold_s_internal_record():
+    from tui.formats.docbin import spacy_doc
+    from tui.formats.doccano import doccano_record
+    from tui.model import Article
+    from tui.team.adjudication import gold_article
+
+    versions = {"ana": [ent(*span("Paris"), "GPE", "ana")], "bob": [ent(*span("Paris"), "LOC", "bob")]}
+    article, _ = gold_article(Article("a", TEXT), versions, "judge")
+    assert "adjudication" in article.meta  # what the reader's adjudication mode reads
+    assert "adjudication" not in str(doccano_record(article, []))
+    assert "adjudication" not in spacy_doc(article, []).user_data["readtui"]["meta"]
+
+
+def test_the_count_left_reads_only_the_articles_worked_on(tmp_path, monkeypatch):
+    from tests.ui.helpers import gold_workspace
+    from tui.service import Session
+
+    ws = gold_workspace(tmp_path / "gold.json")
+    try:
+        Session(ws, "judge").settle("a", 0, "ana")
+        read: list[str] = []
+        article = ws.article
+        monkeypatch.setattr(ws, "article", lambda aid: read.append(aid) or article(aid))
+        assert Session(ws, "judge").disagreements_left() == 3  # a fresh session: nothing kept
+        assert read == ["a"]  # b is untouched: it has the disagreements it was built with
+    finally:
+        ws.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tui.model import Annotation, AnnotationError, Article, Speaker, check_annotation, label_problem
@@ -97,3 +99,20 @@ def test_offsets_are_ints_never_bools(start, end, speaker):
 ])
 def test_label_problem(label, ok):
     assert (label_problem(label) is None) == ok
+
+
+def test_adopt_takes_a_parsed_dict_over_and_gives_what_from_dict_gives():
+    # The store's read of an article file (Workspace.iter_articles): the parsed dict becomes
+    # the annotation's fields. The same annotation as from_dict, frozen, for any shape.
+    q = ann(kind="quote", start=17, end=29, label="QUOTE", speaker=Speaker(0, 11, "Sara Carter", ""),
+            original={"label": "QUOTE", "start": 16, "end": 29, "speaker": None}, status="accepted")
+    for a in (q, ann(), ann(speaker=None, original={})):
+        d = json.loads(json.dumps(a.to_dict()))  # as parsed from the file
+        got = Annotation.adopt(d)
+        assert got == a == Annotation.from_dict(a.to_dict()) and repr(got) == repr(a)
+        assert got.to_dict() == a.to_dict()
+        with pytest.raises(AttributeError):
+            got.label = "ORG"  # type: ignore[misc]
+    partial = {"id": "a1", "article_id": "art", "kind": "entity", "start": 0, "end": 11, "label": "PERSON",
+               "extra": 1}
+    assert Annotation.adopt(partial) == ann()  # another shape: as from_dict

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -100,8 +101,8 @@ def test_checkpoint_folds_journal_into_tinydb_files(ws_path):
     shard = TinyDB(ws_path.with_name("workspace.json.d") / shard_name("a1"), storage=AtomicJSONStorage)
     assert shard.table("annotations").all()[0]["status"] == "accepted"
     assert shard.table("article").all()[0]["text"] == TEXT
-    # Plain TinyDB reads the same files too.
-    assert len(TinyDB(ws_path).table("articles")) == 2
+    # Plain TinyDB reads the same files too: the summary rows are one document of columns.
+    assert TinyDB(ws_path).table("summary").all()[0]["id"] == ["a1", "a2"]
 
 
 def test_workspace_storage_sees_the_journal(ws_path):
@@ -247,3 +248,67 @@ def test_read_articles_sees_a_workspace_written_since(ws_path):
     with Workspace.open(ws_path) as ws:
         ws.set_state("a1", "in_progress")
     assert read_articles(ws_path, ["a1"])[0][0].state == "in_progress"  # not the closed one
+
+
+def _as_schema_1(path) -> bytes:
+    """The workspace at ``path`` (closed) rewritten as readtui wrote it before the summary
+    columns: one ``articles`` row per article, schema 1."""
+    rows = TinyDB(path, storage=WorkspaceStorage).table("articles")
+    meta = json.loads(path.read_text())["_meta"]["1"]
+    old = {"_meta": {"1": dict(meta, schema=1)}, "articles": {str(r.doc_id): dict(r) for r in rows}}
+    raw = json.dumps(old, separators=(",", ":")).encode()
+    path.write_bytes(raw)
+    return raw
+
+
+def test_a_workspace_of_the_old_layout_opens_and_is_written_anew(ws_path):
+    with Workspace.open(ws_path) as ws:
+        ws.add_articles([(article(f"a{i}"), [entity(f"a{i}")]) for i in range(3)])
+        ws.save([ws.annotation("a1", "e1").changed("ana", status="accepted")], note="check the name")
+        ws.set_state("a2", "done")
+        before = ws.rows(), ws.stats()
+    old = _as_schema_1(ws_path)
+    out = subprocess.run([sys.executable, "-m", "tui", "stats", "--db", str(ws_path)],
+                         capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"})
+    assert out.returncode == 0 and "3 articles" in out.stdout, out.stderr
+    assert ws_path.read_bytes() == old  # read-only: left as it was
+    ws = Workspace.open(ws_path)
+    assert (ws.rows(), ws.stats()) == before
+    assert ws.article("a1").meta["note"] == "check the name" and ws.ids(state="done") == ["a2"]
+    ws.save([ws.annotation("a0", "e1").changed("ana", status="rejected")])
+    ws.journal.close()
+    ws._lock.release()  # killed: the reject is in the journal, the table still schema 1
+    with Workspace.open(ws_path) as ws:
+        assert ws.annotation("a0", "e1").status == "rejected" and ws.stats()["reviewed"] == 2
+        assert ws_path.read_bytes() == old
+    # Closing wrote the new layout (atomically, like every checkpoint); the old file is the backup.
+    data = json.loads(ws_path.read_text())
+    assert data["_meta"]["1"]["schema"] == 2 and "articles" not in data
+    assert data["summary"]["1"]["id"] == ["a0", "a1", "a2"]
+    assert ws_path.with_name("workspace.json.bak").read_bytes() == old
+    with Workspace.open(ws_path, readonly=True) as ws:
+        assert ws.rows()[1:] == before[0][1:]
+        assert ws.stats()["by_label"]["PERSON"] == {"pending": 1, "accepted": 1, "rejected": 1}
+        assert ws.stats()["by_state"] == dict(before[1]["by_state"], new=0, in_progress=2)
+
+
+def test_rows_and_stats_after_many_changes_equal_a_recount(ws_path):
+    """The stored totals are kept by the journal: after imports, saves, re-imports and a
+    reopen they equal the totals counted from the rows."""
+    from tui.store.rows import account, empty_totals
+
+    with Workspace.open(ws_path) as ws:
+        ws.add_articles([(article(f"a{i}"), [entity(f"a{i}"), entity(f"a{i}", "e2", 33, 43, "GPE")]) for i in range(4)])
+        ws.save([ws.annotation("a1", "e1").changed(status="accepted")], state="done")
+    with Workspace.open(ws_path) as ws:
+        ws.add_articles([(article("a1"), [entity("a1", label="ORG")])])  # the same id again: replaced
+        ws.save([ws.annotation("a2", "e2").changed(label="LOC", status="accepted")])
+    with Workspace.open(ws_path, readonly=True) as ws:
+        recount = empty_totals()
+        for row in ws.rows():
+            account(recount, row, 1)
+        stats = ws.stats()
+        assert stats["annotations"] == recount["annotations"] == 7 and stats["reviewed"] == recount["reviewed"] == 1
+        assert stats["by_state"] == {k: v for k, v in recount["by_state"].items()}
+        assert stats["by_label"] == {k: v for k, v in recount["by_label"].items() if any(v.values())}
+        assert ws.ids() == ["a0", "a1", "a2", "a3"] and ws.find_hash(ws.row("a3")["hash"]) == "a3"

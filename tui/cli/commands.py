@@ -340,7 +340,7 @@ def export_gold(args: Namespace) -> int:
     ws = _open(args, readonly=True)
     try:
         target = _output(output, ws.path)
-        ids = [r["id"] for r in ws.rows() if args.all or r.get("state") == "done"]
+        ids = ws.ids() if args.all else ws.ids(state="done")
         if not ids:
             # Nothing to write: an existing -o file stays as it is.
             what = "no articles" if args.all else "no article is marked done"
@@ -420,7 +420,7 @@ def stats(args: Namespace) -> int:
     ws = _open(args, readonly=True)
     try:
         s = ws.stats()
-        done = [r["id"] for r in ws.rows() if r.get("state") == "done"]
+        done = ws.ids(state="done")
         ev = evaluate(ws.iter_articles(done))
     except WorkspaceError as exc:  # an article's file is damaged
         err.print(shown(f"readtui: {exc}"), style="bold red")

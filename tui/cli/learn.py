@@ -90,7 +90,7 @@ def _train_in_child(channel, base, golds, labels, label_map, current, target, se
 def train_command(args: Namespace) -> int:
     ws = _open(args, readonly=True)  # the reader may hold the workspace open meanwhile
     try:
-        done = [r["id"] for r in ws.rows() if r.get("state") == "done"]
+        done = ws.ids(state="done")
         golds = [gold_of(a, anns) for a, anns in ws.iter_articles(done)]
         labels, label_map = ws.labels, dict(ws.setting("label_map") or {})
         shelf = Shelf(ws.learned_path("models"))

@@ -18,10 +18,10 @@ EXIT_USAGE = 2
 # for it is refused (exit 2), never silently ignored. None stands for the reader.
 OPTION_COMMANDS = {
     "db": {None, "import", "export", "stats", "restore-backup", "labels", "stories", "compare", "quotes", "entities",
-           "suggest", "train", "patterns"},
+           "suggest", "train", "patterns", "adjudicate"},
     "model": {None, "import", "suggest", "train"},
     "labels": {None, "import", "suggest"},
-    "annotator": {None},
+    "annotator": {None, "adjudicate"},
     "label_map": {"import"},
 }
 
@@ -125,6 +125,15 @@ def build_parser() -> argparse.ArgumentParser:
     agr.add_argument("--gold", metavar="GOLD", help="also score each analyst against this workspace or export")
     agr.add_argument("--all", action="store_true", help="also the articles not marked done (accepted annotations only)")
 
+    adj = sub.add_parser("adjudicate", help="build a gold workspace from analysts' work; settle it in the reader",
+                         description="Merge the analysts' work (workspaces .json or exports .jsonl) over the articles "
+                         "two or more share into the gold workspace --db GOLD: what all made identically is accepted, "
+                         "the rest are disagreements to settle in the reader (readtui --db GOLD). Run again, it adds "
+                         "only the articles the gold does not hold yet.")
+    _add_options(adj, "adjudicate")
+    adj.add_argument("paths", nargs="+", metavar="FILE")
+    adj.add_argument("--all", action="store_true", help="also the articles not marked done (accepted annotations only)")
+
     rb = sub.add_parser("restore-backup", help="put the last good backup of a damaged workspace back",
                         description="Replace a damaged workspace.json with workspace.json.bak; the damaged file is kept beside it. "
                         "A workspace that opens is left alone unless --force.")
@@ -164,6 +173,7 @@ def _add_story_commands(sub) -> None:
     _add_options(qu, "quotes")
     qu.add_argument("--json", action="store_true", help=json_help)
     qu.add_argument("--csv", metavar="FILE", help="also write one row per quote to FILE")
+    qu.add_argument("--jsonl", metavar="FILE", help="also write one JSON line per quote to FILE")
     en = sub.add_parser("entities", help="every entity text with its labels and counts",
                         description="The entity index: every entity text with its labels and counts; "
                                     "texts labelled more than one way first.")
@@ -216,6 +226,7 @@ RUNNERS = {
     "patterns": ("learn", "patterns_command"),
     "assign": ("team", "assign_corpus"),
     "agree": ("team", "agree"),
+    "adjudicate": ("team", "adjudicate"),
     "stories": ("stories", "stories"),
     "compare": ("stories", "compare"),
     "quotes": ("stories", "quotes"),

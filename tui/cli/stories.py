@@ -3,8 +3,6 @@ for people. Article text reaches the terminal only as rich ``Text`` (never marku
 
 from __future__ import annotations
 
-import csv
-import io
 import sys
 from argparse import Namespace
 from pathlib import Path
@@ -14,7 +12,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from ..store import SaveFailed, write_atomic
+from ..store import SaveFailed
 from ..stories import workspace as service
 from .commands import _close, _open, err, out, shown
 
@@ -90,23 +88,19 @@ def compare(args: Namespace) -> int:
 
 
 def quotes(args: Namespace) -> int:
-    from ..stories.ledger import CSV_COLUMNS, csv_rows
-
     speakers, _ = _read(args, service.quote_ledger)
-    if args.csv:
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(CSV_COLUMNS)
-        writer.writerows(csv_rows(speakers))
+    files = {"csv_path": args.csv, "jsonl_path": args.jsonl}
+    if any(files.values()):
         try:
-            write_atomic(Path(args.csv), buf.getvalue())
+            service.write_ledger(speakers, **{k: Path(v) for k, v in files.items() if v})
         except SaveFailed as exc:
             err.print(_plain(f"readtui: {exc}"), style="bold red")
             return 1
-        err.print(_plain(f"wrote {sum(len(s.quotes) for s in speakers)} quotes by {len(speakers)} speakers -> {args.csv}"))
+        err.print(_plain(f"wrote {sum(len(s.quotes) for s in speakers)} quotes by {len(speakers)} speakers -> "
+                         + ", ".join(v for v in files.values() if v)))
     if args.json:
         return _json([s.to_dict() for s in speakers])
-    if not args.csv:
+    if not any(files.values()):
         table = Table("speaker", "quotes", "articles", "also named", box=box.SIMPLE_HEAD, title="quotes by speaker")
         for s in speakers:
             table.add_row(_plain(s.speaker or "(no speaker)"), str(len(s.quotes)), str(s.articles),

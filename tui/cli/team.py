@@ -9,6 +9,7 @@ import json
 import random
 import sys
 from argparse import Namespace
+from dataclasses import replace
 from pathlib import Path
 
 from rich import box
@@ -222,3 +223,96 @@ def agree(args: Namespace) -> int:
     if not ag.articles and gold is None:
         return _fail("the analysts share no article (matched by text); nothing to compare")
     return 0
+
+
+# --- adjudicate ------------------------------------------------------------------
+
+GOLD_BATCH = 500  # articles the gold takes in one durable step
+
+
+def _into_gold(gold, works: list, fresh: dict[str, list[int]], adjudicator: str,
+               built: dict[str, int]) -> tuple[int, int]:
+    """Add the ``fresh`` articles (text hash -> the analysts who have it) to the gold, a batch
+    at a time; each analyst's copy is let go once in the gold. ``built`` takes each one's
+    number of disagreements. (Disagreements, articles agreed whole.)"""
+    from ..team.adjudication import ADJUDICATION, gold_article
+
+    disputes = whole = 0
+    taken: set[str] = set()  # ids given in this run
+    keys = list(fresh)
+    for at in range(0, len(keys), GOLD_BATCH):
+        items = []
+        for key in keys[at:at + GOLD_BATCH]:
+            article = works[fresh[key][0]].articles[key][0]
+            if article.id in gold or article.id in taken:  # another text under this id: a re-run overwrites nothing
+                article = replace(article, id=f"{article.id}-{article.hash[:8]}")
+            taken.add(article.id)
+            items.append(gold_article(article, {works[i].name: works[i].articles.pop(key)[1] for i in fresh[key]},
+                                      adjudicator))
+        gold.add_articles(items)
+        built.update((a.id, len(a.meta[ADJUDICATION]["disagreements"])) for a, _ in items)
+        disputes += sum(len(a.meta[ADJUDICATION]["disagreements"]) for a, _ in items)
+        whole += sum(1 for a, _ in items if a.state == "done")
+    return disputes, whole
+
+
+def adjudicate(args: Namespace) -> int:
+    """Build (or extend) a gold workspace from the analysts' work: see tui/team/adjudication.py.
+    Running it again on the same gold adds only the articles it does not hold yet: what was
+    adjudicated stays as it is."""
+    from ..model import DEFAULT_LABELS
+    from ..store import Workspace, WorkspaceError
+    from ..team.adjudication import ADJUDICATION
+    from ..team.sources import read_annotated
+    from .commands import login_name
+
+    if len(args.paths) < 2:
+        return _fail("adjudicate needs two analysts' files or more (workspaces .json or exports .jsonl)")
+    if args.db is None:
+        return _fail("adjudicate needs --db GOLD: the gold workspace to build (a new path, or a gold built before)")
+    try:  # the first analyst's articles whole (the gold takes theirs, tokens kept), the others' lighter
+        works = [read_annotated(p, all=args.all, whole=i == 0) for i, p in enumerate(args.paths)]
+    except SourceError as exc:
+        return _fail(str(exc))
+    tell_apart(works)
+    seen: dict[str, list[int]] = {}  # text hash -> the analysts who have the article
+    for i, w in enumerate(works):
+        for key in w.articles:
+            seen.setdefault(key, []).append(i)
+    shared = [key for key, who in seen.items() if len(who) > 1]
+    if not shared:
+        return _fail("the analysts share no article (matched by text); nothing to adjudicate")
+    adjudicator = args.annotator or login_name()
+    labels = [*DEFAULT_LABELS, *(a.label for w in works for _, anns in w.articles.values()
+                                 for a in anns if a.kind == "entity")]
+    try:
+        gold = Workspace.open(args.db, labels=list(dict.fromkeys(labels)))
+    except WorkspaceError as exc:
+        return _fail(str(exc))
+    try:
+        record = gold.setting(ADJUDICATION)
+        if record is None and len(gold):
+            return _fail(f"{gold.path} is an analyst's workspace ({len(gold)} articles), not a gold one; "
+                         "give --db a new path")
+        analysts = list(dict.fromkeys([*((record or {}).get("analysts") or []), *(w.name for w in works)]))
+        gold.set_labels(list(dict.fromkeys([*gold.labels, *labels[len(DEFAULT_LABELS):]])))
+        fresh = [key for key in shared if gold.find_hash(key) is None]
+        built = dict((record or {}).get("built") or {})
+        gold.set_setting(ADJUDICATION, {"analysts": analysts, "built": built})
+        disputes, whole = _into_gold(gold, works, {key: seen[key] for key in fresh}, adjudicator, built)
+        # How many disagreements each article was built with: the reader counts those left
+        # without reading every article (tui.service.Session.disagreements_left).
+        gold.set_setting(ADJUDICATION, {"analysts": analysts, "built": built})
+    except WorkspaceError as exc:
+        return _fail(f"cannot write the gold: {exc}")
+    finally:
+        gold.close()
+    kept = len(shared) - len(fresh)
+    err.print(shown(f"gold {args.db}: {len(fresh)} articles added ({disputes} disagreements to settle, "
+                    f"{whole} articles agreed whole)"
+                    + (f"; {kept} already in the gold, left as adjudicated" if kept else "")
+                    + (f"; {len(seen) - len(shared)} seen by one analyst only, left out" if len(seen) > len(shared) else "")
+                    + f"; analysts {', '.join(analysts)}. Open it: readtui --db {args.db}"),
+              markup=False, highlight=False, soft_wrap=True)
+    return 0
+

@@ -133,8 +133,13 @@ def _text_order(a: Annotation) -> tuple[int, int, str, str]:
     return (a.start, -a.end, a.kind, a.id)
 
 
+# Kept in an article's meta for readtui's own use, never exported as meta: a gold
+# article's versions (tui/team/adjudication.py), which JSONL writes as "versions".
+INTERNAL_META = frozenset({"adjudication"})
+
+
 def article_meta(article: Article) -> dict[str, Any]:
-    meta = {k: v for k, v in article.meta.items()}
+    meta = {k: v for k, v in article.meta.items() if k not in INTERNAL_META}
     meta.update(id=article.id, title=article.title, source=article.source,
                 published=article.published, dateline=article.dateline, path=article.path,
                 state=article.state)

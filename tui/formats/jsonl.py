@@ -307,10 +307,17 @@ def jsonl_record(article: Article, annotations: Iterable[Annotation],
     tokens = [{"text": t, "start": s, "end": e, "id": i, "ws": w}
               for i, t, s, e, w in zip(range(len(tok_start)), map(text.__getitem__, map(slice, tok_start, tok_end)),
                                        tok_start, tok_end, space)]
-    return {"text": text, "meta": article_meta(article), "_input_hash": input_hash,
+    meta = article_meta(article)
+    # A gold article (readtui adjudicate, tui/team/adjudication.py) keeps every analyst's
+    # version: out of the meta, under "versions", as Prodigy's review recipe writes them.
+    adjudicated = article.meta.get("adjudication")
+    versions = {"versions": adjudicated["versions"]} if isinstance(adjudicated, dict) and "versions" in adjudicated else {}
+    if versions and not annotator:
+        annotator = str(adjudicated.get("adjudicator") or "")
+    return {"text": text, "meta": meta, "_input_hash": input_hash,
             "_task_hash": _hash32(str(input_hash), task_key), "tokens": tokens,
             "spans": spans, "relations": relations, "quotes": quotes, "answer": "accept",
-            "_annotator_id": annotator,
+            "_annotator_id": annotator, **versions,
             "_timestamp": max(times) if times else int(datetime.now(timezone.utc).timestamp())}
 
 

@@ -18,12 +18,20 @@ The finder works in three passes, each linear in the length of the text:
    polls ``found``, ``showed`` …), ``according to X``, the clause right after the quote
    (``“…,” the mayor barked``), a colon introduction (``X said: “…”``, ``More from the
    report: “…”``), a transcript label (``NAME: …``, ``Jane Doe: …``), a dash byline
-   (``“…” ― Name``, or on the next line), and otherwise the speaker of the previous
-   quote when the quote continues it.  The outermost reporting verb wins (``X says he
-   likes her and calls her “…”`` is X's).  The speaker mention is the cue's subject as a
-   noun phrase (``names.mention_span``; pronouns and ``who`` stay as they are, as news
-   annotators mark them; a long participial phrase after the name is cut); a pronoun
-   yields to a name that is the same speaker higher in the same sentence.
+   (``“…” ― Name``, or on the next line), the subject of the sentence just before
+   (``Quinn has run the board since 2010. “…”``), and otherwise the speaker of the
+   previous quote when the quote continues it.  The outermost reporting verb wins
+   (``X says he likes her and calls her “…”`` is X's), except across a relative or
+   adverbial clause with a cue of its own (``X praised Y, who vowed “…”``, ``…, though
+   he said “…”``); a reporting aside (``The council, Lee said, called it “…”``), a
+   closing ``, reported the Star`` and an opening ``To Lee,`` / ``In Lee's view,`` frame
+   the whole sentence, as ``according to`` does.  A copula's "it" and the reader's
+   "you" are no one.  The speaker mention is the cue's subject as a noun phrase
+   (``names.mention_span``; personal pronouns and ``who`` stay as they are, as news
+   annotators mark them, ``someone in the crowd`` keeps its phrase; a long participial
+   phrase after the name is cut, and so is a relative clause that reports words of its
+   own); a pronoun yields to a name that is the same speaker higher in the same
+   sentence.
 3. ``names.resolve_name`` maps a mention to a full name within the article: a surname
    to the longest PERSON entity that contains it (``speakers.fullest_name``, the rule the
    reader's speaker picker uses too), a pronoun to the nearest earlier person of its

@@ -65,8 +65,13 @@ def _subject_after_quote(ctx: Context, q: QuotePlace, k: int) -> SpeakerWord | N
     inner_end = text[q.start:q.end].rstrip(CLOSE_MARKS + '"\u2019 ')
     if not inner_end.endswith((",", "?", "!")):
         return None
+    asks = inner_end.endswith(("?", "!"))
     for t in doc[k:min(len(doc), k + 24)]:
         if t.idx >= q.p_hi or t.text in (".", ";", ":") or t.is_space or t.text in OPEN_MARKS + '"':
+            return None
+        if asks and t.pos_ in ("VERB", "AUX") and not (is_cue(t) or _ends_clause(t)):
+            # "“…?” Others saw the same thing": after a question or an exclamation a
+            # new sentence may begin; only a speech verb or a bare "X barked" attributes
             return None
         if t.pos_ in ("VERB", "AUX") and t.tag_ in ("VBD", "VBZ") or t.lower_ in SPEECH_FORMS and t.i > k:
             subj = nearest_child(t, ("nsubj",))
@@ -79,6 +84,12 @@ def _subject_after_quote(ctx: Context, q: QuotePlace, k: int) -> SpeakerWord | N
             if t.dep_ == "ROOT":  # the clause's own verb, with no subject after the quote
                 return None
     return None
+
+
+def _ends_clause(verb) -> bool:
+    """Nothing but punctuation follows ``verb`` in its sentence ("… the senator barked.")."""
+    nxt = verb.i + 1
+    return nxt >= verb.sent.end or verb.doc[nxt].is_punct
 
 
 def _phrase(doc, lo: int, hi: int) -> SpeakerText | None:

@@ -13,14 +13,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .around import after_quote, dash_byline, name_label, skip, transcript_label
-from .cues import (Attribution, Context, QuotePlace, Source, SpeakerWord, according_to, gender_of, has_own_clause,
-                   is_agentive, is_cue, line_break_between, nearest_child, outside, speaker_of_cue, subject_of,
+from .cues import (Attribution, Context, QuotePlace, Source, SpeakerWord, according_to, has_own_clause,
+                   is_agentive, is_cue, nearest_child, outside, speaker_of_cue, subject_of,
                    word_source)
-from .lexicon import PERSON_PRONOUNS, RELATIVE, WEAK_CUES
-from .marks import NAME_LABEL_BEFORE, OPEN_MARKS
+from .lexicon import ADVERBIAL_MARKS, RELATIVE, WEAK_CUES
+from .marks import CLOSE_MARKS, NAME_LABEL_BEFORE, OPEN_MARKS
 
 if TYPE_CHECKING:  # spaCy loads only with the model
     from spacy.tokens import Token
+
+# an adverbial clause opened by these keeps the speaker of its own cue ("while" and
+# "whereas" contrast two findings of the same report instead)
+_OWN_CLAUSE_MARKS = ADVERBIAL_MARKS - {"while", "whereas"}
 
 
 def _as_put_it(ctx: Context, q: QuotePlace):
@@ -67,7 +71,62 @@ def _sentence_according_to(ctx: Context, q: QuotePlace):
             spk = according_to([t])
             if spk is not None and outside(spk, a, b):
                 return spk
+    return _viewpoint(ctx, q) or _reports_at_end(ctx, q, s_hi)
+
+
+_VIEW_NOUNS = frozenset("view views opinion words mind eyes estimation judgment judgement telling".split())
+
+
+def _viewpoint(ctx: Context, q: QuotePlace):
+    """ "To Sharp, Trump is the “kind-hearted” man", "In Bolton's view, it is “…”": a
+    sentence that opens with whose view it gives is that person's."""
+    doc = ctx.doc
+    sent = doc[q.a].sent
+    k = sent.start
+    while k < q.a and (doc[k].is_punct or doc[k].dep_ in ("cc", "advmod") or doc[k].is_space):
+        k += 1
+    if k >= q.a or doc[k].lower_ not in ("to", "in") or doc[k].idx < q.p_lo:
+        return None
+    obj = next((c for c in doc[k].children if c.dep_ == "pobj"), None)
+    if obj is None or obj.right_edge.i + 1 >= q.a or doc[obj.right_edge.i + 1].text != ",":
+        return None
+    if doc[k].lower_ == "to":
+        return obj if obj.pos_ in ("PROPN", "PRON") and obj.lower_ not in ("it", "this", "that") else None
+    if obj.lower_ in _VIEW_NOUNS:
+        return next((c for c in obj.children if c.dep_ == "poss"), None)
     return None
+
+
+def _reports_at_end(ctx: Context, q: QuotePlace, s_hi: int):
+    """ "“…,” said X, reports USA Today" / "X also chanted “…”, the Tribune reports": a
+    closing "reports" clause after a comma cites the outlet for the whole sentence,
+    as "according to" does."""
+    doc = ctx.doc
+    for k in range(q.b, s_hi):
+        t = doc[k]
+        if t.lower_ not in ("reports", "reported") or t.pos_ != "VERB" or t.idx > q.p_hi:
+            continue
+        spk = nearest_child(t, ("nsubj",))
+        if spk is None and _after_comma(doc, t.i):
+            spk = nearest_child(t, ("dobj", "attr"))  # ", reports The Star.": parsed as an object
+            if spk is not None and spk.i < t.i:
+                spk = None
+        if spk is None or not outside(spk, q.a, q.b) or min(spk.left_edge.i, t.i) < q.b:
+            continue
+        lo = min(spk.left_edge.i, t.i)
+        hi = max(spk.right_edge.i, t.i) + 1
+        if _after_comma(doc, lo) and (hi >= s_hi or doc[hi].is_punct):
+            return spk
+    return None
+
+
+def _after_comma(doc, i: int) -> bool:
+    """Token ``i`` follows a comma, perhaps with a closing quotation mark between
+    ("…,” reported X")."""
+    k = i - 1
+    while k > 0 and doc[k].text in CLOSE_MARKS + '"':
+        k -= 1
+    return doc[k].text == ","
 
 
 def attribute(ctx: Context, qs: int, qe: int) -> Attribution | None:
@@ -79,7 +138,7 @@ def attribute(ctx: Context, qs: int, qe: int) -> Attribution | None:
     if found is None:
         return None
     if isinstance(found, SpeakerWord) and found.token.lower_ in ("he", "she", "they"):
-        named = _named_cue_before(ctx, q, found.token) or _namer_above(found.token)
+        named = _named_cue_before(ctx, q, found.token)
         if named is not None:
             return Attribution(SpeakerWord(named), found)
     return Attribution(found, found)
@@ -91,19 +150,39 @@ def _find_speaker(ctx: Context, q: QuotePlace) -> Source | None:
     explicit = _as_put_it(ctx, q)
     if explicit is None and hung.speaker is not None:
         explicit = _sentence_according_to(ctx, q)
-    return (
-        word_source(explicit)
-        or word_source(hung.speaker)
-        or after_quote(ctx, q)
-        or _clause_subject(ctx, q, hung.clause_verb)
-        or _nearest_cue_in_sentence(ctx, q)
-        or _according_to_in_sentence(ctx, q)
-        or _cue_sentence_before(ctx, q)
-        or _colon_introduction(ctx, q)
-        or dash_byline(ctx, q)
-        or transcript_label(ctx, q)
-        or _subject_of_verb_above(ctx, q)
+    ways = (
+        lambda: word_source(explicit),
+        lambda: word_source(hung.speaker),
+        lambda: after_quote(ctx, q),
+        lambda: _clause_subject(ctx, q, hung.clause_verb),
+        lambda: _nearest_cue_in_sentence(ctx, q),
+        lambda: _according_to_in_sentence(ctx, q),
+        lambda: word_source(_viewpoint(ctx, q)),
+        lambda: _cue_sentence_before(ctx, q),
+        lambda: _colon_introduction(ctx, q),
+        lambda: dash_byline(ctx, q),
+        lambda: transcript_label(ctx, q),
+        lambda: _subject_of_verb_above(ctx, q),
+        lambda: _subject_sentence_before(ctx, q),
     )
+    for way in ways:
+        found = way()
+        if found is not None and not _stands_for_no_one(found):
+            return found
+    return None
+
+
+def _stands_for_no_one(found: Source) -> bool:
+    """ "It's been common to …", "it seems": the "it" of a copula stands for no one (a
+    document's "it said", "it attacked" does); nor does the reader's "you" ("you can't
+    yell “fire” in a theater")."""
+    if not isinstance(found, SpeakerWord):
+        return False
+    low = found.token.lower_
+    return low == "you" or low == "it" and found.token.head.lemma_.lower() in _COPULAS
+
+
+_COPULAS = frozenset(("be", "seem", "appear", "become", "remain"))
 
 
 @dataclass(frozen=True)
@@ -139,9 +218,21 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
                     # a naming verb ("called on Obama to …") never outranks a speech
                     # verb below it
                     spk = according_to([tok]) if tok.lower_ == "according" else speaker_of_cue(tok, ctx)
-                    if spk is not None and outside(spk, a, b):
+                    if spk is not None and outside(spk, a, b) and not _stands_for_no_one(SpeakerWord(spk)):
                         best, best_dist = spk, 0
+                aside = _parenthetical_speaker(ctx, tok, q)
+                if aside is not None:
+                    best, best_dist = aside, 0
                 if tok.head is tok:
+                    break
+                if best is not None and tok.dep_ == "advcl" and any(
+                    c.dep_ == "mark" and c.lower_ in _OWN_CLAUSE_MARKS for c in tok.children
+                ):
+                    break  # "X said A, though he said “…”": the clause's own speaker
+                if best is not None and tok.dep_ == "relcl":
+                    # "X denounced the plan, which Y called “…”", "X praised Y, who vowed
+                    # “…”": a relative clause keeps its own speaker; the cue outside
+                    # speaks of the noun, not of the quote
                     break
                 if best is not None and tok.dep_ == "conj":
                     # "X said A, and Y called it “…”": a coordinated clause with its own
@@ -170,6 +261,27 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
                 if spk is not None and outside(spk, a, b) and best_dist > 0:
                     best, best_dist = spk, 0
     return _Hung(best, clause_verb)
+
+
+def _parenthetical_speaker(ctx: Context, tok, q: QuotePlace):
+    """The speaker of a reporting aside set off by commas in ``tok``'s clause ("CNN,
+    Cruz said, called it “…”", "Nor, he said, did he …"): it frames the whole clause."""
+    for c in tok.children:
+        if c.dep_ != "parataxis" or not (is_cue(c) and c.pos_ == "VERB") or not outside(c, q.a, q.b):
+            continue
+        if c.idx < q.p_lo or c.idx > q.p_hi or not _set_off_by_commas(ctx.doc, c):
+            continue
+        spk = nearest_child(c, ("nsubj",))
+        if spk is not None and spk.i < c.i and outside(spk, q.a, q.b):
+            return spk
+    return None
+
+
+def _set_off_by_commas(doc, c) -> bool:
+    lo, hi = c.left_edge.i, c.right_edge.i
+    before = doc[lo] if doc[lo].text == "," else (doc[lo - 1] if lo > 0 else None)
+    after = doc[hi] if doc[hi].text == "," else (doc[hi + 1] if hi + 1 < len(doc) else None)
+    return before is not None and after is not None and before.text == "," and after.text == ","
 
 
 def _governor_of_coordination(tok):
@@ -232,9 +344,10 @@ def _according_to_in_sentence(ctx: Context, q: QuotePlace) -> SpeakerWord | None
     return None
 
 
-def _cue_sentence_before(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
-    """The sentence just before, in the same paragraph, is an attribution:
-    "…, Schiff said. “…”"."""
+def _sentence_before(ctx: Context, q: QuotePlace):
+    """The sentence just before a quote that opens its sentence, in the same
+    paragraph, or a one-sentence paragraph just before one the quote opens; None when
+    it holds a quotation mark."""
     doc = ctx.doc
     a = q.a
     first = doc[a]
@@ -257,6 +370,14 @@ def _cue_sentence_before(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
         return None
     if any(ch in OPEN_MARKS or ch == '"' for ch in ctx.text[prev_sent.start_char:prev_sent.end_char]):
         return None
+    return prev_sent
+
+
+def _cue_sentence_before(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
+    """The sentence just before is an attribution: "…, Schiff said. “…”"."""
+    prev_sent = _sentence_before(ctx, q)
+    if prev_sent is None:
+        return None
     root = prev_sent.root
     for cue in [root] + [c for c in root.children if c.dep_ in ("ccomp", "conj", "parataxis")]:
         if is_cue(cue) and cue.pos_ == "VERB":
@@ -264,6 +385,18 @@ def _cue_sentence_before(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
             if spk is not None:
                 return SpeakerWord(spk)
     return None
+
+
+def _subject_sentence_before(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
+    """A quote with no cue after a sentence about someone: "Clinton touted her record.
+    “…”" is Clinton's, whatever the verb (news introduces a quote so)."""
+    prev_sent = _sentence_before(ctx, q)
+    if prev_sent is None:
+        return None
+    spk = nearest_child(prev_sent.root, ("nsubj",))
+    if spk is None or spk.lower_ in RELATIVE or not is_agentive(spk) or spk.lower_ in ("it", "we", "you", "i"):
+        return None
+    return SpeakerWord(spk)
 
 
 def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
@@ -329,6 +462,15 @@ def _subject_of_verb_above(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
                 break
             if tok.pos_ in ("VERB", "AUX"):
                 tok = _main_clause_of(tok, q)
+                if tok.lemma_.lower() in _COPULAS:
+                    # "Rubio was “a lightweight”": the subject is what is described;
+                    # but "Lee's answer was “…”": the owner of words speaks
+                    subj = nearest_child(tok, ("nsubj",))
+                    if subj is not None and subj.i < a and is_cue(subj) and tok.dep_ == "ROOT":
+                        owner = next((c for c in subj.children if c.dep_ == "poss"), None)
+                        if owner is not None:
+                            return SpeakerWord(owner)
+                    break
                 spk = speaker_of_cue(tok, ctx)
                 if spk is not None and outside(spk, a, b) and is_agentive(spk):
                     return SpeakerWord(spk)
@@ -354,35 +496,6 @@ def _main_clause_of(verb, q: QuotePlace):
     return verb
 
 
-def _namer_above(pron):
-    """ "Trump … encouraged Americans to check out what he called Machado's “sex
-    tape”", "Clinton's campaign is seeking to contrast her approach with what they call
-    …": the pronoun subject of a naming verb (call, describe) inside a complement or
-    relative clause stands for the subject of the clause above it, which news
-    annotators mark as the source."""
-    verb = pron.head
-    if pron.dep_ != "nsubj" or verb.lemma_.lower() not in WEAK_CUES:
-        return None
-    if verb.dep_ not in ("ccomp", "pcomp", "relcl"):
-        return None
-    tok = verb.head
-    for _ in range(8):
-        subj = nearest_child(tok, ("nsubj",)) if tok.pos_ in ("VERB", "AUX") else None
-        if subj is not None and subj.i < pron.i and subj is not pron:
-            if pron.lower_ == "they":
-                ok = subj.pos_ in ("NOUN", "PROPN") and subj.lower_ not in RELATIVE
-            else:
-                ok = subj.pos_ == "PROPN" or subj.lower_ in ("he", "she")
-                g = gender_of(subj)
-                if g is not None and g != PERSON_PRONOUNS[pron.lower_]:
-                    ok = False
-            return subj if ok else None
-        if tok.head is tok or tok.dep_ == "advcl" or line_break_between(tok.doc, tok.i, pron.i):
-            return None
-        tok = tok.head
-    return None
-
-
 def _named_cue_before(ctx: Context, q: QuotePlace, pron):
     """ "DuVernay said she felt … because “…,” she said.": a pronoun cue after the
     quote repeats a named speaker of a speech verb earlier in the same sentence; news
@@ -393,7 +506,7 @@ def _named_cue_before(ctx: Context, q: QuotePlace, pron):
     if pron.i < a:
         return None
     k = a - 1
-    while k >= 0 and doc[k].idx >= p_lo and not (doc[k].text in (".", "!", "?") or doc[k].is_space):
+    while k >= 0 and doc[k].idx >= p_lo and not (doc[k].text in (".", "!", "?") or "\n" in doc[k].text):
         k -= 1
     for t in doc[k + 1:a]:
         if t.pos_ == "VERB" and is_cue(t) and not ctx.text[max(0, qs - 3):qs].strip().endswith(":"):

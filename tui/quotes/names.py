@@ -6,8 +6,9 @@ from bisect import bisect_left
 from typing import NamedTuple
 
 from ..speakers import clean_name, name_words
-from .cues import Context
-from .lexicon import FEMALE_NAMES, FEMALE_TITLES, MALE_NAMES, MALE_TITLES, PERSON_PRONOUNS, PRONOUNS, TITLE_WORDS
+from .cues import Context, is_cue
+from .lexicon import (FEMALE_NAMES, FEMALE_TITLES, MALE_NAMES, MALE_TITLES, PERSON_PRONOUNS, PRONOUNS, RELATIVE,
+                      TITLE_WORDS)
 
 
 class Mention(NamedTuple):
@@ -22,7 +23,9 @@ def mention_span(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> Me
     titles and appositions (``Scott Pruitt, the attorney general of Oklahoma``), as news
     annotators mark a source, kept inside its paragraph and out of the quote.
     Pronouns stay pronouns."""
-    if tok.pos_ == "PRON" or tok.lower_ in PRONOUNS:
+    if tok.lower_ in PRONOUNS or tok.lower_ in RELATIVE:
+        # personal and relative pronouns stand alone; "someone in the audience",
+        # "those surveyed" keep their phrase
         return Mention(tok.idx, tok.idx + len(tok.text))
     doc = tok.doc
     lo, hi = tok.left_edge.i, tok.right_edge.i
@@ -44,7 +47,7 @@ def mention_span(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> Me
             break
     while lo < tok.i and (doc[lo].is_punct or doc[lo].is_space or doc[lo].dep_ == "cc"):
         lo += 1
-    hi = _trim(doc, tok, hi)
+    hi = _trim(doc, tok, _before_other_quote(tok, hi))
     start = doc[lo].idx
     end = doc[hi].idx + len(doc[hi].text)
     cut = _trim(doc, tok, _before_clause(tok, hi))
@@ -77,6 +80,23 @@ _CLAUSE_DEPS = frozenset(("acl", "advcl"))
 def _trim(doc, tok, hi: int) -> int:
     while hi > tok.i and ((doc[hi].is_punct and doc[hi].text != ")") or doc[hi].is_space):
         hi -= 1
+    return hi
+
+
+_QUOTE_MARKS = frozenset('"\u201c\u201d\u00ab\u00bb')
+
+
+def _before_other_quote(tok, hi: int) -> int:
+    """The last token of the mention before a relative clause that reports words of its
+    own ("Beck, who said there were “too many …”" is Beck): that is another
+    attribution, not part of who speaks."""
+    doc = tok.doc
+    for c in tok.rights:
+        if c.i > hi or c.dep_ != "relcl":
+            continue
+        words = doc[c.left_edge.i:min(hi, c.right_edge.i) + 1]
+        if any(t.text in _QUOTE_MARKS for t in words) and any(is_cue(t) for t in words):
+            return max(tok.i, c.left_edge.i - 1)
     return hi
 
 

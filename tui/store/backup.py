@@ -9,6 +9,7 @@ from .errors import WorkspaceError
 from .files import _keep_aside, _read_json, write_atomic
 from .lock import Lock
 from .paths import _resolve
+from .rows import table_rows
 from .workspace import Workspace
 
 
@@ -56,8 +57,7 @@ def restore_losses(path: Path | str) -> str:
     with Workspace.open(path, readonly=True, create=False) as now:
         rows = {r["id"]: r for r in now.rows()}
     backup = path.with_name(path.name + ".bak")
-    old = {str(r.get("id")): r for r in (_read_json(backup).get("articles") or {}).values()
-           if isinstance(r, dict)}
+    old = {str(r.get("id")): r for r in table_rows(_read_json(backup))}
     gone = len(rows.keys() - old.keys())
     changed = sum(1 for aid, r in rows.items() if aid in old and
                   (r.get("state"), r.get("counts"), r.get("annotations")) !=

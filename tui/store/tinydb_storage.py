@@ -11,6 +11,7 @@ from tinydb.storages import Storage
 from .errors import SNAPSHOT_TRIES, _Checkpointed, _still_changing
 from .files import _dumps, _parse_json, _read_json, _same_file, write_atomic
 from .journal import Journal
+from .rows import SCHEMA_VERSION, Summary, account, empty_totals
 
 
 class AtomicJSONStorage(Storage):
@@ -34,9 +35,18 @@ class WorkspaceStorage(AtomicJSONStorage):
     """TinyDB storage for ``workspace.json`` that sees the journal too.
 
     ``TinyDB("workspace.json", storage=WorkspaceStorage)`` gives the current
-    article rows even while readtui has changes only in the journal. Writing
-    through it is for repairs; do it while readtui is closed.
+    article rows as an ``articles`` table (one row per article, whatever the layout on
+    disk) even while readtui has changes only in the journal. Writing through it is for
+    repairs; do it while readtui is closed: the rows go back as columns, totals recounted.
     """
+
+    def write(self, data: dict) -> None:
+        summary, totals = Summary(), empty_totals()
+        for key, row in sorted((data.pop("articles", None) or {}).items(), key=lambda kv: int(kv[0])):
+            summary.put(row, int(key))
+            account(totals, row, 1)
+        meta = {k: dict(v, schema=SCHEMA_VERSION) for k, v in data.pop("_meta", {}).items()}
+        super().write({"_meta": meta, "totals": {"1": totals}, "summary": {"1": summary.table()}, **data})
 
     def read(self) -> dict | None:
         journal = Journal(self.path.with_name(self.path.name + ".journal"))
@@ -57,6 +67,9 @@ class WorkspaceStorage(AtomicJSONStorage):
             txns = list(journal.replay())
             if not _same_file(self.path, table):
                 raise _Checkpointed
+        if "summary" in data:  # the columns, shown as the table of rows schema 1 kept
+            data["articles"] = _as_rows(data.pop("summary"))
+            data.pop("totals", None)
         for txn in txns:
             for op in txn:
                 if op[0] == "row":
@@ -69,3 +82,8 @@ class WorkspaceStorage(AtomicJSONStorage):
                 elif op[0] == "meta":
                     data.setdefault("_meta", {})["1"] = op[1]
         return data or None
+
+
+def _as_rows(summary: dict) -> dict[str, dict]:
+    columns = Summary.from_table(summary.get("1"))
+    return {str(k): row for k, row in zip(columns.keys, columns.rows())}

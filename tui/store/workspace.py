@@ -2,8 +2,12 @@
 
 Layout for a workspace at ``workspace.json`` (see README, "How it stores your work"):
 
-``workspace.json``           TinyDB: ``_meta`` (schema, labels) and ``articles``
-                             (one summary row per article: title, state, counts).
+``workspace.json``           TinyDB: ``_meta`` (schema, labels), ``totals`` (the
+                             figures of ``readtui stats``) and ``summary`` (every
+                             article's summary row — title, state, counts — as
+                             columns: see rows.Summary). Schema 1 kept one
+                             ``articles`` row per article; it opens, and the next
+                             checkpoint writes it in the new layout.
 ``workspace.json.d/xx/*.json``  one small TinyDB per article: tables ``article``
                              (the text and its metadata) and ``annotations``.
 ``workspace.json.journal``   append-only write-ahead log. Every action is one line
@@ -32,7 +36,6 @@ from ..change import ArticleSummary, Change
 from ..model import (
     DEFAULT_LABELS,
     REVIEW_STATES,
-    STATUSES,
     Annotation,
     AnnotationError,
     Article,
@@ -62,9 +65,16 @@ from .files import (
 from .journal import Journal
 from .lock import Lock
 from .paths import _resolve, default_path, shard_name
-from .rows import _check_annotation_doc, recount, summarize
-
-SCHEMA_VERSION = 1
+from .rows import (
+    SCHEMA_VERSION,
+    Summary,
+    _check_annotation_doc,
+    account,
+    check_totals,
+    empty_totals,
+    recount,
+    summarize,
+)
 
 
 class Workspace:
@@ -82,12 +92,9 @@ class Workspace:
         self.journal = Journal(self.path.with_name(self.path.name + ".journal"), self.mode)
         self._lock = Lock(self.path.with_name(self.path.name + ".lock"), self.mode)
         self.meta: dict[str, Any] = {}
-        self._rows: dict[str, dict] = {}  # article id -> summary row, in import order
-        self._keys: dict[str, int] = {}  # article id -> TinyDB doc id in "articles"
-        self._by_hash: dict[str, str] = {}
+        self._rows = Summary()  # every article's summary row, in import order
         self._next_key = 1
-        self._totals: dict[str, Any] = {"by_state": {s: 0 for s in REVIEW_STATES},
-                                        "annotations": 0, "reviewed": 0, "by_label": {}}
+        self._totals: dict[str, Any] = empty_totals()
         # Journal changes not yet folded into the shards.
         self._pending_ann: dict[str, dict[str, dict | None]] = {}
         self._cache: OrderedDict[str, tuple[Article, dict[str, Annotation]]] = OrderedDict()
@@ -193,7 +200,7 @@ class Workspace:
         self.meta = meta
 
     def _read_table(self, table: IO[bytes], backup: Path | None) -> dict:
-        """``workspace.json``'s rows read into memory; its ``_meta`` returned."""
+        """``workspace.json``'s rows and totals read into memory; the table returned."""
         raw = table.read()
         if not raw.strip() and backup is None and not self.journal.size:
             return {}  # an empty file, as mktemp makes: a new workspace may go there
@@ -205,15 +212,33 @@ class Workspace:
             raise WorkspaceError(
                 f"{self.path} is not a readtui workspace (a JSON file without readtui's _meta table); "
                 "it was left untouched. Give --db a new file name to create a workspace.")
-        rows = data.get("articles") or {}
-        if not isinstance(rows, dict):
-            raise WorkspaceCorrupt(self.path, "the articles table is not a table", backup)
         try:
-            for key, row in sorted(rows.items(), key=lambda kv: int(kv[0])):
-                self._put_row(row, int(key))
+            if "summary" in data:
+                self._read_summary(data)
+            else:
+                self._read_rows(data.get("articles") or {})
         except ROW_ERRORS as exc:
             raise WorkspaceCorrupt(self.path, f"an article row is malformed ({exc!r})", backup) from None
         return data
+
+    def _read_summary(self, data: dict) -> None:
+        """Schema 2: the columns as they are, the totals as stored (kept by every checkpoint)."""
+        summary = data["summary"]
+        self._rows = Summary.from_table(summary.get("1") if isinstance(summary, dict) else None)
+        totals = (data.get("totals") or {}).get("1")
+        if totals is None:  # left out by hand: counted again
+            for row in self._rows.rows():
+                account(self._totals, row, 1)
+        else:
+            self._totals = check_totals(totals)
+        self._next_key = max(self._rows.keys, default=0) + 1
+
+    def _read_rows(self, rows: Any) -> None:
+        """Schema 1: one row per article, each taken in and counted."""
+        if not isinstance(rows, dict):
+            raise TypeError("the articles table is not a table")
+        for key, row in sorted(rows.items(), key=lambda kv: int(kv[0])):
+            self._put_row(row, int(key))
 
     def _meta_of(self, data: dict, backup: Path | None) -> dict | None:
         meta = data.get("_meta") or {}
@@ -250,41 +275,20 @@ class Workspace:
             raise ValueError(f"unknown change {op!r:.80}")
         return meta
 
-    def _account(self, row: dict, sign: int) -> None:
-        """Keep the workspace totals current as rows come and go (stats without a scan)."""
-        t = self._totals
-        state = row.get("state", "new")
-        t["by_state"][state] = t["by_state"].get(state, 0) + sign
-        t["annotations"] += sign * row.get("annotations", 0)
-        t["reviewed"] += sign * row.get("reviewed", 0)
-        for label, counts in (row.get("counts") or {}).items():
-            agg = t["by_label"].setdefault(label, {s: 0 for s in STATUSES})
-            for status, n in counts.items():
-                agg[status] = agg.get(status, 0) + sign * n
-
     def _put_row(self, row: dict, key: int) -> None:
         aid = row["id"]
         if not isinstance(aid, str):
             raise TypeError(f"article id {aid!r:.40} is not a string")
-        old = self._rows.get(aid)
-        if old is not None:
-            self._account(old, -1)
-        self._account(row, 1)
-        if old is not None and old.get("hash") != row.get("hash"):
-            self._by_hash.pop(old.get("hash"), None)
-        self._rows[aid] = row
-        self._keys[aid] = key
+        account(self._totals, row, 1)
+        if aid in self._rows:
+            account(self._totals, self._rows.get(aid), -1)
+        self._rows.put(row, key)
         self._next_key = max(self._next_key, key + 1)
-        if row.get("hash"):
-            self._by_hash[row["hash"]] = aid
 
     def _drop_row(self, key: int) -> None:
-        for aid, k in list(self._keys.items()):
-            if k == key:
-                row = self._rows.pop(aid)
-                self._account(row, -1)
-                del self._keys[aid]
-                self._by_hash.pop(row.get("hash"), None)
+        row = self._rows.drop(key)
+        if row is not None:
+            account(self._totals, row, -1)
 
     def close(self) -> None:
         if self.closed:
@@ -309,10 +313,8 @@ class Workspace:
         for aid in list(self._pending_ann):
             article, anns = self._read_shard(aid)
             write_atomic(self.shards / shard_name(aid), _dumps(self._shard_doc(article, anns)), mode=self.mode)
-        data = {
-            "_meta": {"1": self.meta},
-            "articles": {str(self._keys[aid]): row for aid, row in self._rows.items()},
-        }
+        self.meta = {**self.meta, "schema": SCHEMA_VERSION}  # a schema 1 workspace is written anew here
+        data = {"_meta": {"1": self.meta}, "totals": {"1": self._totals}, "summary": {"1": self._rows.table()}}
         write_atomic(self.path, _dumps(data), keep_backup=self.backup)
         self.journal.clear()
         self._pending_ann.clear()
@@ -357,8 +359,14 @@ class Workspace:
         return article_id in self._rows
 
     def rows(self) -> list[dict]:
-        """Summary rows of every article, in import order."""
-        return list(self._rows.values())
+        """Summary rows of every article, in import order (built for the asking: at 100,000
+        articles ``ids`` and ``row`` are the quicker way)."""
+        return self._rows.rows()
+
+    def ids(self, **where: Any) -> list[str]:
+        """Article ids in import order; ``ids(state="done")``, ``ids(suggested=False)``: those
+        whose summary row has that value (a field of ``rows.FIXED``)."""
+        return self._rows.ids(**where)
 
     def derived_path(self, name: str) -> Path:
         """Where an index derived from the articles (stories, quotes) keeps its file: beside
@@ -366,10 +374,13 @@ class Workspace:
         return self.path.with_name(f"{self.path.name}.{name}")
 
     def row(self, article_id: str) -> dict:
-        return self._rows[article_id]
+        try:
+            return self._rows.get(article_id)
+        except ROW_ERRORS[:2] as exc:  # ValueError, TypeError: its stored text is damaged
+            raise WorkspaceCorrupt(self.path, f"an article row is malformed ({exc})") from None
 
     def find_hash(self, text_hash: str) -> str | None:
-        return self._by_hash.get(text_hash)
+        return self._rows.find_hash(text_hash)
 
     def article(self, article_id: str) -> Article:
         return self._load_article(article_id)[0]
@@ -388,7 +399,7 @@ class Workspace:
         Reads the shards one after the other without filling the cache: for exports
         and figures over the whole workspace.
         """
-        for aid in (self._rows if ids is None else ids):
+        for aid in (self._rows.ids() if ids is None else ids):
             hit = self._cache.get(aid)
             article, anns = hit if hit is not None else self._read_shard(aid)
             yield article, sorted(anns.values(), key=lambda a: (a.start, -a.end, a.kind, a.id))
@@ -425,24 +436,27 @@ class Workspace:
         data = _read_json(path)
         try:
             article = Article.from_dict(_article_doc(data))
-            docs = {d["id"]: d for d in (data.get("annotations") or {}).values()}
+            anns = {d["id"]: Annotation.adopt(d) for d in (data.get("annotations") or {}).values()}
             for ann_id, doc in self._pending_ann.get(article_id, {}).items():
                 if doc is None:
-                    docs.pop(ann_id, None)
-                else:
-                    docs[ann_id] = doc
-            anns = {k: Annotation.from_dict(d) for k, d in docs.items()}
+                    anns.pop(ann_id, None)
+                else:  # the journal's own dict: copied
+                    anns[ann_id] = Annotation.from_dict(doc)
         except (StopIteration, AnnotationError, *ROW_ERRORS) as exc:
             if not data:
                 raise WorkspaceCorrupt(path, "the article's file is missing") from None
             raise WorkspaceCorrupt(path, f"the article's file is malformed ({exc!r})") from None
-        row = self._rows.get(article_id)
-        if row is not None:  # the row holds the review state as of the journal; the file, as of the last checkpoint
-            state, since = row.get("state", article.state), row.get("state_time", article.state_time)
+        if article_id in self._rows:  # the row holds the review state as of the journal; the file, as of the last checkpoint
+            try:
+                state, since, note = self._rows.review(article_id)
+            except ROW_ERRORS[:2] as exc:
+                raise WorkspaceCorrupt(self.path, f"an article row is malformed ({exc})") from None
+            state = article.state if state is None else state
+            since = article.state_time if since is None else since
             if (state, since) != (article.state, article.state_time):
                 article = replace(article, state=state, state_time=since)
-            if "note" in row:
-                article = replace(article, meta={**article.meta, "note": row["note"]})
+            if note is not None:
+                article = replace(article, meta={**article.meta, "note": note})
         return article, anns
 
     @staticmethod
@@ -490,7 +504,7 @@ class Workspace:
             for a in checked.values():
                 if a.article_id != article.id:
                     raise AnnotationError(f"annotation {a.id} belongs to {a.article_id}, not {article.id}")
-            key = self._keys.get(article.id)
+            key = self._rows.key(article.id)
             if key is None:
                 key, next_key = next_key, next_key + 1
             files.append((self.shards / shard_name(article.id), _dumps(self._shard_doc(article, checked))))
@@ -537,7 +551,7 @@ class Workspace:
             raise ValueError(f"unknown review state {state!r}")
         new_article = replace(article, state=state, state_time=now_iso()) \
             if state and state != article.state else article
-        old_row = self._rows[aid]
+        old_row = self.row(aid)
         # Count only what changed: a key press costs the same at 40 annotations or 4,000.
         before = [current[a.id] for a in checked if a.id in current]
         before += [current[i] for i in removed if i in current]
@@ -550,7 +564,8 @@ class Workspace:
         ops += [["ann", aid, i, None] for i in removed]
         if new_article is not article:
             ops.append(["touch", aid])
-        ops.append(["row", self._keys[aid], row])
+        key = self._rows.key(aid)
+        ops.append(["row", key, row])
         self.journal.append(ops)  # the durable step; raises SaveFailed and changes nothing
         pending = self._pending_ann.setdefault(aid, {})
         for op in ops:
@@ -558,7 +573,7 @@ class Workspace:
                 pending[op[2]] = op[3]
         self._cache[aid] = (new_article, new)
         self._cache.move_to_end(aid)
-        self._put_row(row, self._keys[aid])
+        self._put_row(row, key)
         if self.journal.size > self.CHECKPOINT_BYTES:
             self._fold()
         was: dict[str, Annotation | None] = {a.id: current.get(a.id) for a in checked}

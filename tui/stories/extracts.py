@@ -89,14 +89,17 @@ class Extracts:
         self.entries: dict[str, dict] = entries or {}
         self.changed = False
 
-    def update(self, rows: Sequence[dict], read: ReadArticles) -> None:
+    def update(self, rows: Sequence[dict], read: ReadArticles, leave_out: Sequence[str] = ()) -> None:
+        """``leave_out``: parts of an entry not kept ("entities": the ledger's own extracts)."""
         wanted = {r["id"]: fingerprint(r) for r in rows}
         stale = [aid for aid, fp in wanted.items() if (self.entries.get(aid) or {}).get("rev") != fp]
         gone = [aid for aid in self.entries if aid not in wanted]
         for aid in gone:
             del self.entries[aid]
         for article, anns in read(stale):
-            self.entries[article.id] = extract(article, anns, wanted[article.id])
+            entry = self.entries[article.id] = extract(article, anns, wanted[article.id])
+            for part in leave_out:
+                entry.pop(part, None)
         if stale or gone:
             self.changed = True
             if stale:  # keep import order

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
+import orjson
+
 from .extracts import Extracts
 from .text import clean_name  # noqa: F401  (the ledger's names, also for callers)
 
@@ -86,12 +88,14 @@ def ledger(extracts: Extracts) -> list[LedgerSpeaker]:
     names = _Names((n for n, _ in said if n), acronyms)
     groups: dict[str, list[LedgerQuote]] = {}
     spellings: dict[str, set[str]] = {}
+    key_of: dict[str, str] = {}  # each name resolved once: 40,000 quotes, a few hundred names
     for name, q in said:
-        who = names.resolve(name) if name else ""
-        groups.setdefault(_key(who), []).append(q)
-        spellings.setdefault(_key(who), set()).add(who)
-        if name:
-            spellings[_key(who)].add(name)
+        key = key_of.get(name)
+        if key is None:
+            who = names.resolve(name) if name else ""
+            key = key_of[name] = _key(who)
+            spellings.setdefault(key, set()).update((who, name) if name else (who,))
+        groups.setdefault(key, []).append(q)
     out = []
     for key, quotes in groups.items():
         forms = spellings[key]
@@ -115,3 +119,47 @@ def csv_rows(speakers: Iterable[LedgerSpeaker]) -> Iterable[list]:
     for s in speakers:
         for q in s.quotes:
             yield [s.speaker, "; ".join(s.aliases), q.article, q.start, q.end, q.published, q.source, q.text]
+
+
+def jsonl_lines(speakers: Iterable[LedgerSpeaker]) -> Iterable[bytes]:
+    """One JSON line per quote, for the JSONL export (the CSV's columns, aliases a list)."""
+    for s in speakers:
+        for q in s.quotes:
+            yield orjson.dumps({"speaker": s.speaker or None, "aliases": list(s.aliases), **q.to_dict()}) + b"\n"
+
+
+# --- kept beside the workspace, with the articles it was made from ---------------------------
+
+LEDGER_VERSION = 2
+
+
+def dumps(speakers: list[LedgerSpeaker], made_from: dict[str, list]) -> bytes:
+    """The ledger as columns (one row per quote; speakers as ranges of rows)."""
+    quotes = [q for s in speakers for q in s.quotes]
+    first = {q.article: q for q in reversed(quotes)}  # an article's date and source, from any of its quotes
+    ids = {a: i for i, a in enumerate(first)}
+    return orjson.dumps({"version": LEDGER_VERSION, "made_from": made_from, "ids": list(ids),
+                         "where": [(q.published, q.source) for q in first.values()],
+                         "speakers": [[s.speaker, list(s.aliases), len(s.quotes)] for s in speakers],
+                         "article": [ids[q.article] for q in quotes], "start": [q.start for q in quotes],
+                         "end": [q.end for q in quotes], "text": [q.text for q in quotes],
+                         "said_as": [q.said_as for q in quotes]})
+
+
+def loads(raw: bytes, made_from: dict[str, list]) -> list[LedgerSpeaker] | None:
+    """The ledger saved for these articles (id -> fingerprint); None when missing, damaged,
+    or made from others."""
+    try:
+        d = orjson.loads(raw)
+        if d.get("version") != LEDGER_VERSION or d.get("made_from") != made_from:
+            return None
+        ids, where = d["ids"], d["where"]
+        quotes = [LedgerQuote(ids[a], s, e, t, n, *where[a])
+                  for a, s, e, t, n in zip(d["article"], d["start"], d["end"], d["text"], d["said_as"])]
+        out, at = [], 0
+        for speaker, aliases, n in d["speakers"]:
+            out.append(LedgerSpeaker(speaker, tuple(aliases), tuple(quotes[at:at + n])))
+            at += n
+    except (orjson.JSONDecodeError, AttributeError, KeyError, TypeError, ValueError, IndexError):
+        return None
+    return out

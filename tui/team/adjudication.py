@@ -10,14 +10,23 @@ disagreements and settles each with ``take`` (one analyst's version) or ``keep_a
 (every version's annotations that overlap no other), or by hand.
 
 Pure functions: annotations in, annotations out.
+
+The gold workspace (``gold_article``) holds the agreed annotations accepted and every
+analyst's annotations of each disagreement as pending **candidates** (their annotator the
+analyst); the article's ``meta["adjudication"]`` names the analysts, keeps their whole
+versions (Prodigy's review shape, for the export) and which candidates make up which
+disagreement. A disagreement is settled once none of its candidates is pending, so
+settling one is an ordinary save of statuses (durable, undoable).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Mapping, Sequence
 
-from ..model import Annotation
+from ..model import Annotation, Article
+
+ADJUDICATION = "adjudication"  # the gold article's meta key, and the gold workspace's setting
 
 Key = tuple
 
@@ -110,3 +119,67 @@ def keep_apart(d: Disagreement) -> list[Annotation]:
 def gold(m: Merge, settled: Iterable[Sequence[Annotation]]) -> list[Annotation]:
     """The article's gold: the agreed annotations and each disagreement as settled."""
     return sorted([*m.agreed, *(a for s in settled for a in s)], key=_text_order)
+
+
+# --- the gold workspace -------------------------------------------------------------
+
+def gold_article(article: Article, versions: Mapping[str, Sequence[Annotation]],
+                 adjudicator: str) -> tuple[Article, list[Annotation]]:
+    """The article as the gold holds it: agreed annotations accepted (by the adjudicator),
+    each disagreement's versions as pending candidates, the versions in its meta. Done
+    already when the analysts agree on everything."""
+    m = merge(versions)
+    # Ids by place (an article's ids need only differ from one another): the same work gives
+    # the same gold, and manual annotations (tui.model.new_id) never take one of these.
+    anns = [replace(a, id=f"agreed-{k}", article_id=article.id, status="accepted", annotator=adjudicator)
+            for k, a in enumerate(m.agreed)]
+    held = []
+    for i, d in enumerate(m.disagreements):
+        ids: dict[str, list[str]] = {}
+        for n, (name, version) in enumerate(d.versions.items()):
+            candidates = [replace(a, id=f"d{i}-{n}-{k}", article_id=article.id, status="pending", annotator=name)
+                          for k, a in enumerate(version)]
+            anns += candidates
+            ids[name] = [a.id for a in candidates]
+        held.append({"kind": d.kind, "start": d.start, "end": d.end, "candidates": ids})
+    meta = {**article.meta, ADJUDICATION: {
+        "analysts": list(versions), "adjudicator": adjudicator,
+        "versions": [prodigy_version(name, anns_of) for name, anns_of in versions.items()],
+        "disagreements": held}}
+    state = "new" if held else "done"
+    return replace(article, meta=meta, state=state, state_time=""), anns
+
+
+def prodigy_version(analyst: str, annotations: Sequence[Annotation]) -> dict[str, Any]:
+    """One analyst's version of an article as Prodigy's ``review`` keeps it under ``versions``."""
+    anns = sorted(annotations, key=_text_order)
+    spans = [{"start": a.start, "end": a.end, "label": a.label, "text": a.text} for a in anns if a.kind == "entity"]
+    quotes = []
+    for a in anns:
+        if a.kind == "quote":
+            sp = a.speaker
+            quotes.append({"start": a.start, "end": a.end, "label": a.label, "text": a.text,
+                           "speaker": {"start": sp.start, "end": sp.end, "text": sp.text, "name": sp.name}
+                           if sp is not None and sp.has_mention else None,
+                           "speaker_name": (sp.name or sp.text or None) if sp is not None else None})
+    return {"_annotator_id": analyst, "_session_id": analyst, "sessions": [analyst], "answer": "accept",
+            "spans": spans, "quotes": quotes}
+
+
+def held(meta: Mapping[str, Any], annotations: Mapping[str, Annotation]) -> list[Disagreement]:
+    """The gold article's disagreements, each version its candidates as they are now (a
+    candidate since removed is left out); [] for an article that is not a gold one."""
+    record = meta.get(ADJUDICATION)
+    if not isinstance(record, Mapping):
+        return []
+    out = []
+    for d in record.get("disagreements") or ():
+        versions = {name: tuple(annotations[i] for i in ids if i in annotations)
+                    for name, ids in (d.get("candidates") or {}).items()}
+        out.append(Disagreement(d["kind"], d["start"], d["end"], versions))
+    return out
+
+
+def settled(d: Disagreement) -> bool:
+    """No candidate of the disagreement is pending any more."""
+    return all(a.status != "pending" for version in d.versions.values() for a in version)

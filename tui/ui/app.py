@@ -11,10 +11,13 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.worker import get_current_worker
 
-from .messages import AnnotationsChanged, ModelFailed, ModelReady, Suggested, SuggestionsDone
+from .messages import AnnotationsChanged, ModelFailed, ModelReady, StoriesFound, Suggested, SuggestionsDone
 from ..model import AnnotationError
+from .screens.adjudication import AdjudicationScreen
 from .screens.articles import ArticlesScreen
+from .screens.compare import CompareScreen
 from .screens.help import HelpScreen
+from .screens.ledger import SHARED_BINDINGS, EntityIndexScreen, QuoteLedgerScreen
 from .screens.reader import ReaderScreen
 from ..service import ArticleUnreadable, NotSaved, Session
 from ..settings import Settings
@@ -55,6 +58,7 @@ class ReadTUI(App):
         self.suggester = suggester
         self.model_status = ""  # what the header says about the model: "", LOADING, or why none
         self._told_osc52 = False
+        self.versions: dict[str, tuple[str, ...]] = {}  # article -> its other versions (the stories worker)
         self.title = f"readtui · {session.name} · {session.annotator or 'anonymous'}"
 
     # -- start ------------------------------------------------------------------------------
@@ -62,17 +66,25 @@ class ReadTUI(App):
     def on_mount(self) -> None:
         self._apply_settings()
         self.push_screen(ArticlesScreen())
+        if self.session.adjudicating:  # a gold: straight to the first disagreement left
+            ids = self.session.article_ids()
+            first = self.session.next_disagreement(ids[0], -1) if ids else None
+            if first is not None:
+                self.open_article(first[0])
         settle_heap()
         waiting = self.session.awaiting_suggestions()
         if waiting:
             self.model_status, self.model_state = LOADING, "loading"
             self.suggest(waiting)
+        if len(self.session.article_ids()) > 1:
+            self.find_stories()
         self.refresh_progress()
 
     def _apply_settings(self) -> None:
         """Key remaps (binding ids) and the theme; a name that means nothing is said, not fatal."""
         s = self.settings
-        known = {b.id for screen in (ReaderScreen, ArticlesScreen, ReadTUI) for b in screen.BINDINGS
+        screens = (ReaderScreen, AdjudicationScreen, ArticlesScreen, ReadTUI, CompareScreen, QuoteLedgerScreen, EntityIndexScreen)
+        known = {b.id for screen in screens for klass in screen.__mro__ for b in getattr(klass, "BINDINGS", ())
                  if isinstance(b, Binding) and b.id}
         wrong = sorted(set(s.keys) - known)
         if wrong:
@@ -173,6 +185,19 @@ class ReadTUI(App):
         self.model_status = ""
         self.refresh_progress()
 
+    # -- stories in a worker --------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="stories", exit_on_error=False)
+    def find_stories(self) -> None:
+        """Group the articles into stories: the first time it reads every text (seconds at
+        10,000 articles), so the reader says "2 other versions" once it is known."""
+        self.post_message(StoriesFound(self.session.versions()))
+
+    def on_stories_found(self, message: StoriesFound) -> None:
+        self.versions = message.versions
+        for screen in self.screen_stack:
+            screen.post_message(StoriesFound(message.versions))
+
     # -- navigation -----------------------------------------------------------------------------
 
     def _reader(self) -> ReaderScreen | None:
@@ -181,15 +206,18 @@ class ReadTUI(App):
                 return screen
         return None
 
-    def open_article(self, article_id: str) -> bool:
-        """Show the article; a damaged article file is an error message, and the app goes on."""
+    def open_article(self, article_id: str, at: tuple[int, int, str] | None = None) -> bool:
+        """Show the article (``at``: with the annotation at (start, end, kind) current); a
+        damaged article file is an error message, and the app goes on."""
         reader = self._reader()
         try:
             if reader is not None:
                 reader.open(article_id)
+                if at is not None:
+                    reader.show_at(*at)
             else:
                 self.session.annotations(article_id)  # read before the screen shows (and keeps) it
-                self.push_screen(ReaderScreen(article_id))
+                self.push_screen((AdjudicationScreen if self.session.adjudicating else ReaderScreen)(article_id, at=at))
         except ArticleUnreadable as exc:
             self.notify(f"Cannot open this article: {exc}", severity="error", timeout=20)
             return False
@@ -255,7 +283,12 @@ class ReadTUI(App):
             return
 
         left = [("Reader", ReaderScreen.BINDINGS)]
-        right = [("Articles list", ArticlesScreen.BINDINGS), ("Everywhere", ReadTUI.BINDINGS)]
+        if self.session.adjudicating:
+            left.append(("Adjudication (a gold workspace)", AdjudicationScreen.BINDINGS))
+        right = [("Articles list", ArticlesScreen.BINDINGS), ("Everywhere", ReadTUI.BINDINGS),
+                 ("Comparing two versions (V)", CompareScreen.BINDINGS),
+                 ("Quote ledger (Q) and entity index (E)",
+                  [*SHARED_BINDINGS, *QuoteLedgerScreen.BINDINGS, *EntityIndexScreen.BINDINGS])]
         self.push_screen(HelpScreen(left, right, settings=self.settings.path))
 
     def copy_text(self, text: str) -> None:

@@ -54,3 +54,11 @@ class TextClicked(Message):
 @dataclass
 class TextDragged(Message):
     """The analyst dragged across the text: the view holds a selection now."""
+
+
+@dataclass
+class StoriesFound(Message, bubble=False):
+    """The stories worker grouped the articles: each article in a story -> its other versions.
+    The app hands it to every screen; it does not bubble back up."""
+
+    versions: dict[str, tuple[str, ...]] = field(default_factory=dict)

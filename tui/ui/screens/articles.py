@@ -13,7 +13,7 @@ from textual.widgets import Header, Input, Static
 
 from ...change import ArticleSummary
 from ...listing import SORT_CYCLE, STATE_CYCLE, Query, arrange, haystack
-from ..messages import AnnotationsChanged
+from ..messages import AnnotationsChanged, StoriesFound
 from ...spans import sanitize
 from ..widgets.article_list import ArticleList, Column
 from ..widgets.keybar import KeyBar
@@ -22,6 +22,9 @@ STATE_TEXT = {"new": ("new", "dim"), "in_progress": ("in progress", "yellow"), "
               "skipped": ("skipped", "dim"), "flagged": ("flagged", "magenta")}
 COLUMNS = [Column("Title", 60), Column("Source", 12), Column("Published", 10), Column("State", 11),
            Column("Progress", 16)]
+
+
+SUMMARIES_AT_ONCE = 20_000  # more articles than this: their summaries are read in a worker
 
 
 def _plain(text: str) -> str:
@@ -44,15 +47,25 @@ class ArticlesScreen(Screen):
                         "(or state:done in /)"),
         Binding("o", "sort", "Sort", id="articles.sort",
                 tooltip="sort by import order, date, source, title (natural order), progress"),
+        Binding("t", "by_story", "Stories", show=False, id="articles.stories",
+                tooltip="group the list by story (an article's versions together; ⧉ marks them)"),
+        Binding("Q", "ledger", "Quotes", id="articles.ledger",
+                tooltip="the quote ledger: every quote by speaker, with search, copy and export"),
+        Binding("E", "entity_index", "Entities", id="articles.entities",
+                tooltip="the entity index: every entity text with its labels, mixed labels first"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self._texts: dict[str, str] = {}
+        self._summaries: list[ArticleSummary] | None = None  # for filters and sorts; None: read again
+        self._summaries_asked = 0  # which reading of them is the current one
+        self._reading = False  # a worker reads them
         self._query = ""
         self._indexing = False
         self._state: str | None = None  # the f key's state filter
         self._sort = "import"
+        self._by_story = False
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
@@ -74,6 +87,7 @@ class ArticlesScreen(Screen):
         self.watch(self.app, "model_state", lambda _: self.refresh_rows(), init=False)
 
     def on_screen_resume(self) -> None:
+        self._forget_summaries()  # the reader may have changed some
         self.refresh_rows()
 
     def _status(self, a: ArticleSummary) -> tuple[tuple[str, str], tuple[str, str]]:
@@ -87,12 +101,44 @@ class ArticlesScreen(Screen):
     def _cells(self, article_id: str) -> list[tuple[str, str]]:
         """What the list shows for an article: asked only when its row is drawn."""
         a = self.app.session.summary(article_id)
-        return [(_plain(a.title or "(untitled)"), ""), (_plain(a.source), "dim"),
+        others = len(self.app.versions.get(article_id, ()))
+        title = _plain(a.title or "(untitled)")
+        return [(f"⧉{others + 1} {title}" if others else title, ""), (_plain(a.source), "dim"),
                 (_plain(a.published[:10]), ""), *self._status(a)]
 
     @on(AnnotationsChanged)
     def _changed(self, message: AnnotationsChanged) -> None:
+        self._forget_summaries()
         self.refresh_rows()
+
+    def _forget_summaries(self) -> None:
+        self._summaries = None
+        self._summaries_asked += 1
+
+    def _have_summaries(self) -> bool:
+        """Whether every article's summary is here for a filter or a sort. A large workspace's
+        are read in a worker (100,000 take a second or two: bench/scale.py --workspaces), the
+        list meanwhile as it was, filtered when they come; a small one's at once."""
+        if self._summaries is not None:
+            return True
+        if len(self.app.session.article_ids()) <= SUMMARIES_AT_ONCE:
+            self._summaries = list(self.app.session.summaries())
+            return True
+        if not self._reading:
+            self._reading = True
+            self._read_summaries(self._summaries_asked)
+        return False
+
+    @work(thread=True, exclusive=True, group="list-summaries")
+    def _read_summaries(self, asked: int) -> None:
+        summaries = list(self.app.session.summaries())
+        self.app.call_from_thread(self._summaries_read, asked, summaries)
+
+    def _summaries_read(self, asked: int, summaries: list[ArticleSummary]) -> None:
+        self._reading = False
+        if asked == self._summaries_asked:
+            self._summaries = summaries
+        self.reload()  # filtered now (or, changed meanwhile, asked for again)
 
     def refresh_rows(self) -> None:
         """Show what changed (coming back from the reader, suggestions arriving): the list
@@ -105,9 +151,15 @@ class ArticlesScreen(Screen):
         query = Query.parse(self._query)
         if self._state:
             query = replace(query, states=query.states | {self._state})
-        shown = [a for a in arrange(list(self.app.session.summaries()), self._sort)
-                 if query.matches(a, self._haystack(a))]
-        self.article_list.set_rows([a.id for a in shown], keep=self.article_list.highlighted)
+        if query.words or query.states or self._sort != "import":
+            if not self._have_summaries():
+                return
+            shown = [a.id for a in arrange(self._summaries, self._sort) if query.matches(a, self._haystack(a))]
+        else:  # everything in import order: no summary built for the rows off screen (100,000 articles)
+            shown = self.app.session.article_ids()
+        if self._by_story:
+            shown = self._grouped(shown)
+        self.article_list.set_rows(shown, keep=self.article_list.highlighted)
         self._say_nothing(query, not shown)
         self.app.refresh_progress()
 
@@ -129,6 +181,38 @@ class ArticlesScreen(Screen):
         self._state = STATE_CYCLE[(STATE_CYCLE.index(self._state) + 1) % len(STATE_CYCLE)]
         self.reload()
         self.notify(f"Showing {STATE_TEXT[self._state][0] if self._state else 'every state'}.", timeout=2)
+
+    def _grouped(self, shown: list[str]) -> list[str]:
+        """Each story's versions together, where its first version stands; the others after."""
+        versions = self.app.versions
+        place = {aid: i for i, aid in enumerate(shown)}
+        def key(aid: str) -> tuple[int, int, int]:
+            members = [m for m in (aid, *versions.get(aid, ())) if m in place]
+            return (0 if len(members) > 1 else 1, min(place[m] for m in members), place[aid])
+        return sorted(shown, key=key)
+
+    def action_by_story(self) -> None:
+        self._by_story = not self._by_story
+        self.reload()
+        stories = len({frozenset((aid, *v)) for aid, v in self.app.versions.items()})
+        self.notify(f"Grouped by story ({stories} with more than one version)." if self._by_story
+                    else "Not grouped by story.", timeout=2)
+
+    @on(StoriesFound)
+    def _stories_found(self) -> None:
+        if self._by_story:
+            self.reload()
+        self.refresh_rows()
+
+    def action_ledger(self) -> None:
+        from .ledger import QuoteLedgerScreen
+
+        self.app.push_screen(QuoteLedgerScreen())
+
+    def action_entity_index(self) -> None:
+        from .ledger import EntityIndexScreen
+
+        self.app.push_screen(EntityIndexScreen())
 
     def action_sort(self) -> None:
         self._sort = SORT_CYCLE[(SORT_CYCLE.index(self._sort) + 1) % len(SORT_CYCLE)]
@@ -169,6 +253,7 @@ class ArticlesScreen(Screen):
         box = self.query_one("#filter", Input)
         box.display = True
         box.focus()
+        self._have_summaries()  # read while the analyst types
         missing = [aid for aid in self.app.session.article_ids() if aid not in self._texts]
         if missing and not self._indexing:
             self._indexing = True

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from ...change import Change
-from ..messages import AnnotationsChanged, TextClicked, TextDragged
+from ..messages import AnnotationsChanged, StoriesFound, TextClicked, TextDragged
 from ...model import Annotation, AnnotationError
 from ...service import NotSaved
 from ...spans import move_end, move_quote_edge, move_start, sanitize, snap
@@ -111,13 +111,18 @@ class ReaderScreen(Screen):
                 tooltip="the next match of the last search"),
         Binding("i", "toggle_side", "Panel", show=False, id="reader.toggle_side",
                 tooltip="show / hide the side panel (it folds by itself in a narrow terminal)"),
+        Binding("V", "versions", "Versions", id="reader.versions",
+                tooltip="compare with another version of this story (the line under the title says how many)"),
         Binding("escape", "back", "Back", id="reader.back",
                 tooltip="cancel the selection, else back to the articles list"),
     ]
 
-    def __init__(self, article_id: str):
+    PANEL = AnnotationPanel  # the side panel's top: what the current annotation is
+
+    def __init__(self, article_id: str, at: tuple[int, int, str] | None = None):
         super().__init__()
         self.article_id = article_id
+        self.at = at  # (start, end, kind): the annotation to make current on opening
         self.article = None
         self.view = ArticleView("", [], id="article")
 
@@ -135,13 +140,15 @@ class ReaderScreen(Screen):
                 yield Static(id="meta")
                 yield self.view
             with Vertical(id="side"):
-                yield AnnotationPanel(id="current")
+                yield self.PANEL(id="current")
                 yield Legend(id="legend")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.view.show_tags = self.app.settings.label_tags
         self.open(self.article_id)
+        if self.at is not None:
+            self.show_at(*self.at)
 
     # The side panel's width by terminal width: full, narrow, folded (the text needs ~40 columns).
     SIDE_FULL, SIDE_NARROW, NARROW_BELOW, FOLD_BELOW = 36, 26, 110, 70
@@ -172,6 +179,9 @@ class ReaderScreen(Screen):
         meta = [STATE_NAMES.get(summary.state, summary.state)]  # first: a narrow line keeps it
         meta += [x for x in (a.source, (a.published or "")[:16].replace("T", " "), a.dateline) if x]
         meta.append(f"{summary.words:,} words")
+        others = len(self.app.versions.get(a.id, ()))
+        if others:  # second: a narrow line keeps it too
+            meta.insert(1, f"{others} other version{'s' * (others != 1)} (V)")
         self.query_one("#meta", Static).update(Text(" · ".join(sanitize(m) for m in meta), style="dim"))
         self._show_side()
 
@@ -189,6 +199,27 @@ class ReaderScreen(Screen):
         self._show_article()
         self._start_current()
         self.refresh_bindings()
+
+    def show_at(self, start: int, end: int, kind: str) -> None:
+        """Make the annotation at (start, end) current (the ledger's quote, the index's
+        occurrence, a difference between versions); with none there, put the caret there."""
+        here = next((a for a in self.view.ordered() if (a.start, a.end, a.kind) == (start, end, kind)), None) \
+            or next((a for a in self.view.ordered() if a.start <= start < a.end and a.kind == kind), None)
+        if here is not None:
+            if not self.view.visible(here):
+                self.view.set_show_rejected(True)
+            self.view.set_current(here.id)
+        else:
+            self.view.move_caret_to_pos(start)
+            self.view.scroll_to_span(start, end)
+        self._show_side()
+        self.refresh_bindings()
+
+    @on(StoriesFound)
+    def _stories_found(self) -> None:
+        if self.article is not None:
+            self._show_article()
+            super().refresh_bindings()
 
     def _show_side(self) -> None:
         sel = self.view.selection()
@@ -227,8 +258,8 @@ class ReaderScreen(Screen):
         """A change this screen did not make: suggestions arriving, undo, redo."""
         if message.change.article_id == self.article_id:
             self.take(message.change, jump=message.jump)
-        elif message.jump:
-            self.app.open_article(message.change.article_id)
+        elif message.jump and self.app.open_article(message.change.article_id):
+            self.take(message.change, jump=True)  # what it changed current, as in this article
 
     @on(TextClicked)
     def _clicked(self, message: TextClicked) -> None:
@@ -291,6 +322,8 @@ class ReaderScreen(Screen):
             return None if cur is None or cur.kind != "quote" else True
         if action == "select":
             return not selecting
+        if action == "versions":
+            return bool(self.app.versions.get(self.article_id)) or None
         if action == "reopen":
             return self.session.summary(self.article_id).state in ("done", "skipped") or None
         return True
@@ -498,6 +531,23 @@ class ReaderScreen(Screen):
         cur = self.view.current_annotation()
         if cur is not None:
             self.app.copy_text(attribution(self.article, cur))
+
+    def action_versions(self) -> None:
+        from .compare import CompareScreen, VersionPicker
+
+        others = self.app.versions.get(self.article_id, ())
+        if not others:
+            self.notify("This article has no other version in the workspace.")
+            return
+        if len(others) == 1:
+            self.app.push_screen(CompareScreen(self.article_id, others[0]))
+            return
+
+        def chosen(other: str | None) -> None:
+            if other:
+                self.app.push_screen(CompareScreen(self.article_id, other))
+
+        self.app.push_screen(VersionPicker([self.session.summary(o) for o in others]), chosen)
 
     def action_done(self) -> None:
         pending = sum(1 for a in self.view.anns.values() if a.status == "pending")

@@ -561,7 +561,7 @@ class ArticleView(ScrollView, can_focus=False):
     def _inserts(self, bi: int) -> list[tuple[int, str, str]]:
         bs, be = self.blocks[bi]
         out = []
-        for ann_id in self._in_block[bi]:
+        for ann_id in sorted(self._in_block[bi]):  # tags ending at one place (a gold's versions) in one order
             a = self.anns[ann_id]
             if self.show_tags and a.kind == "entity" and bs < a.end <= be and self.visible(a):
                 out.append((a.end, TAG_SEP + one_line(a.label), a.id))
@@ -612,7 +612,7 @@ class ArticleView(ScrollView, can_focus=False):
         text = Text(lay.display, end="", no_wrap=True)
         cur = self.current_annotation()
         quotes, ents = [], []
-        for ann_id in self._in_block[bi]:
+        for ann_id in sorted(self._in_block[bi]):  # tags ending at one place (a gold's versions) in one order
             a = self.anns[ann_id]
             if self.visible(a):
                 (quotes if a.kind == "quote" else ents).append(a)

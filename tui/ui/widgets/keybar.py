@@ -16,7 +16,7 @@ from textual.widget import Widget
 # Keys a narrow terminal must still show: the others go first, from the right.
 ESSENTIAL = frozenset({"reader.done", "reader.back", "app.help", "app.quit", "articles.open",
                        "articles.filter", "confirm.yes", "confirm.no", "done.accept", "done.reject",
-                       "done.cancel"})
+                       "done.cancel", "adjudication.take.1", "adjudication.keep_both", "adjudication.reject_all"})
 
 
 class KeyBar(Widget):
