@@ -10,9 +10,12 @@ Figures, all on the same synthetic texts in the same run (bench/store.py's artic
 - articles/s of plain ``nlp.pipe`` in one process (model loaded beforehand: the baseline),
   ``readtui import -j 2``, and ``readtui suggest --cluster`` on a local cluster of 1 and
   2 workers, end to end (start-up and model loading included) and steady (from the first
-  part file written to the last, what a long run sees);
-- the memory of the whole process tree (driver and workers) sampled over a long
-  stream of short articles, at each tenth of the run: flat means it does not grow;
+  part file written to the last, what a long run sees), and the ratio of 2 workers to 1;
+- the CPU time an article of the baseline and, steady, of the workers and the driver, and
+  what N free cores would give from them: on a shared machine these move far less than
+  the rates;
+- the memory of the driver and of the workers sampled over a long stream of short
+  articles (each with new names), at each tenth of the run: flat means it does not grow;
 - with ``--workspaces``: bench/store.py's figures (stats, accept, first paint, a first
   filter key, paging down, memory) for workspaces of those sizes, side by side, each the
   median of several runs; ``--keep DIR`` builds them once in DIR (a 100,000-article
@@ -31,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,14 +56,17 @@ def write_texts(path: Path, items) -> None:
             fh.write(json.dumps({"id": f"scale-{i}", "text": t}) + "\n")
 
 
-def plain_pipe(items: list[str]) -> float:
+def plain_pipe(items: list[str]) -> tuple[float, float]:
+    """Articles/s and CPU milliseconds an article of ``nlp.pipe`` alone, in this process."""
     from tui.nlp.suggest import load_pipeline
 
     nlp = load_pipeline()
-    t = time.perf_counter()
+    for _ in nlp.pipe(items[:32]):  # the first batch pays for lazy set-up
+        pass
+    t, cpu = time.perf_counter(), time.process_time()
     for _ in nlp.pipe(items, batch_size=32):
         pass
-    return len(items) / (time.perf_counter() - t)
+    return len(items) / (time.perf_counter() - t), (time.process_time() - cpu) / len(items) * 1000
 
 
 def steady_rate(outdir: Path) -> float | None:
@@ -71,62 +78,110 @@ def steady_rate(outdir: Path) -> float | None:
     return sum(n for _, n in parts[1:]) / span if span > 0 else None
 
 
-def cluster_run(src: Path, outdir: Path, workers: int, n: int) -> tuple[float, float | None, int]:
-    wall, rss, p = readtui("suggest", str(src), "-o", str(outdir), "--cluster", "-j", str(workers),
-                           "--partition", "32")
-    return n / wall, steady_rate(outdir), rss
+@dataclass
+class ClusterRun:
+    end_to_end: float  # articles/s, start-up included
+    steady: float | None  # articles/s from the first part file written to the last
+    workers_ms: float | None  # the workers' CPU milliseconds an article over the same span
+    driver_ms: float | None  # the driver's (it runs the local scheduler too)
+    rss: int  # the driver's peak, MB
 
 
-def tree(pid: int) -> tuple[int, float, float]:
-    """Resident memory of a process and all its descendants (MB), the CPU seconds of the
-    process itself and those of its descendants."""
+def cluster_run(src: Path, outdir: Path, workers: int, n: int, partition: int = 64) -> ClusterRun:
+    """``readtui suggest --cluster`` on a local cluster, its CPU sampled every 0.2 s from
+    the first part file on: what a long run costs an article, start-up left out, and
+    immune to other work on the machine (unlike the rates)."""
+    import psutil
+
+    cmd = [sys.executable, "-m", "tui", "suggest", str(src), "-o", str(outdir), "--cluster", "-j", str(workers),
+           "--partition", str(partition)]
+    t = time.perf_counter()
+    log = outdir.with_name(outdir.name + ".log")
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=fh, cwd=ROOT)
+    cpu: dict[int, float] = {}  # pid -> CPU seconds, the last seen
+    rss = 0  # the driver's peak, sampled: ru_maxrss would start from this process's own size at the fork
+    first = last = None  # (articles in part files, driver CPU, workers' CPU)
+    while proc.poll() is None:
+        try:
+            driver = psutil.Process(proc.pid)
+            rss = max(rss, driver.memory_info().rss >> 20)
+            for p in [driver, *driver.children(recursive=True)]:
+                c = p.cpu_times()
+                cpu[p.pid] = c.user + c.system
+        except psutil.NoSuchProcess:
+            pass
+        done = sum(sum(1 for _ in open(f, "rb")) for f in outdir.glob("part-*.jsonl")) if outdir.exists() else 0
+        now = (done, cpu.get(proc.pid, 0.0), sum(v for k, v in cpu.items() if k != proc.pid))
+        if done and first is None:
+            first = now
+        if done:
+            last = now
+        time.sleep(0.2)
+    wall = time.perf_counter() - t
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"readtui suggest --cluster failed:\n{log.read_text()[-2000:]}")
+    span = (last[0] - first[0]) if first and last else 0
+    per = (lambda i: (last[i] - first[i]) / span * 1000) if span >= n // 4 else (lambda i: None)
+    return ClusterRun(n / wall, steady_rate(outdir), per(2), per(1), rss)
+
+
+def tree(pid: int) -> tuple[int, int, float, float]:
+    """Resident memory (MB) of a process and of all its descendants together, and the
+    CPU seconds of each."""
     import psutil
 
     try:
         proc = psutil.Process(pid)
         procs = [proc, *proc.children(recursive=True)]
     except psutil.NoSuchProcess:
-        return 0, 0.0, 0.0
-    rss, cpu = 0, []
+        return 0, 0, 0.0, 0.0
+    rss, cpu = [], []
     for p in procs:
         try:
-            rss += p.memory_info().rss
+            rss.append(p.memory_info().rss)
             t = p.cpu_times()
             cpu.append(t.user + t.system)
         except psutil.NoSuchProcess:
+            rss.append(0)
             cpu.append(0.0)
-    return rss // (1 << 20), cpu[0], sum(cpu[1:])
+    return rss[0] >> 20, sum(rss[1:]) >> 20, cpu[0], sum(cpu[1:])
+
+
+def made_up_name(rng: random.Random) -> str:
+    """A name spaCy has never seen: each article brings new words, as an archive does."""
+    return "".join(rng.choice(["ka", "ro", "mi", "tu", "len", "dar", "vo", "shi", "pel", "an", "qu", "ez"])
+                   for _ in range(3)).title()
 
 
 def bench_stream(n: int, workers: int, tmp: Path) -> None:
-    """A long stream of short articles: the process tree's memory at each tenth of the run."""
+    """A long stream of short articles: the driver's and the workers' memory at each tenth of the run."""
     rng = random.Random(9)
     src = tmp / "stream.jsonl.gz"
-    names = ["Ilse Varga", "Tomas Quell", "Wanjiru Oyelaran", "Keoni Drummore", "Radka Pike"]
-    write_texts(src, (f"{rng.choice(names)} of the Tidewater Authority said on Tuesday that plan {i} "
-                      f"was on schedule. \"We will finish by June,\" she said." for i in range(n)))
+    write_texts(src, (f"{made_up_name(rng)} {made_up_name(rng)} of the {made_up_name(rng)} Authority said on "
+                      f"Tuesday that plan {i} was on schedule. \"We will finish by June,\" she said."
+                      for i in range(n)))
     outdir = tmp / "stream-out"
     proc = subprocess.Popen([sys.executable, "-m", "tui", "suggest", str(src), "-o", str(outdir), "--cluster",
                              "-j", str(workers), "--partition", "64"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-    samples: list[tuple[int, int]] = []  # (articles written, MB)
+    samples: list[tuple[int, int, int]] = []  # (articles written, driver MB, workers MB)
     driver = workers_cpu = 0.0
     t = time.perf_counter()
     while proc.poll() is None:
         done = sum(1 for _ in outdir.glob("part-*.jsonl")) * 64 if outdir.exists() else 0
-        mb, cpu, children = tree(proc.pid)
-        samples.append((done, mb))
+        mb, children_mb, cpu, children = tree(proc.pid)
+        samples.append((done, mb, children_mb))
         if mb:
             driver, workers_cpu = cpu, max(workers_cpu, children)
         time.sleep(0.5)
     wall = time.perf_counter() - t
     tenths = []
     for k in range(1, 11):
-        at = [mb for done, mb in samples if done <= n * k / 10 and done > n * (k - 1) / 10]
-        tenths.append(max(at) if at else None)
-    shown = ", ".join("–" if x is None else str(x) for x in tenths)
+        at = [(d, w) for done, d, w in samples if n * (k - 1) / 10 < done <= n * k / 10]
+        tenths.append(f"{max(d for d, _ in at)}/{max(w for _, w in at)}" if at else "–")
     print(f"stream of {n:,} short articles on {workers} local workers: {n / wall:,.1f} articles/s end to end; "
-          f"peak memory of driver + workers by tenth of the run (MB): {shown}; CPU: driver {driver:.0f} s, "
+          f"peak memory by tenth of the run, driver/workers (MB): {', '.join(tenths)}; CPU: driver {driver:.0f} s, "
           f"workers {workers_cpu:.0f} s ({driver / max(workers_cpu, 1e-9):.0%})")
 
 
@@ -182,22 +237,35 @@ def bench_throughput(n: int, tmp: Path) -> None:
     write_texts(src, items)
     chars = sum(map(len, items)) / len(items)
     print(f"{n:,} synthetic articles of {chars:,.0f} characters on average")
-    base = plain_pipe(items)
-    print(f"  plain nlp.pipe, 1 process, model loaded beforehand: {base:8.1f} articles/s (baseline)")
+    base, base_ms = plain_pipe(items)
+    print(f"  plain nlp.pipe, 1 process, model loaded beforehand: {base:8.1f} articles/s (baseline), "
+          f"{base_ms:.1f} ms CPU an article")
     wall, rss, _ = readtui("import", str(src), "--db", str(tmp / "imp" / "ws.json"), "-j", "2")
     rate = n / wall
     print(f"  readtui import -j 2, end to end:                    {rate:8.1f} articles/s "
           f"({rate / base:.2f}x), driver peak {rss} MB")
+    steady: dict[int, float | None] = {}
     for workers in (1, 2):
         out = tmp / f"out{workers}"
-        end, steady, rss = cluster_run(src, out, workers, n)
-        steady_s = f"{steady:8.1f} articles/s ({steady / base:.2f}x)" if steady else "–"
+        r = cluster_run(src, out, workers, n)
+        steady[workers] = r.steady
+        steady_s = f"{r.steady:8.1f} articles/s ({r.steady / base:.2f}x)" if r.steady else "–"
         size = sum(p.stat().st_size for p in out.glob("part-*.jsonl")) / n
-        print(f"  readtui suggest --cluster -j {workers}: end to end {end:8.1f} articles/s ({end / base:.2f}x); "
-              f"steady {steady_s}; driver peak {rss} MB; {size / 1000:.1f} kB of JSONL an article"
-              + ("  (target: 2 workers >= 1.8x)" if workers == 2 else ""))
+        print(f"  readtui suggest --cluster -j {workers}: end to end {r.end_to_end:8.1f} articles/s "
+              f"({r.end_to_end / base:.2f}x); steady {steady_s}; driver peak {r.rss} MB; "
+              f"{size / 1000:.1f} kB of JSONL an article" + ("  (target: 2 workers >= 1.8x)" if workers == 2 else ""))
+        if r.workers_ms and r.driver_ms is not None:
+            # What N free cores would give, from CPU time alone: N articles every
+            # (workers' + driver's) CPU time an article, against the baseline's one core.
+            ceiling = workers * base_ms / (r.workers_ms + r.driver_ms)
+            print(f"      CPU an article, steady: workers {r.workers_ms:.1f} ms ({base_ms / r.workers_ms:.2f}x the "
+                  f"baseline's), driver {r.driver_ms:.1f} ms; on {workers} free core{'s' * (workers > 1)}: "
+                  f"{ceiling:.2f}x the baseline")
+    if steady[1] and steady[2]:
+        print(f"  2 workers / 1 worker, steady: {steady[2] / steady[1]:.2f}x")
     # The machine may be shared: the baseline again, to see how much it moved meanwhile.
-    print(f"  plain nlp.pipe again, after the runs above:        {plain_pipe(items):8.1f} articles/s")
+    again, again_ms = plain_pipe(items)
+    print(f"  plain nlp.pipe again, after the runs above:        {again:8.1f} articles/s, {again_ms:.1f} ms CPU an article")
 
 
 def main() -> None:

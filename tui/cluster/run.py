@@ -30,6 +30,21 @@ PARTITION = 64  # articles a worker parses in one go: a few seconds of work
 IN_FLIGHT = 2  # partitions queued per worker thread: enough to keep it busy
 PLUGIN = "readtui-suggester"
 MAX_LISTED_FAILURES = 1000
+# Dask keeps the last 1,000 messages of each connection for debugging ("low-level
+# logs"): the client's to the scheduler and the scheduler's to each worker hold whole
+# partitions, so the driver grew by ~1.7 MB every 1,000 articles until ~1,000
+# partitions a worker had gone by. A few are enough to read a failure.
+DRIVER_CONFIG = {"distributed.admin.low-level-log-length": 16}
+# Two of Dask's defaults for the workers of a local cluster cost a CPU-bound pipeline
+# dearly (measured on en_core_web_sm, docs/scale.md): glibc told to hand freed memory
+# back to the system past 64 kB makes spaCy's constant small allocations ~20% slower,
+# and the statistical profiler samples the worker's thread every 10 ms. (Threads: Dask
+# already starts workers with OMP/MKL/OPENBLAS_NUM_THREADS=1.)
+WORKER_CONFIG = {
+    **DRIVER_CONFIG,
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+    "distributed.worker.profile.enabled": False,
+}
 
 
 class ClusterMissing(RuntimeError):
@@ -170,14 +185,17 @@ def _partitions(stream: Iterable[Record | ImportProblem], before: set[int], mani
 
 def _client(address: str | None, workers: int):
     """A client of the cluster at ``address``, or of one started here (closed with it)."""
+    import dask
     from distributed import Client, LocalCluster
 
     if address:
-        return Client(address, timeout="30s"), None
+        with dask.config.set(DRIVER_CONFIG):
+            return Client(address, timeout="30s"), None
     # Its workers' own logs stay quiet: what goes wrong comes back with the results.
-    cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                           processes=True, dashboard_address=None, silence_logs=logging.CRITICAL)
-    return Client(cluster), cluster
+    with dask.config.set(WORKER_CONFIG):
+        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                               processes=True, dashboard_address=None, silence_logs=logging.CRITICAL)
+        return Client(cluster), cluster
 
 
 def run(paths: Sequence[str | Path], outdir: Path, *, address: str | None = None, workers: int = 0,
