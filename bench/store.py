@@ -67,10 +67,13 @@ def write_jsonl(path: Path, n: int) -> None:
 
 def readtui(*args: str, env: dict | None = None) -> tuple[float, int, subprocess.CompletedProcess]:
     """Run the readtui command; returns wall seconds, peak RSS in MB, the process."""
+    # The peak of this process image: VmHWM starts afresh at exec, whereas ru_maxrss keeps
+    # the high-water mark of the forked copy of the bench (inflated by the bench's own size).
     cmd = [sys.executable, "-c",
-           "import resource, sys, runpy; sys.argv = ['readtui'] + sys.argv[1:];\n"
+           "import sys, runpy; sys.argv = ['readtui'] + sys.argv[1:];\n"
            "try:\n    runpy.run_module('tui', run_name='__main__')\n"
-           "finally:\n    print('MAXRSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)",
+           "finally:\n    print('MAXRSS', next(int(l.split()[1]) for l in open('/proc/self/status')"
+           " if l.startswith('VmHWM')), file=sys.stderr)",
            *args]
     t = time.perf_counter()
     p = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, **(env or {})), cwd=ROOT)
