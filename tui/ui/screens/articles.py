@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 from rich.text import Text
@@ -10,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
+from textual.worker import get_current_worker
 
 from ...change import ArticleSummary
 from ...listing import SORT_CYCLE, STATE_CYCLE, Query, arrange, haystack
@@ -25,6 +27,7 @@ COLUMNS = [Column("Title", 60), Column("Source", 12), Column("Published", 10), C
 
 
 SUMMARIES_AT_ONCE = 20_000  # more articles than this: their summaries are read in a worker
+TEXTS_AT_ONCE = 500  # the filter's index reads this many texts, shows their matches, then lets the keys in
 
 
 def _plain(text: str) -> str:
@@ -57,12 +60,12 @@ class ArticlesScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._texts: dict[str, str] = {}
         self._summaries: list[ArticleSummary] | None = None  # for filters and sorts; None: read again
         self._summaries_asked = 0  # which reading of them is the current one
         self._reading = False  # a worker reads them
         self._query = ""
         self._indexing = False
+        self._shown_at = 0.0  # when the list was last filled (the index's batches redraw it now and then)
         self._state: str | None = None  # the f key's state filter
         self._sort = "import"
         self._by_story = False
@@ -160,6 +163,7 @@ class ArticlesScreen(Screen):
         if self._by_story:
             shown = self._grouped(shown)
         self.article_list.set_rows(shown, keep=self.article_list.highlighted)
+        self._shown_at = time.monotonic()
         self._say_nothing(query, not shown)
         self.app.refresh_progress()
 
@@ -174,7 +178,7 @@ class ArticlesScreen(Screen):
 
     def _haystack(self, a: ArticleSummary) -> str:
         """What the filter searches: title and source, and the text once the index has it."""
-        hay = self._texts.get(a.id)
+        hay = self.app.session.haystack(a.id)
         return hay if hay is not None else haystack(a)
 
     def action_state_filter(self) -> None:
@@ -221,16 +225,22 @@ class ArticlesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="filter-index")
     def _index_texts(self, ids: list[str]) -> None:
-        """Read every article's text for the filter, off the UI thread: at 10,000 articles
-        that takes seconds, and the list filters by title meanwhile."""
-        session = self.app.session
-        texts = {aid: haystack(session.summary(aid), text) for aid, text in session.texts(ids)}
-        self.app.call_from_thread(self._indexed, texts)
+        """Read every article's text for the filter, off the UI thread and a few hundred at a
+        time: 100,000 take many seconds, and the list filters by title meanwhile, each batch's
+        text matches added as it is read. The pause between batches gives the UI thread the
+        interpreter, so a key waits for one batch, not for the whole index."""
+        session, worker = self.app.session, get_current_worker()
+        for start in range(0, len(ids), TEXTS_AT_ONCE):
+            if worker.is_cancelled:
+                return
+            session.index_texts(ids[start:start + TEXTS_AT_ONCE])
+            self.app.call_from_thread(self._indexed, start + TEXTS_AT_ONCE >= len(ids))
+            time.sleep(0.01)
 
-    def _indexed(self, texts: dict[str, str]) -> None:
-        self._texts.update(texts)
-        self._indexing = False
-        if self._query:
+    def _indexed(self, finished: bool) -> None:
+        """A batch read: its matches shown, the list drawn again at most twice a second."""
+        self._indexing = not finished
+        if self._query and (finished or time.monotonic() - self._shown_at >= 0.5):
             self.reload()
 
     def highlighted_id(self) -> str | None:
@@ -254,7 +264,7 @@ class ArticlesScreen(Screen):
         box.display = True
         box.focus()
         self._have_summaries()  # read while the analyst types
-        missing = [aid for aid in self.app.session.article_ids() if aid not in self._texts]
+        missing = [aid for aid in self.app.session.article_ids() if self.app.session.haystack(aid) is None]
         if missing and not self._indexing:
             self._indexing = True
             self._index_texts(missing)
