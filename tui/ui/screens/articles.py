@@ -65,7 +65,7 @@ class ArticlesScreen(Screen):
         self._reading = False  # a worker reads them
         self._query = ""
         self._indexing = False
-        self._shown_at = 0.0  # when the list was last filled (the index's batches redraw it now and then)
+        self._index_shown = 0.0  # when a batch of the index last drew the list (now and then, not each)
         self._state: str | None = None  # the f key's state filter
         self._sort = "import"
         self._by_story = False
@@ -163,7 +163,6 @@ class ArticlesScreen(Screen):
         if self._by_story:
             shown = self._grouped(shown)
         self.article_list.set_rows(shown, keep=self.article_list.highlighted)
-        self._shown_at = time.monotonic()
         self._say_nothing(query, not shown)
         self.app.refresh_progress()
 
@@ -238,9 +237,11 @@ class ArticlesScreen(Screen):
             time.sleep(0.01)
 
     def _indexed(self, finished: bool) -> None:
-        """A batch read: its matches shown, the list drawn again at most twice a second."""
+        """A batch read: the first one's matches shown at once, then the list drawn again at
+        most twice a second (a reload filters every summary) and when the index is complete."""
         self._indexing = not finished
-        if self._query and (finished or time.monotonic() - self._shown_at >= 0.5):
+        if self._query and (finished or time.monotonic() - self._index_shown >= 0.5):
+            self._index_shown = time.monotonic()
             self.reload()
 
     def highlighted_id(self) -> str | None:
