@@ -142,6 +142,8 @@ class ArticlesScreen(Screen):
         if asked == self._summaries_asked:
             self._summaries = summaries
         self.reload()  # filtered now (or, changed meanwhile, asked for again)
+        if self.query_one("#filter").display:
+            self._read_texts()  # not before: the title matches first, the two readers not fighting
 
     def refresh_rows(self) -> None:
         """Show what changed (coming back from the reader, suggestions arriving): the list
@@ -264,7 +266,11 @@ class ArticlesScreen(Screen):
         box = self.query_one("#filter", Input)
         box.display = True
         box.focus()
-        self._have_summaries()  # read while the analyst types
+        if self._have_summaries():  # else read while the analyst types, the texts after them
+            self._read_texts()
+
+    def _read_texts(self) -> None:
+        """Start the filter's index of the texts not read yet (once at a time)."""
         missing = [aid for aid in self.app.session.article_ids() if self.app.session.haystack(aid) is None]
         if missing and not self._indexing:
             self._indexing = True
