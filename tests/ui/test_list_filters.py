@@ -133,3 +133,35 @@ async def test_text_matches_show_batch_by_batch_while_the_index_is_read(list_ws,
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert titles(app) == ["Article 10", "Article 2", "Article 1", "Article 100"]
+
+
+async def test_a_large_workspace_shows_the_first_summaries_matches_while_the_rest_are_read(list_ws, monkeypatch):
+    """Past SUMMARIES_AT_ONCE articles, the first summaries read are filtered at once: their
+    matches are listed while the rest are still being read (issue 19: 100,000 take a second)."""
+    from tui.ui.screens import articles
+
+    monkeypatch.setattr(articles, "SUMMARIES_AT_ONCE", 2)
+    monkeypatch.setattr(articles, "SUMMARIES_FIRST", 1)
+    release = threading.Event()
+    row = list_ws.row
+
+    def slow_row(aid):
+        if aid != "a0" and threading.current_thread() is not threading.main_thread():
+            release.wait(10)  # the worker's summaries past the first are on their way
+        return row(aid)
+
+    monkeypatch.setattr(list_ws, "row", slow_row)
+    app = make_app(list_ws, annotator="t")
+    async with app.run_test(size=SIZE) as pilot:
+        try:
+            await pilot.press("slash", *"wire")
+            for _ in range(100):
+                if titles(app) != ["Article 10", "Article 2", "Article 1", "Article 100"]:
+                    break
+                await pilot.pause(0.05)
+            assert titles(app) == ["Article 10"]
+        finally:
+            release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert titles(app) == ["Article 10", "Article 1"]

@@ -26,7 +26,8 @@ COLUMNS = [Column("Title", 60), Column("Source", 12), Column("Published", 10), C
            Column("Progress", 16)]
 
 
-SUMMARIES_AT_ONCE = 20_000  # more articles than this: their summaries are read in a worker
+SUMMARIES_AT_ONCE = 20_000  # more articles than this: their summaries are read in a worker,
+SUMMARIES_FIRST = 2_000  # these first, their matches shown while the rest are read
 TEXTS_AT_ONCE = 500  # the filter's index reads this many texts, shows their matches, then lets the keys in
 
 
@@ -62,6 +63,7 @@ class ArticlesScreen(Screen):
         super().__init__()
         self._summaries: list[ArticleSummary] | None = None  # for filters and sorts; None: read again
         self._summaries_asked = 0  # which reading of them is the current one
+        self._first: list[ArticleSummary] = []  # the first ones of a large workspace, while the rest are read
         self._reading = False  # a worker reads them
         self._query = ""
         self._indexing = False
@@ -116,6 +118,7 @@ class ArticlesScreen(Screen):
 
     def _forget_summaries(self) -> None:
         self._summaries = None
+        self._first = []
         self._summaries_asked += 1
 
     def _have_summaries(self) -> bool:
@@ -134,11 +137,22 @@ class ArticlesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="list-summaries")
     def _read_summaries(self, asked: int) -> None:
-        summaries = list(self.app.session.summaries())
+        """The first few thousand first, their matches shown at once, then the rest."""
+        session = self.app.session
+        ids = session.article_ids()
+        first = [session.summary(aid) for aid in ids[:SUMMARIES_FIRST]]
+        self.app.call_from_thread(self._first_read, asked, first)
+        summaries = first + [session.summary(aid) for aid in ids[SUMMARIES_FIRST:]]
         self.app.call_from_thread(self._summaries_read, asked, summaries)
+
+    def _first_read(self, asked: int, first: list[ArticleSummary]) -> None:
+        if asked == self._summaries_asked:
+            self._first = first
+            self.reload()
 
     def _summaries_read(self, asked: int, summaries: list[ArticleSummary]) -> None:
         self._reading = False
+        self._first = []
         if asked == self._summaries_asked:
             self._summaries = summaries
         self.reload()  # filtered now (or, changed meanwhile, asked for again)
@@ -157,9 +171,12 @@ class ArticlesScreen(Screen):
         if self._state:
             query = replace(query, states=query.states | {self._state})
         if query.words or query.states or self._sort != "import":
-            if not self._have_summaries():
-                return
-            shown = [a.id for a in arrange(self._summaries, self._sort) if query.matches(a, self._haystack(a))]
+            if self._have_summaries():
+                shown = [a.id for a in arrange(self._summaries, self._sort) if query.matches(a, self._haystack(a))]
+            else:  # the first ones' matches, if any, in import order ("no matches" waits for the rest)
+                shown = [a.id for a in self._first if query.matches(a, self._haystack(a))]
+                if not shown or self._sort != "import":
+                    return
         else:  # everything in import order: no summary built for the rows off screen (100,000 articles)
             shown = self.app.session.article_ids()
         if self._by_story:
