@@ -13,6 +13,7 @@ from typing import Iterator, Sequence
 
 from .change import ArticleSummary, Change
 from .history import History
+from .listing import haystack
 from .model import QUOTE_LABEL, Annotation, AnnotationError, Article, Speaker, new_id, now_iso
 from .nlp.labels import CONLL_MAP, parse_label_map
 from .nlp.learn import Shelf, untaught
@@ -51,7 +52,9 @@ class Session:
         self.annotator = annotator
         self.history = History()
         self._patterns: Patterns | None = None
-        self._texts: dict[str, str] = {}  # article texts, for finding where a decision applies
+        # article id -> its title, source and text casefolded: the one copy of the texts kept,
+        # searched by the list's filter and by a decision looking for where else it applies
+        self._haystacks: dict[str, str] = {}
         self._tokenizer = None
         self._effort: dict[str, list[float]] = {}  # article id -> [when first read, actions]
         # article id -> its row then, its disagreements, how many open (a save replaces the row)
@@ -99,12 +102,16 @@ class Session:
         journal all the same), once; "" when nothing did."""
         return self.ws.take_warning()
 
-    def texts(self, article_ids: Sequence[str]) -> Iterator[tuple[str, str]]:
-        """(id, text) for the list's filter, without building annotations. Kept for
-        finding where a decision applies (``_follow``), so the list's index warms it."""
-        for aid, text in self.ws.texts(article_ids):
-            self._texts[aid] = text
-            yield aid, text
+    def index_texts(self, article_ids: Sequence[str]) -> None:
+        """Read the texts of these articles (those not read yet) into what the filter searches,
+        without building annotations. Texts never change: each is read once."""
+        missing = [aid for aid in article_ids if aid not in self._haystacks]
+        for aid, text in self.ws.texts(missing):
+            self._haystacks[aid] = haystack(self.summary(aid), text)
+
+    def haystack(self, article_id: str) -> str | None:
+        """Title, source and text casefolded, for the filter; None until its text is read."""
+        return self._haystacks.get(article_id)
 
     def progress(self) -> Progress:
         s = self.ws.stats()
@@ -381,11 +388,13 @@ class Session:
         """Apply one pattern to the pending suggestions of every article not done; each
         change saved goes to ``out`` at once (so a full disk half-way loses none for undo)."""
         rows = [r for r in self.ws.rows() if r["id"] != decided_in and r.get("state") != "done"]
-        for _ in self.texts([r["id"] for r in rows if r["id"] not in self._texts]):
-            pass  # read once; texts never change
+        self.index_texts([r["id"] for r in rows])
+        wanted = pattern.text.casefold()
         for row in rows:
             aid = row["id"]
-            text = self._texts[aid]
+            if wanted not in self._haystacks[aid]:
+                continue  # cannot hold it: its text is not read again
+            text = dict(self.ws.texts([aid]))[aid]
             if pattern.text not in text:
                 continue
             if self._tokenizer is None:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from textual.widgets import Static
 
@@ -98,3 +100,68 @@ async def test_a_large_workspace_filters_once_its_summaries_are_read(list_ws, mo
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert titles(app) == ["Article 10"]
+
+
+async def test_text_matches_show_batch_by_batch_while_the_index_is_read(list_ws, monkeypatch):
+    """The filter's index reads the texts a batch at a time and shows each batch's matches:
+    the first texts' matches are on the list while the rest are still being read (issue 19:
+    at 100,000 articles the whole index takes many seconds)."""
+    from tui.ui.screens import articles
+
+    monkeypatch.setattr(articles, "TEXTS_AT_ONCE", 2)
+    release = threading.Event()
+    read = list_ws.texts
+
+    def slow_texts(ids):
+        for aid, text in read(ids):
+            if aid in ("a2", "a3"):
+                release.wait(10)  # the second batch is still on its way
+            yield aid, text
+
+    monkeypatch.setattr(list_ws, "texts", slow_texts)
+    app = make_app(list_ws, annotator="t")
+    async with app.run_test(size=SIZE) as pilot:
+        try:
+            await pilot.press("slash", *"geneva")  # in every text, in no title
+            for _ in range(100):
+                if titles(app):
+                    break
+                await pilot.pause(0.05)
+            assert titles(app) == ["Article 10", "Article 2"]
+        finally:
+            release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert titles(app) == ["Article 10", "Article 2", "Article 1", "Article 100"]
+
+
+async def test_a_large_workspace_shows_the_first_summaries_matches_while_the_rest_are_read(list_ws, monkeypatch):
+    """Past SUMMARIES_AT_ONCE articles, the first summaries read are filtered at once: their
+    matches are listed while the rest are still being read (issue 19: 100,000 take a second)."""
+    from tui.ui.screens import articles
+
+    monkeypatch.setattr(articles, "SUMMARIES_AT_ONCE", 2)
+    monkeypatch.setattr(articles, "SUMMARIES_FIRST", 1)
+    release = threading.Event()
+    row = list_ws.row
+
+    def slow_row(aid):
+        if aid != "a0" and threading.current_thread() is not threading.main_thread():
+            release.wait(10)  # the worker's summaries past the first are on their way
+        return row(aid)
+
+    monkeypatch.setattr(list_ws, "row", slow_row)
+    app = make_app(list_ws, annotator="t")
+    async with app.run_test(size=SIZE) as pilot:
+        try:
+            await pilot.press("slash", *"wire")
+            for _ in range(100):
+                if titles(app) != ["Article 10", "Article 2", "Article 1", "Article 100"]:
+                    break
+                await pilot.pause(0.05)
+            assert titles(app) == ["Article 10"]
+        finally:
+            release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert titles(app) == ["Article 10", "Article 1"]

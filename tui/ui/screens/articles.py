@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 from rich.text import Text
@@ -10,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
+from textual.worker import get_current_worker
 
 from ...change import ArticleSummary
 from ...listing import SORT_CYCLE, STATE_CYCLE, Query, arrange, haystack
@@ -24,7 +26,9 @@ COLUMNS = [Column("Title", 60), Column("Source", 12), Column("Published", 10), C
            Column("Progress", 16)]
 
 
-SUMMARIES_AT_ONCE = 20_000  # more articles than this: their summaries are read in a worker
+SUMMARIES_AT_ONCE = 20_000  # more articles than this: their summaries are read in a worker,
+SUMMARIES_FIRST = 2_000  # these first, their matches shown while the rest are read
+TEXTS_AT_ONCE = 500  # the filter's index reads this many texts, shows their matches, then lets the keys in
 
 
 def _plain(text: str) -> str:
@@ -57,12 +61,13 @@ class ArticlesScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._texts: dict[str, str] = {}
         self._summaries: list[ArticleSummary] | None = None  # for filters and sorts; None: read again
         self._summaries_asked = 0  # which reading of them is the current one
+        self._first: list[ArticleSummary] = []  # the first ones of a large workspace, while the rest are read
         self._reading = False  # a worker reads them
         self._query = ""
         self._indexing = False
+        self._index_shown = 0.0  # when a batch of the index last drew the list (now and then, not each)
         self._state: str | None = None  # the f key's state filter
         self._sort = "import"
         self._by_story = False
@@ -113,6 +118,7 @@ class ArticlesScreen(Screen):
 
     def _forget_summaries(self) -> None:
         self._summaries = None
+        self._first = []
         self._summaries_asked += 1
 
     def _have_summaries(self) -> bool:
@@ -131,14 +137,27 @@ class ArticlesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="list-summaries")
     def _read_summaries(self, asked: int) -> None:
-        summaries = list(self.app.session.summaries())
+        """The first few thousand first, their matches shown at once, then the rest."""
+        session = self.app.session
+        ids = session.article_ids()
+        first = [session.summary(aid) for aid in ids[:SUMMARIES_FIRST]]
+        self.app.call_from_thread(self._first_read, asked, first)
+        summaries = first + [session.summary(aid) for aid in ids[SUMMARIES_FIRST:]]
         self.app.call_from_thread(self._summaries_read, asked, summaries)
+
+    def _first_read(self, asked: int, first: list[ArticleSummary]) -> None:
+        if asked == self._summaries_asked:
+            self._first = first
+            self.reload()
 
     def _summaries_read(self, asked: int, summaries: list[ArticleSummary]) -> None:
         self._reading = False
+        self._first = []
         if asked == self._summaries_asked:
             self._summaries = summaries
         self.reload()  # filtered now (or, changed meanwhile, asked for again)
+        if self.query_one("#filter").display:
+            self._read_texts()  # not before: the title matches first, the two readers not fighting
 
     def refresh_rows(self) -> None:
         """Show what changed (coming back from the reader, suggestions arriving): the list
@@ -152,9 +171,12 @@ class ArticlesScreen(Screen):
         if self._state:
             query = replace(query, states=query.states | {self._state})
         if query.words or query.states or self._sort != "import":
-            if not self._have_summaries():
-                return
-            shown = [a.id for a in arrange(self._summaries, self._sort) if query.matches(a, self._haystack(a))]
+            if self._have_summaries():
+                shown = [a.id for a in arrange(self._summaries, self._sort) if query.matches(a, self._haystack(a))]
+            else:  # the first ones' matches, if any, in import order ("no matches" waits for the rest)
+                shown = [a.id for a in self._first if query.matches(a, self._haystack(a))]
+                if not shown or self._sort != "import":
+                    return
         else:  # everything in import order: no summary built for the rows off screen (100,000 articles)
             shown = self.app.session.article_ids()
         if self._by_story:
@@ -174,7 +196,7 @@ class ArticlesScreen(Screen):
 
     def _haystack(self, a: ArticleSummary) -> str:
         """What the filter searches: title and source, and the text once the index has it."""
-        hay = self._texts.get(a.id)
+        hay = self.app.session.haystack(a.id)
         return hay if hay is not None else haystack(a)
 
     def action_state_filter(self) -> None:
@@ -221,16 +243,24 @@ class ArticlesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="filter-index")
     def _index_texts(self, ids: list[str]) -> None:
-        """Read every article's text for the filter, off the UI thread: at 10,000 articles
-        that takes seconds, and the list filters by title meanwhile."""
-        session = self.app.session
-        texts = {aid: haystack(session.summary(aid), text) for aid, text in session.texts(ids)}
-        self.app.call_from_thread(self._indexed, texts)
+        """Read every article's text for the filter, off the UI thread and a few hundred at a
+        time: 100,000 take many seconds, and the list filters by title meanwhile, each batch's
+        text matches added as it is read. The pause between batches gives the UI thread the
+        interpreter, so a key waits for one batch, not for the whole index."""
+        session, worker = self.app.session, get_current_worker()
+        for start in range(0, len(ids), TEXTS_AT_ONCE):
+            if worker.is_cancelled:
+                return
+            session.index_texts(ids[start:start + TEXTS_AT_ONCE])
+            self.app.call_from_thread(self._indexed, start + TEXTS_AT_ONCE >= len(ids))
+            time.sleep(0.01)
 
-    def _indexed(self, texts: dict[str, str]) -> None:
-        self._texts.update(texts)
-        self._indexing = False
-        if self._query:
+    def _indexed(self, finished: bool) -> None:
+        """A batch read: the first one's matches shown at once, then the list drawn again at
+        most twice a second (a reload filters every summary) and when the index is complete."""
+        self._indexing = not finished
+        if self._query and (finished or time.monotonic() - self._index_shown >= 0.5):
+            self._index_shown = time.monotonic()
             self.reload()
 
     def highlighted_id(self) -> str | None:
@@ -253,8 +283,12 @@ class ArticlesScreen(Screen):
         box = self.query_one("#filter", Input)
         box.display = True
         box.focus()
-        self._have_summaries()  # read while the analyst types
-        missing = [aid for aid in self.app.session.article_ids() if aid not in self._texts]
+        if self._have_summaries():  # else read while the analyst types, the texts after them
+            self._read_texts()
+
+    def _read_texts(self) -> None:
+        """Start the filter's index of the texts not read yet (once at a time)."""
+        missing = [aid for aid in self.app.session.article_ids() if self.app.session.haystack(aid) is None]
         if missing and not self._indexing:
             self._indexing = True
             self._index_texts(missing)
