@@ -15,6 +15,7 @@ from .change import ArticleSummary, Change
 from .history import History
 from .listing import haystack
 from .model import QUOTE_LABEL, Annotation, AnnotationError, Article, Speaker, new_id, now_iso
+from .stories.others import StoryVersions
 from .nlp.labels import CONLL_MAP, parse_label_map
 from .nlp.learn import Shelf, untaught
 from .nlp.patterns import Pattern, Patterns, follow, pattern_problem
@@ -132,16 +133,12 @@ class Session:
 
     # -- across articles (tui.stories): versions, a comparison, the ledger, the index ----------
 
-    def versions(self) -> dict[str, tuple[str, ...]]:
+    def versions(self) -> StoryVersions:
         """Each article in a story -> its other versions, in import order. Reads the text of
         every article new since the last time (and loads datasketch): call it from a worker."""
         from .stories import workspace as across
 
-        out: dict[str, tuple[str, ...]] = {}
-        for story in across.stories(self.ws):
-            for aid in story.articles:
-                out[aid] = tuple(a for a in story.articles if a != aid)
-        return out
+        return StoryVersions(story.articles for story in across.stories(self.ws))
 
     def compare(self, a: str, b: str):
         """Version ``a`` against version ``b`` (a ``tui.stories.compare.Comparison``)."""

@@ -212,3 +212,21 @@ def test_extracts_read_only_what_changed():
     again = Extracts.loads(ex.dumps())
     again.update(rows, reader)
     assert read[-1] == [] and not again.changed
+
+
+def test_story_versions_give_each_article_its_others_and_hold_one_tuple_per_story():
+    import tracemalloc
+
+    from tui.stories.others import StoryVersions
+
+    v = StoryVersions([("a", "b", "c"), ("d", "e")])
+    assert v["b"] == ("a", "c") and v.get("z", ()) == () and v.count("d") == 1 and v.count("z") == 0
+    assert v.members("e") == ("d", "e") and v.members("z") == ("z",) and sorted(v) == list("abcde")
+    # A corpus made from one template is one story of every article: held as "article ->
+    # its others" 5,000 articles are 25 million ids (200 MB); held once, a few hundred kB.
+    ids = [f"a{i}" for i in range(5000)]
+    tracemalloc.start()
+    big = StoryVersions([ids])
+    held, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert held < 2_000_000 and big.count("a7") == 4999

@@ -23,6 +23,7 @@ from .screens.reader import ReaderScreen
 from ..service import ArticleUnreadable, NotSaved, Session
 from ..settings import Settings
 from ..spans import encodable, sanitize
+from ..stories.others import StoryVersions
 
 LOADING = "loading model"
 WATCH_SECONDS = 2.0  # how often the reader looks for a new model and a training that ended
@@ -60,7 +61,7 @@ class ReadTUI(App):
         self.suggester = suggester
         self.model_status = ""  # what the header says about the model: "", LOADING, or why none
         self._told_osc52 = False
-        self.versions: dict[str, tuple[str, ...]] = {}  # article -> its other versions (the stories worker)
+        self.versions = StoryVersions()  # article -> its other versions (the stories worker)
         self.learning_status = ""  # a training running in the background, for the header
         self.training = None  # that training (tui.nlp.retrain.Training)
         self._model_seen: str | None = None

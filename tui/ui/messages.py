@@ -12,6 +12,7 @@ from textual.message import Message
 
 from ..change import Change
 from ..model import Annotation
+from ..stories.others import StoryVersions
 
 
 @dataclass
@@ -61,7 +62,7 @@ class StoriesFound(Message, bubble=False):
     """The stories worker grouped the articles: each article in a story -> its other versions.
     The app hands it to every screen; it does not bubble back up."""
 
-    versions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    versions: StoryVersions = field(default_factory=StoryVersions)
 
 
 @dataclass

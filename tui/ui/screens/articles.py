@@ -106,7 +106,7 @@ class ArticlesScreen(Screen):
     def _cells(self, article_id: str) -> list[tuple[str, str]]:
         """What the list shows for an article: asked only when its row is drawn."""
         a = self.app.session.summary(article_id)
-        others = len(self.app.versions.get(article_id, ()))
+        others = self.app.versions.count(article_id)
         title = _plain(a.title or "(untitled)")
         return [(f"⧉{others + 1} {title}" if others else title, ""), (_plain(a.source), "dim"),
                 (_plain(a.published[:10]), ""), *self._status(a)]
@@ -209,7 +209,7 @@ class ArticlesScreen(Screen):
         versions = self.app.versions
         place = {aid: i for i, aid in enumerate(shown)}
         def key(aid: str) -> tuple[int, int, int]:
-            members = [m for m in (aid, *versions.get(aid, ())) if m in place]
+            members = [m for m in versions.members(aid) if m in place]
             return (0 if len(members) > 1 else 1, min(place[m] for m in members), place[aid])
         return sorted(shown, key=key)
 

@@ -179,7 +179,7 @@ class ReaderScreen(Screen):
         meta = [STATE_NAMES.get(summary.state, summary.state)]  # first: a narrow line keeps it
         meta += [x for x in (a.source, (a.published or "")[:16].replace("T", " "), a.dateline) if x]
         meta.append(f"{summary.words:,} words")
-        others = len(self.app.versions.get(a.id, ()))
+        others = self.app.versions.count(a.id)
         if others:  # second: a narrow line keeps it too
             meta.insert(1, f"{others} other version{'s' * (others != 1)} (V)")
         self.query_one("#meta", Static).update(Text(" · ".join(sanitize(m) for m in meta), style="dim"))
@@ -323,7 +323,7 @@ class ReaderScreen(Screen):
         if action == "select":
             return not selecting
         if action == "versions":
-            return bool(self.app.versions.get(self.article_id)) or None
+            return bool(self.app.versions.count(self.article_id)) or None
         if action == "reopen":
             return self.session.summary(self.article_id).state in ("done", "skipped") or None
         return True
