@@ -110,6 +110,11 @@ class Session:
         for aid, text in self.ws.texts(missing):
             self._haystacks[aid] = haystack(self.summary(aid), text)
 
+    def texts(self, article_ids: Sequence[str]) -> list[tuple[str, str]]:
+        """(id, text) of these articles, read from the store and not kept (the refresh after
+        training suggests on them; one copy of each text is the filter's, casefolded)."""
+        return list(self.ws.texts(article_ids))
+
     def haystack(self, article_id: str) -> str | None:
         """Title, source and text casefolded, for the filter; None until its text is read."""
         return self._haystacks.get(article_id)

@@ -315,3 +315,17 @@ async def test_a_new_model_that_cannot_load_is_said_and_the_suggestions_stay(ws,
         assert entities(ws, second) == before and entities(ws, first)
         assert not any("takes over" in n.message for n in app._notifications)
         assert "refreshing" not in app.sub_title
+
+
+async def test_a_refresh_that_breaks_is_said_and_the_header_stops_saying_it_refreshes(ws, monkeypatch):
+    import tui.ui.app as app_module
+
+    monkeypatch.setattr(app_module, "WATCH_SECONDS", 0.05, raising=False)
+    app = make_app(ws, annotator="tester")
+    monkeypatch.setattr(app.session, "suggester", lambda model=None: NewModel())
+    monkeypatch.setattr(app.session, "untouched", lambda: 1 / 0)  # a fault inside the worker
+    async with app.run_test(size=SIZE) as pilot:
+        await open_reader(app, pilot)
+        a_model_takes_over(ws)
+        await wait_for(pilot, lambda: any("ZeroDivisionError" in n.message for n in app._notifications))
+        assert "refreshing" not in app.sub_title

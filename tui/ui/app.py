@@ -9,7 +9,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from .messages import (AnnotationsChanged, ModelFailed, ModelReady, Refreshed, RefreshDone, StoriesFound, Suggested,
                        SuggestionsDone)
@@ -277,6 +277,18 @@ class ReadTUI(App):
             return  # a full disk: the article keeps its suggestions; the reader says so on the next action
         if change is not None and not change.empty:
             self.show_change(AnnotationsChanged(change))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A background job that failed is said in one line, never silent: a refresh that
+        dies would otherwise leave the header saying it is still refreshing."""
+        if event.state != WorkerState.ERROR:
+            return
+        err = event.worker.error
+        if event.worker.group == "refresh":
+            self.learning_status = ""
+            self.refresh_progress()
+        self.notify(f"{event.worker.name or event.worker.group}: {type(err).__name__}: {err}",
+                    title="A background job failed", severity="error", timeout=20)
 
     def on_refresh_done(self, message: RefreshDone) -> None:
         self.learning_status = ""
