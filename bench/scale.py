@@ -87,7 +87,10 @@ class ClusterRun:
     rss: int  # the driver's peak, MB
 
 
-def cluster_run(src: Path, outdir: Path, workers: int, n: int, partition: int = 64) -> ClusterRun:
+PARTITION = 128  # --partition
+
+
+def cluster_run(src: Path, outdir: Path, workers: int, n: int, partition: int = PARTITION) -> ClusterRun:
     """``readtui suggest --cluster`` on a local cluster, its CPU sampled every 0.2 s from
     the first part file on: what a long run costs an article, start-up left out, and
     immune to other work on the machine (unlike the rates)."""
@@ -249,7 +252,7 @@ def bench_throughput(n: int, tmp: Path) -> None:
     steady: dict[int, float | None] = {}
     for workers in (1, 2):
         out = tmp / f"out{workers}"
-        r = cluster_run(src, out, workers, n)
+        r = cluster_run(src, out, workers, n, PARTITION)
         steady[workers] = r.steady
         steady_s = f"{r.steady:8.1f} articles/s ({r.steady / base:.2f}x)" if r.steady else "–"
         size = sum(p.stat().st_size for p in out.glob("part-*.jsonl")) / n
@@ -273,10 +276,13 @@ def bench_throughput(n: int, tmp: Path) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=1000, help="texts for the throughput figures")
+    ap.add_argument("--partition", type=int, default=128, help="articles a cluster task takes (readtui suggest --partition)")
     ap.add_argument("--stream", type=int, default=20_000, help="short articles for the memory figure (0: skip)")
     ap.add_argument("--workspaces", default="", help="comma-separated workspace sizes, e.g. 10000,100000")
     ap.add_argument("--keep", type=Path, help="build the workspaces here (DIR/ws<n>/workspace.json) or reuse them")
     args = ap.parse_args()
+    global PARTITION
+    PARTITION = args.partition
     print(f"readtui scale benchmark — {os.cpu_count()} cores, python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

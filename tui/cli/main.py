@@ -83,8 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     sug.add_argument("--cluster", nargs="?", const="", metavar="ADDRESS",
                      help="run on Dask distributed: the scheduler at ADDRESS (tcp://host:8786), else a "
                      "local cluster; resumable: running it again skips the articles already in the folder")
-    sug.add_argument("--partition", type=int, default=64, metavar="N",
-                     help="with --cluster: articles a worker takes at a time, one part file each (default: 64)")
+    sug.add_argument("--partition", type=int, default=128, metavar="N",
+                     help="with --cluster: articles a worker takes at a time, one part file each (default: 128)")
 
     exp = sub.add_parser("export", help="write the reviewed articles as gold data (JSONL, spaCy, doccano)",
                          description="Write articles marked done, with their accepted annotations, as a dataset. "
