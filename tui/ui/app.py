@@ -259,7 +259,7 @@ class ReadTUI(App):
         self.post_message(ModelReady(suggester))
         ids = self.call_from_thread(self.session.untouched)
         for i in range(0, len(ids), 50):  # the store is read on the app's thread, a little at a time
-            texts = self.call_from_thread(lambda part=ids[i:i + 50]: list(self.session.texts(part)))
+            texts = self.call_from_thread(self.session.texts, ids[i:i + 50])
             for aid, text in texts:
                 if worker.is_cancelled:
                     return
