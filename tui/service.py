@@ -414,6 +414,23 @@ class Session:
         """The workspace's current model version ("v3"), None for the base model."""
         return Shelf(self.ws.learned_path("models")).current()
 
+    def suggestions_model(self) -> str | None:
+        """The model version the untouched articles' suggestions came from (None: the base
+        model). A model switched while no reader was open differs from ``model_version``."""
+        shelf = Shelf(self.ws.learned_path("models"))
+        made = shelf.suggested()
+        if made is None:  # never switched: what the articles hold is the current model's
+            return shelf.current()
+        return None if made == "base" else made
+
+    def suggestions_refreshed(self, version: str | None) -> None:
+        """The untouched articles now hold ``version``'s suggestions; a full disk is not an
+        action lost: the next reader refreshes them again."""
+        try:
+            Shelf(self.ws.learned_path("models")).mark_suggested(version)
+        except OSError:
+            pass
+
     def untouched(self) -> list[str]:
         """Articles nobody has touched: new, every suggestion still pending, and no decision
         of this session followed into them (so undo finds what it left)."""

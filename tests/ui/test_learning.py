@@ -189,6 +189,28 @@ async def test_a_refresh_never_touches_a_reviewed_article_nor_one_a_decision_fol
         assert (NAME, "ORG", "pending") in entities(ws, second)
 
 
+async def test_a_model_switched_while_no_reader_was_open_refreshes_untouched_articles_at_the_next_start(
+        ws, monkeypatch):
+    """`readtui train` run with the reader closed: the next reader sees the switch and refreshes
+    the articles nobody touched; the one after that does not do it again."""
+    import tui.ui.app as app_module
+
+    monkeypatch.setattr(app_module, "WATCH_SECONDS", 0.05, raising=False)
+    first, second = [r["id"] for r in ws.rows()]
+    a_model_takes_over(ws)  # no reader open
+    app = make_app(ws, annotator="tester")
+    monkeypatch.setattr(app.session, "suggester", lambda model=None: NewModel())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: any("v1 takes over" in n.message for n in app._notifications))
+        await app.workers.wait_for_complete()
+        assert entities(ws, second) == {("ONDCP", "ORG", "pending"), ("Sara Carter", "PERSON", "pending")}
+    again = make_app(ws, annotator="tester")
+    monkeypatch.setattr(again.session, "suggester", lambda model=None: NewModel())
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.5)
+        assert not any("takes over" in n.message for n in again._notifications)
+
+
 # -- retraining by itself every N articles marked done (the [learning] setting) -----------------
 
 FAKE_TRAIN = """

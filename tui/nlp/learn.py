@@ -397,15 +397,39 @@ class Shelf:
         return self.folder / f"v{max(self.versions(), default=0) + 1}"
 
     def use(self, path: Path) -> None:
-        """Make ``path`` (a folder on the shelf) the current model, in one rename."""
+        """Make ``path`` (a folder on the shelf) the current model, in one rename. What the
+        untouched articles' suggestions came from is written down first, if it is not yet:
+        a reader opened later sees the switch and refreshes them (``suggested``)."""
+        if self.suggested() is None:
+            self.mark_suggested(self.current())
+        self._write("current", path.name)
+
+    @property
+    def _suggested(self) -> Path:
+        return self.folder / "suggested"
+
+    def suggested(self) -> str | None:
+        """The model the untouched articles' pending suggestions came from: "v3", "base",
+        or None when nothing is written down (no model was ever switched)."""
+        try:
+            name = self._suggested.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return name if name == "base" or name[:1] == "v" and name[1:].isdigit() else None
+
+    def mark_suggested(self, version: str | None) -> None:
+        """The untouched articles now hold ``version``'s suggestions (None: the base model's)."""
+        self._write("suggested", version or "base")
+
+    def _write(self, name: str, value: str) -> None:
         import os
 
-        tmp = self.pointer.with_name("current.tmp")
+        tmp = self.folder / f"{name}.tmp"
         with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(path.name + "\n")
+            fh.write(value + "\n")
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, self.pointer)
+        os.replace(tmp, self.folder / name)
 
 
 def model_problem(path: Path) -> str:

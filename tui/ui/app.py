@@ -85,7 +85,9 @@ class ReadTUI(App):
             self.suggest(waiting)
         if len(self.session.article_ids()) > 1:
             self.find_stories()
-        self._model_seen = self.session.model_version()
+        # The model the untouched articles' suggestions came from: a model switched while
+        # no reader was open differs from the current one, and the first watch refreshes them.
+        self._model_seen = self.session.suggestions_model()
         self.set_interval(WATCH_SECONDS, self.watch_learning)
         self.refresh_progress()
 
@@ -294,6 +296,7 @@ class ReadTUI(App):
         self.learning_status = ""
         self.refresh_progress()
         if message.refreshed:
+            self.session.suggestions_refreshed(self._model_seen)
             self.notify(f"{message.version} takes over: suggestions refreshed in the articles nobody has "
                         "touched.", title="New model")
 
