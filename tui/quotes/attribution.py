@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .around import after_quote, dash_byline, name_label, skip, transcript_label
-from .cues import (Attribution, Context, QuotePlace, Source, SpeakerWord, according_to, has_own_clause,
+from .cues import (Attribution, Context, QuotePlace, Source, SpeakerText, SpeakerWord, according_to, has_own_clause,
                    is_agentive, is_cue, nearest_child, outside, speaker_of_cue, subject_of,
                    word_source)
 from .lexicon import ADVERBIAL_MARKS, RELATIVE, WEAK_CUES
-from .marks import CLOSE_MARKS, NAME_LABEL_BEFORE, OPEN_MARKS
+from .marks import CLOSE_MARKS, DASH_LABEL_BEFORE, NAME_LABEL_BEFORE, OPEN_MARKS
 
 if TYPE_CHECKING:  # spaCy loads only with the model
     from spacy.tokens import Token
@@ -411,6 +411,9 @@ def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
     label = name_label(ctx, NAME_LABEL_BEFORE.search(text, q.p_lo, j + 1))
     if label is not None:
         return label
+    dashed = DASH_LABEL_BEFORE.search(text, q.p_lo, j + 1)
+    if dashed is not None:  # after a heading's dash, an organisation's label too
+        return SpeakerText(dashed.start(1), dashed.end(1))
     colon = ctx.tok_at(j)
     last = doc[colon - 1] if colon > 0 else None
     if last is not None and last.dep_ == "pobj" and last.head.lower_ in ("from", "by"):

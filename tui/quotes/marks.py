@@ -16,6 +16,10 @@ TRANSCRIPT_LABEL = re.compile(r"[ \t\u00a0]*([A-Z][A-Z.'\u2019\- ]{1,40}[A-Z.])[
 # a name as a speaker label, "Jane Doe: …" (taken when the name is a person's)
 NAME_LABEL = re.compile(r"[ \t\u00a0]*([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3})[ \t\u00a0]*:[ \t\u00a0]")
 NAME_LABEL_BEFORE = re.compile(r"(?:^|[\u2013\u2014-][ \t\u00a0]+|[.!?][ \t\u00a0]+)([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3})[ \t\u00a0]*:[ \t\u00a0]*$", re.MULTILINE)
+# a source label after a heading's dash, "FARM PRICES FALL – The Farm Bureau: “…”": a
+# person, a pollster, a paper, or two of them ("Ann Lee and Bob Ray")
+DASH_LABEL_BEFORE = re.compile(r"(?:^|\s)[\u2013\u2014-][ \t\u00a0]+([A-Z][\w.'\u2019-]*(?:(?: and| &)? [A-Z][\w.'\u2019-]*){0,4})"
+                               r"[ \t\u00a0]*:[ \t\u00a0]*$")
 WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*")
 # a single-quoted string: opens after a space, a bracket or a dash and before a letter
 # or digit; closes before anything but a letter (so "don\u2019t" and "Clinton\u2019s" never do)
