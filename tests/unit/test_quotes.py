@@ -562,6 +562,11 @@ SPEAKER_CASES = [
     pytest.param("Polls fell short - Ann Lee and Bob Ray: "
                  "\u201cThe surveys stopped a week before the vote and missed the late swing.\u201d",
                  "Ann Lee and Bob Ray", id="two_names_as_a_label_after_a_heading_dash"),
+    pytest.param("According to Ann Lee, it seems that the \u201cdeal of the year\u201d was a reference to a note "
+                 "the mayor posted on Monday.", "Ann Lee", id="according_to_outranks_a_nearer_cue"),
+    pytest.param("After the mayor asked about it on Monday, the councillors became \u201cangry and loud\u201d once "
+                 "the cameras were off, according to a clerk at the town hall.", "a clerk at the town hall",
+                 id="closing_according_to_outranks_a_nearer_cue"),
 ]
 
 
