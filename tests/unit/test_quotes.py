@@ -567,6 +567,12 @@ SPEAKER_CASES = [
     pytest.param("After the mayor asked about it on Monday, the councillors became \u201cangry and loud\u201d once "
                  "the cameras were off, according to a clerk at the town hall.", "a clerk at the town hall",
                  id="closing_according_to_outranks_a_nearer_cue"),
+    pytest.param("Ann Lee led the session on Monday. \u201cWe are seeking a court order against the plan and a "
+                 "bar on its use.\u201d She further announced that the town would appeal.", "Ann Lee",
+                 id="sentence_after_a_quote_closed_by_a_period_is_no_attribution"),
+    pytest.param("Mayor Tom Reed spoke first. \u201cThe bridge will open in the spring and it will be free for "
+                 "everyone.\u201d Councillor Ann Lee said the town could not pay for it.", "Mayor Tom Reed",
+                 id="next_speaker_after_a_quote_closed_by_a_period_is_not_its_speaker"),
 ]
 
 

@@ -25,6 +25,10 @@ def after_quote(ctx: Context, q: QuotePlace) -> Source | None:
         k += 1
     if k >= n or doc[k].idx >= p_hi:
         return None
+    if ctx.text[q.start:q.end].rstrip(CLOSE_MARKS + '"\u2019 ').endswith("."):
+        # the quote closes its sentence: what follows is a new statement ("“…” She
+        # further announced …"), not this quote's attribution
+        return None
     if is_cue(doc[k]) and doc[k].pos_ == "VERB":
         # "said Caddell", "added Rep. Jim Clyburn, the ..."
         j = k + 1
