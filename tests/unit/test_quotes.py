@@ -448,6 +448,14 @@ def test_transcript_with_names_as_labels(nlp):
     assert [speaker(text, q) for q in quotes] == ["John Miller", "Mary Watson"]
 
 
+def test_name_labels_after_a_quote_and_with_a_title_and_party(nlp):
+    text, quotes = run(nlp, "At the debate the two were asked about the war.\n\n"
+                            "John Miller: \"Our goal is to end the war, not to contain it.\" "
+                            "Mary Watson: \"The mission is to win it, not to manage it.\"\n\n"
+                            "Rep. Tom Reed (R-Ohio): \"I have not heard anyone other than you cite that figure.\"")
+    assert [speaker(text, q) for q in quotes] == ["John Miller", "Mary Watson", "Rep. Tom Reed"]
+
+
 def test_he_added_is_the_subject_before_not_the_last_name(nlp):
     text, quotes = run(nlp, "Tom Baker met Bill Ross at the town hall on Monday. "
                             "He added: \u201cWe will win the county in the end.\u201d")

@@ -155,6 +155,6 @@ def transcript_label(ctx: Context, q: QuotePlace) -> SpeakerText | None:
 
 
 def name_label(ctx: Context, m) -> SpeakerText | None:
-    if m and ctx.is_person_at(m.start(1), m.end(1)):
+    if m and ctx.ends_with_person(m.start(1), m.end(1)):
         return SpeakerText(m.start(1), m.end(1))
     return None

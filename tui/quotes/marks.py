@@ -15,7 +15,11 @@ DASHES = "\u2015\u2014\u2013-"
 TRANSCRIPT_LABEL = re.compile(r"[ \t\u00a0]*([A-Z][A-Z.'\u2019\- ]{1,40}[A-Z.])[ \t\u00a0]*:[ \t\u00a0]")
 # a name as a speaker label, "Jane Doe: …" (taken when the name is a person's)
 NAME_LABEL = re.compile(r"[ \t\u00a0]*([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3})[ \t\u00a0]*:[ \t\u00a0]")
-NAME_LABEL_BEFORE = re.compile(r"(?:^|[\u2013\u2014-][ \t\u00a0]+|[.!?][ \t\u00a0]+)([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3})[ \t\u00a0]*:[ \t\u00a0]*$", re.MULTILINE)
+# before the quote: opening the paragraph, after a heading's dash or after the sentence
+# (or quote) before; a party and state in brackets may follow ("Rep. Jo Lee (D-Ohio):")
+NAME_LABEL_BEFORE = re.compile(r"(?:^|[\u2013\u2014-][ \t\u00a0]+|[.!?][\"\u201d\u2019]?[ \t\u00a0]+)"
+                               r"([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3})(?:[ \t\u00a0]*\([^()\n]{1,24}\))?"
+                               r"[ \t\u00a0]*:[ \t\u00a0]*$", re.MULTILINE)
 # a source label after a heading's dash, "FARM PRICES FALL – The Farm Bureau: “…”": a
 # person, a pollster, a paper, or two of them ("Ann Lee and Bob Ray")
 DASH_LABEL_BEFORE = re.compile(r"(?:^|\s)[\u2013\u2014-][ \t\u00a0]+([A-Z][\w.'\u2019-]*(?:(?: and| &)? [A-Z][\w.'\u2019-]*){0,4})"
