@@ -581,6 +581,8 @@ SPEAKER_CASES = [
     pytest.param("Mayor Tom Reed spoke first. \u201cThe bridge will open in the spring and it will be free for "
                  "everyone.\u201d Councillor Ann Lee said the town could not pay for it.", "Mayor Tom Reed",
                  id="next_speaker_after_a_quote_closed_by_a_period_is_not_its_speaker"),
+    pytest.param("As the Gazette's Ann Lee puts it, the mayor is trying to make the council \"an offer it cannot "
+                 "afford to refuse.\"", "the Gazette's Ann Lee", id="as_x_puts_it_opening_the_sentence"),
 ]
 
 

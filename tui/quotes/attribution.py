@@ -46,6 +46,13 @@ def _as_put_it(ctx: Context, q: QuotePlace):
         if doc[j].lower_ == "as" and doc[j].dep_ == "mark" and doc[j].idx >= p_lo:
             starts.append(j)
             break
+    # "As Smith puts it, the council wants “…”": opening the quote's sentence, it frames
+    # the whole sentence, as "according to" does
+    first = doc[a].sent.start
+    while first < a and (doc[first].is_punct or doc[first].is_space):
+        first += 1
+    if first < a and first not in starts:
+        starts.append(first)
     for k in starts:
         if k >= n or doc[k].lower_ != "as" or doc[k].idx > p_hi or doc[k].idx < p_lo:
             continue
