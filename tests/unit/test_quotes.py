@@ -463,6 +463,13 @@ def test_he_added_is_the_subject_before_not_the_last_name(nlp):
     assert quotes[0].speaker_name == "Tom Baker"
 
 
+def test_he_added_is_the_one_who_spoke_not_the_subject_of_what_he_said(nlp):
+    text, quotes = run(nlp, "Tom Baker met Bill Ross on Monday. Ross later said Baker was wrong. "
+                            "He added: \u201cThe plan will fail within a year.\u201d")
+    assert speaker(text, quotes[0]) == "He"
+    assert quotes[0].speaker_name == "Bill Ross"
+
+
 def parsed(nlp, rows, ents=()):
     """A Doc with the parse given by hand, one row per token: (text, space after,
     head index, dep, pos, tag, lemma); ``ents`` as (start, end, label) token spans.

@@ -108,6 +108,16 @@ def _before_clause(tok, hi: int) -> int:
     return hi
 
 
+def _main_subject(tok) -> bool:
+    """``tok`` is the subject of its sentence's main verb or of a speech verb: the one a
+    later "he" or "she" most likely stands for ("Ross said Baker was wrong. He added"
+    is Ross)."""
+    if tok.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    verb = tok.head
+    return verb.dep_ == "ROOT" or is_cue(verb)
+
+
 class Names:
     """Full names of the article's people, by each word of them, and their gender."""
 
@@ -141,7 +151,13 @@ class Names:
                 last = words[-1].lower()
                 if g and last not in self.gender:
                     self.gender[last] = g
-                self.mentions.append((e.start_char, last, e.root.dep_ in ("nsubj", "nsubjpass")))
+                self.mentions.append((e.start_char, last, _main_subject(e.root)))
+        # a surname the entity recogniser missed ("Ross later said") is still that person
+        in_entity = {t.i for e in ctx.persons for t in e}
+        for t in doc:
+            if t.pos_ == "PROPN" and t.i not in in_entity and t.lower_ in self.full:
+                self.mentions.append((t.idx, t.lower_, _main_subject(t)))
+        self.mentions.sort()
 
     def by_word(self, word: str) -> str | None:
         return self.full.get(clean_name(word).lower())
