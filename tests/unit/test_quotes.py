@@ -590,6 +590,12 @@ SPEAKER_CASES = [
                  id="next_speaker_after_a_quote_closed_by_a_period_is_not_its_speaker"),
     pytest.param("As the Gazette's Ann Lee puts it, the mayor is trying to make the council \"an offer it cannot "
                  "afford to refuse.\"", "the Gazette's Ann Lee", id="as_x_puts_it_opening_the_sentence"),
+    pytest.param("\u201cWe lost two good men in that valley,\u201d said Army Capt. John Miller.",
+                 "Army Capt. John Miller", id="abbreviated_title_cut_from_its_name"),
+    pytest.param("\u201cThe storm hit the base before dawn,\u201d said Air Force 1st Lt. Mary Watson.",
+                 "Air Force 1st Lt. Mary Watson", id="rank_and_title_cut_from_their_name"),
+    pytest.param("\u201cNobody saw the flood coming this year,\u201d mused radio co-host Tom Reed.",
+                 "radio co-host Tom Reed", id="hyphenated_title_cut_from_its_name"),
 ]
 
 
