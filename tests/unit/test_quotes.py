@@ -596,6 +596,8 @@ SPEAKER_CASES = [
                  "Air Force 1st Lt. Mary Watson", id="rank_and_title_cut_from_their_name"),
     pytest.param("\u201cNobody saw the flood coming this year,\u201d mused radio co-host Tom Reed.",
                  "radio co-host Tom Reed", id="hyphenated_title_cut_from_its_name"),
+    pytest.param("The vote was close. \u201cI hope you find the missing ballots before the count.\u201d Jane Lee said.",
+                 "Jane Lee", id="bare_attribution_after_a_period_inside_the_marks"),
 ]
 
 

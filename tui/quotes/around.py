@@ -25,7 +25,7 @@ def after_quote(ctx: Context, q: QuotePlace) -> Source | None:
         k += 1
     if k >= n or doc[k].idx >= p_hi:
         return None
-    if ctx.text[q.start:q.end].rstrip(CLOSE_MARKS + '"\u2019 ').endswith("."):
+    if ctx.text[q.start:q.end].rstrip(CLOSE_MARKS + '"\u2019 ').endswith(".") and not _bare_attribution(doc, k, p_hi):
         # the quote closes its sentence: what follows is a new statement ("“…” She
         # further announced …"), not this quote's attribution
         return None
@@ -59,6 +59,18 @@ def after_quote(ctx: Context, q: QuotePlace) -> Source | None:
                     return SpeakerText(doc[lo].idx, doc[j - 1].idx + len(doc[j - 1].text))
             break
     return _subject_after_quote(ctx, q, k)
+
+
+def _bare_attribution(doc, k: int, p_hi: int) -> bool:
+    """Tokens from ``k`` are a short "X said." and nothing more (a quote whose period
+    was typed inside the marks)."""
+    for j in range(k, min(len(doc) - 1, k + 6)):
+        t = doc[j]
+        if t.idx >= p_hi or t.text == ",":
+            return False
+        if t.lower_ in SPEECH_FORMS and j > k and doc[j + 1].text == ".":
+            return True
+    return False
 
 
 def _subject_after_quote(ctx: Context, q: QuotePlace, k: int) -> SpeakerWord | None:
