@@ -200,6 +200,11 @@ def test_scare_quotes_titles_and_nicknames_are_not_quotes(nlp):
     assert quotes == []
 
 
+def test_title_after_a_media_noun_is_no_quote_even_with_a_speaker(nlp):
+    text, quotes = run(nlp, "Ann Lee said on her podcast \u201cTown Hall Tonight\u201d that the vote was lost.")
+    assert quotes == []
+
+
 def test_results_sorted_and_not_overlapping(nlp):
     text = (
         '"One thing is clear to all of us," said Ann Lee. "Another thing is not clear." '

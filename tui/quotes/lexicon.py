@@ -91,5 +91,6 @@ RELATIVE = frozenset(("who", "that", "which", "whom"))
 ADVERBIAL_MARKS = frozenset("after before when while because since although though until once whereas".split())
 SMALL_WORDS = frozenset("of the a an and in on for to at by with or from vs vs. de la".split())
 TITLE_CUES = frozenset(
-    "titled entitled nickname episode documentary show program programme film movie book column segment series".split()
+    "titled entitled nickname episode documentary show program programme film movie book column segment series"
+    " podcast album song novel memoir".split()
 )
