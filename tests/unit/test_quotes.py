@@ -205,6 +205,12 @@ def test_title_after_a_media_noun_is_no_quote_even_with_a_speaker(nlp):
     assert quotes == []
 
 
+def test_a_quote_closing_its_sentence_before_a_name_is_no_nickname(nlp):
+    text, quotes = run(nlp, "John Miller said Mary Watson \"caused death.\" Tom Reed called it \"a lie.\"")
+    assert [(text[q.start:q.end], speaker(text, q)) for q in quotes] == [
+        ('"caused death."', "John Miller"), ('"a lie."', "Tom Reed")]
+
+
 def test_results_sorted_and_not_overlapping(nlp):
     text = (
         '"One thing is clear to all of us," said Ann Lee. "Another thing is not clear." '

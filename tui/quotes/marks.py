@@ -138,7 +138,9 @@ def is_name_or_title(ctx: Context, qs: int, qe: int, inner: str) -> bool:
     before = doc[a - 1] if a > 0 else None
     after = doc[b] if b < len(doc) else None
     if before is not None and after is not None and before.pos_ == "PROPN" and after.pos_ == "PROPN" \
-            and before.idx + len(before.text) < qs and text[qe:qe + 1] == " ":
+            and before.idx + len(before.text) < qs and text[qe:qe + 1] == " " \
+            and not inner.strip('"\u201c\u201d\u00ab\u00bb\u2018\u2019 ').endswith((".", ",", "!", "?", ";", ":")):
+        # a nickname has no sentence punctuation of its own: 'said Lee "caused death." Reed …'
         return True
     if not looks_like_title(inner) or before is None:
         return False
