@@ -609,6 +609,9 @@ SPEAKER_CASES = [
                  "radio co-host Tom Reed", id="hyphenated_title_cut_from_its_name"),
     pytest.param("The vote was close. \u201cI hope you find the missing ballots before the count.\u201d Jane Lee said.",
                  "Jane Lee", id="bare_attribution_after_a_period_inside_the_marks"),
+    pytest.param("\u201cIf she wants to lead the state, the governor should act like it, and come to the coast,\u201d "
+                 "the editorial read.\n\nThe paper said the damage was vast.", "the editorial",
+                 id="determiner_phrase_before_a_speech_verb_after_the_quote"),
 ]
 
 

@@ -113,7 +113,10 @@ def _phrase(doc, lo: int, hi: int) -> SpeakerText | None:
     hold a noun or a name."""
     while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space):
         hi -= 1
-    if not any(doc[x].pos_ in ("PROPN", "NOUN") for x in range(lo, hi)):
+    # "the editorial read" with "editorial" tagged an adjective: a determiner and a word
+    # still make a noun phrase
+    det_phrase = hi - lo >= 2 and doc[lo].pos_ == "DET" and doc[hi - 1].is_alpha
+    if not det_phrase and not any(doc[x].pos_ in ("PROPN", "NOUN") for x in range(lo, hi)):
         return None
     return SpeakerText(doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text))
 
