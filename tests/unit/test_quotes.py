@@ -612,6 +612,9 @@ SPEAKER_CASES = [
     pytest.param("\u201cIf she wants to lead the state, the governor should act like it, and come to the coast,\u201d "
                  "the editorial read.\n\nThe paper said the damage was vast.", "the editorial",
                  id="determiner_phrase_before_a_speech_verb_after_the_quote"),
+    pytest.param("Governor Tom Reed signed an order to block the plan, while John Miller, the former mayor, "
+                 "proposed that the town \u201cwake up and look at the numbers.\u201d", "John Miller, the former mayor",
+                 id="named_speaker_of_a_while_clause_keeps_its_words"),
 ]
 
 

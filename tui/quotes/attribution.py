@@ -233,9 +233,13 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
                 if tok.head is tok:
                     break
                 if best is not None and tok.dep_ == "advcl" and any(
-                    c.dep_ == "mark" and c.lower_ in _OWN_CLAUSE_MARKS for c in tok.children
+                    c.dep_ == "mark" and (c.lower_ in _OWN_CLAUSE_MARKS or c.lower_ in ("while", "whereas")
+                                          and best.pos_ == "PROPN" and best.head.i == tok.i)
+                    for c in tok.children
                 ):
-                    break  # "X said A, though he said “…”": the clause's own speaker
+                    # "X said A, though he said “…”": the clause's own speaker; and "X
+                    # acted, while Lee proposed “…”": a named speaker of a contrast
+                    break
                 if best is not None and tok.dep_ == "relcl":
                     # "X denounced the plan, which Y called “…”", "X praised Y, who vowed
                     # “…”": a relative clause keeps its own speaker; the cue outside
