@@ -99,6 +99,13 @@ def test_split_quote_shares_the_speaker(nlp):
     assert (second.speaker_start, second.speaker_end) == (first.speaker_start, first.speaker_end)
 
 
+def test_quote_after_said_and_a_period_inherits_the_speaker(nlp):
+    text, quotes = run(nlp, "\u201cThe first half of the plan is ready,\u201d she said. "
+                            "\u201cThe rest comes in May, when the council votes.\u201d")
+    assert [speaker(text, q) for q in quotes] == ["she", "she"]
+    assert quotes[0].speaker_start == quotes[1].speaker_start
+
+
 def test_colon_introduction(nlp):
     text, quotes = run(nlp, "Judge Ellen Park gave a blunt warning: \u201cThe court will not tolerate further delays in this case.\u201d")
     q = quote_with(text, quotes, "will not tolerate")
