@@ -191,6 +191,17 @@ def test_transcript_lines(nlp):
     assert speaker(text, q) == "HOST"
 
 
+@pytest.mark.parametrize("text", [
+    'The mayor spoke to the paper on Monday.\n\n"Q: Will the bridge open this year?\n\n'
+    '"A: It will open in May, and it will be free."',
+    'The mayor took questions.\n\nQ: "Will the bridge open this year?"\n\n'
+    'A: "It will open in May, and it will be free."',
+])
+def test_interview_turns_q_and_a(nlp, text):
+    text, quotes = run(nlp, text)
+    assert [speaker(text, q) for q in quotes] == ["Q", "A"]
+
+
 def test_dash_byline(nlp):
     text = "\u201cThe new park has made our street safer for the children.\u201d \u2015 Maria Gomez\n"
     text, quotes = run(nlp, text)

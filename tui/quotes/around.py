@@ -157,8 +157,8 @@ def _byline_below(text: str, p_hi: int) -> SpeakerText | None:
 
 
 def transcript_label(ctx: Context, q: QuotePlace) -> SpeakerText | None:
-    """A transcript line: "NAME: …", or a person's name as the label ("Jane Doe: “…”",
-    "“Jane Doe: …")."""
+    """A transcript line: "NAME: …" or "Q: …" / "A: …", opening the paragraph or the
+    quote; as explicit as a speech verb."""
     text = ctx.text
     m = TRANSCRIPT_LABEL.match(text, q.p_lo, q.p_hi)
     if m and m.end() <= q.start:
@@ -166,7 +166,13 @@ def transcript_label(ctx: Context, q: QuotePlace) -> SpeakerText | None:
     m = TRANSCRIPT_LABEL.match(text, q.start + 1, q.p_hi)
     if m:
         return SpeakerText(m.start(1), m.end(1))
-    return name_label(ctx, NAME_LABEL.match(text, q.start + 1, q.p_hi))
+    return None
+
+
+def name_label_in_quote(ctx: Context, q: QuotePlace) -> SpeakerText | None:
+    """A person's name as the label opening a quote ("“Jane Doe: …"); less sure than a
+    label in capitals (a chant may name its target so: "“Jo Lee: bad for the town”")."""
+    return name_label(ctx, NAME_LABEL.match(ctx.text, q.start + 1, q.p_hi))
 
 
 def name_label(ctx: Context, m) -> SpeakerText | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .around import after_quote, dash_byline, name_label, skip, transcript_label
+from .around import after_quote, dash_byline, name_label, name_label_in_quote, skip, transcript_label
 from .cues import (Attribution, Context, QuotePlace, Source, SpeakerText, SpeakerWord, according_to, has_own_clause,
                    is_agentive, is_cue, nearest_child, outside, speaker_of_cue, subject_of,
                    word_source)
@@ -159,6 +159,7 @@ def _find_speaker(ctx: Context, q: QuotePlace) -> Source | None:
         explicit = _sentence_according_to(ctx, q)
     ways = (
         lambda: word_source(explicit),
+        lambda: transcript_label(ctx, q),
         lambda: word_source(hung.speaker),
         lambda: after_quote(ctx, q),
         lambda: _clause_subject(ctx, q, hung.clause_verb),
@@ -168,7 +169,7 @@ def _find_speaker(ctx: Context, q: QuotePlace) -> Source | None:
         lambda: _cue_sentence_before(ctx, q),
         lambda: _colon_introduction(ctx, q),
         lambda: dash_byline(ctx, q),
-        lambda: transcript_label(ctx, q),
+        lambda: name_label_in_quote(ctx, q),
         lambda: _subject_of_verb_above(ctx, q),
         lambda: _subject_sentence_before(ctx, q),
     )

@@ -12,7 +12,8 @@ MARKS = re.compile(r'["\u201c\u201d\u00ab\u00bb\n]')
 OPEN_MARKS = "\u201c\u00ab"
 CLOSE_MARKS = "\u201d\u00bb"
 DASHES = "\u2015\u2014\u2013-"
-TRANSCRIPT_LABEL = re.compile(r"[ \t\u00a0]*([A-Z][A-Z.'\u2019\- ]{1,40}[A-Z.])[ \t\u00a0]*:[ \t\u00a0]")
+# "NAME: …" in capitals, or the "Q:" and "A:" of an interview
+TRANSCRIPT_LABEL = re.compile(r"[ \t\u00a0]*([A-Z][A-Z.'\u2019\- ]{1,40}[A-Z.]|[QA])[ \t\u00a0]*:[ \t\u00a0]")
 # a name as a speaker label, "Jane Doe: …" (taken when the name is a person's)
 NAME_LABEL = re.compile(r"[ \t\u00a0]*([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3})[ \t\u00a0]*:[ \t\u00a0]")
 # before the quote: opening the paragraph, after a heading's dash or after the sentence
