@@ -633,6 +633,10 @@ SPEAKER_CASES = [
     pytest.param("Governor Tom Reed signed an order to block the plan, while John Miller, the former mayor, "
                  "proposed that the town \u201cwake up and look at the numbers.\u201d", "John Miller, the former mayor",
                  id="named_speaker_of_a_while_clause_keeps_its_words"),
+    pytest.param("The ad promotes the mayor as \u201cthe only candidate who will fix the roads.\u201d", "The ad",
+                 id="document_speaks_through_any_verb"),
+    pytest.param("A campaign ad targets a \u201ccorrupt political system that keeps a rigged economy.\u201d",
+                 "A campaign ad", id="document_speaks_through_any_verb_2"),
 ]
 
 

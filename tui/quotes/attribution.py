@@ -16,7 +16,7 @@ from .around import after_quote, dash_byline, name_label, name_label_in_quote, s
 from .cues import (Attribution, Context, QuotePlace, Source, SpeakerText, SpeakerWord, according_to, has_own_clause,
                    is_agentive, is_cue, nearest_child, outside, speaker_of_cue, subject_of,
                    word_source)
-from .lexicon import ADVERBIAL_MARKS, RELATIVE, WEAK_CUES
+from .lexicon import ADVERBIAL_MARKS, DOCUMENT_NOUNS, RELATIVE, WEAK_CUES
 from .marks import CLOSE_MARKS, DASH_LABEL_BEFORE, NAME_LABEL_BEFORE, OPEN_MARKS
 
 if TYPE_CHECKING:  # spaCy loads only with the model
@@ -487,7 +487,7 @@ def _subject_of_verb_above(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
                             return SpeakerWord(owner)
                     break
                 spk = speaker_of_cue(tok, ctx)
-                if spk is not None and outside(spk, a, b) and is_agentive(spk):
+                if spk is not None and outside(spk, a, b) and (is_agentive(spk) or spk.lemma_.lower() in DOCUMENT_NOUNS):
                     return SpeakerWord(spk)
                 break
             if tok.head is tok:

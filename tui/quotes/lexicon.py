@@ -53,6 +53,15 @@ CUE_NOUNS = frozenset(
     call slogan chant phrase language view conclusion plea demand assessment
     """.split()
 )
+# documents and media that speak through any verb ("The ad promotes him as “…”")
+DOCUMENT_NOUNS = frozenset(
+    """
+    ad ads advert advertisement commercial letter memo memorandum report study poll survey
+    statement tweet post editorial column article video sign banner petition complaint
+    lawsuit filing ruling release email message website document transcript analysis
+    platform brochure flyer leaflet mailer pamphlet manifesto
+    """.split()
+)
 PRONOUNS = frozenset("he she they we i you it him her them us me".split())
 PERSON_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
 FEMALE_TITLES = frozenset("mrs. mrs ms. ms miss madam madame lady queen sister mother".split())
