@@ -637,6 +637,9 @@ SPEAKER_CASES = [
                  id="document_speaks_through_any_verb"),
     pytest.param("A campaign ad targets a \u201ccorrupt political system that keeps a rigged economy.\u201d",
                  "A campaign ad", id="document_speaks_through_any_verb_2"),
+    pytest.param("In response to the loss of life, Governor Tom Reed issued the following statement:\n\n"
+                 "\u201cOur prayers are with all those hit by the flood. This cannot go on.\u201d", "Governor Tom Reed",
+                 id="colon_introduction_in_the_paragraph_before_with_a_participle"),
 ]
 
 

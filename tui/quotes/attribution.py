@@ -450,14 +450,16 @@ def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
 
 def _subject_before_colon(ctx: Context, q: QuotePlace, colon: int) -> SpeakerWord | None:
     """ "She went on: “…”" where the parser took the quote for the sentence's main
-    clause: the subject of the verb right before the colon."""
+    clause: the subject of the verb right before the colon, in the quote's paragraph
+    or the one before ("X issued the following statement:¶“…”")."""
     doc = ctx.doc
+    lo = ctx.para_of(doc[colon].idx)[0]
     for v in reversed(doc[max(0, colon - 4):colon]):
-        if v.idx < q.p_lo:
+        if v.idx < lo:
             break
-        if v.pos_ == "VERB":
+        if v.pos_ == "VERB" and v.dep_ != "amod":  # "the following statement:" is no verb
             spk = nearest_child(v, ("nsubj",))
-            if spk is not None and spk.i < v.i and spk.idx >= q.p_lo:
+            if spk is not None and spk.i < v.i and spk.idx >= lo:
                 return SpeakerWord(spk)
             break
     return None
