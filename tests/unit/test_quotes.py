@@ -639,6 +639,8 @@ SPEAKER_CASES = [
     pytest.param("In response to the loss of life, Governor Tom Reed issued the following statement:\n\n"
                  "\u201cOur prayers are with all those hit by the flood. This cannot go on.\u201d", "Governor Tom Reed",
                  id="colon_introduction_in_the_paragraph_before_with_a_participle"),
+    pytest.param("Tom Reed said the fees for the firm could be termed \"influence peddling for the rich,\" the "
+                 "Gazette reported in 1991. The firm was sold.", "the Gazette", id="closing_reported_with_a_date_after_it"),
 ]
 
 

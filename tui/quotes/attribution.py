@@ -122,6 +122,10 @@ def _reports_at_end(ctx: Context, q: QuotePlace, s_hi: int):
             continue
         lo = min(spk.left_edge.i, t.i)
         hi = max(spk.right_edge.i, t.i) + 1
+        # ", the Post reported in 1991." / "… on Monday.": a time or place may follow
+        adverbials = [c for c in t.rights if c.dep_ in ("prep", "npadvmod", "advmod")]
+        if adverbials and all(c.dep_ in ("prep", "npadvmod", "advmod", "punct") for c in t.rights):
+            hi = max(hi, max(c.right_edge.i for c in adverbials) + 1)
         if _after_comma(doc, lo) and (hi >= s_hi or doc[hi].is_punct):
             return spk
     return None
