@@ -641,6 +641,10 @@ SPEAKER_CASES = [
                  id="colon_introduction_in_the_paragraph_before_with_a_participle"),
     pytest.param("Tom Reed said the fees for the firm could be termed \"influence peddling for the rich,\" the "
                  "Gazette reported in 1991. The firm was sold.", "the Gazette", id="closing_reported_with_a_date_after_it"),
+    pytest.param("The agency declined to publicly detail the inquiry's \u201cspecific focus, scope or potential "
+                 "targets.\u201d", "The agency", id="body_named_by_a_common_noun_speaks_through_any_verb"),
+    pytest.param("The council voted late on Monday. \u201cWe will not sell the park to anyone, whatever the "
+                 "price.\u201d", "The council", id="body_named_by_a_common_noun_in_the_sentence_before"),
 ]
 
 

@@ -16,7 +16,7 @@ from .around import after_quote, dash_byline, name_label, name_label_in_quote, s
 from .cues import (Attribution, Context, QuotePlace, Source, SpeakerText, SpeakerWord, according_to, has_own_clause,
                    is_agentive, is_cue, nearest_child, outside, speaker_of_cue, subject_of,
                    word_source)
-from .lexicon import ADVERBIAL_MARKS, DOCUMENT_NOUNS, RELATIVE, WEAK_CUES
+from .lexicon import ADVERBIAL_MARKS, DOCUMENT_NOUNS, RELATIVE, ROLE_NOUNS, WEAK_CUES
 from .marks import CLOSE_MARKS, DASH_LABEL_BEFORE, NAME_LABEL_BEFORE, OPEN_MARKS
 
 if TYPE_CHECKING:  # spaCy loads only with the model
@@ -410,7 +410,9 @@ def _subject_sentence_before(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
     if prev_sent is None:
         return None
     spk = nearest_child(prev_sent.root, ("nsubj",))
-    if spk is None or spk.lower_ in RELATIVE or not is_agentive(spk) or spk.lower_ in ("it", "we", "you", "i"):
+    if spk is None or spk.lower_ in RELATIVE or spk.lower_ in ("it", "we", "you", "i") or not (
+        is_agentive(spk) or spk.lower_ in ROLE_NOUNS
+    ):
         return None
     return SpeakerWord(spk)
 
@@ -493,7 +495,9 @@ def _subject_of_verb_above(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
                             return SpeakerWord(owner)
                     break
                 spk = speaker_of_cue(tok, ctx)
-                if spk is not None and outside(spk, a, b) and (is_agentive(spk) or spk.lemma_.lower() in DOCUMENT_NOUNS):
+                if spk is not None and outside(spk, a, b) and (
+                    is_agentive(spk) or spk.lemma_.lower() in DOCUMENT_NOUNS or spk.lower_ in ROLE_NOUNS
+                ):
                     return SpeakerWord(spk)
                 break
             if tok.head is tok:

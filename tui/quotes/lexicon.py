@@ -62,6 +62,17 @@ DOCUMENT_NOUNS = frozenset(
     platform brochure flyer leaflet mailer pamphlet manifesto
     """.split()
 )
+# nouns for people and bodies that speak for themselves ("The agency declined to detail
+# its “specific focus”")
+ROLE_NOUNS = frozenset(
+    """
+    agency board campaign committee company council court department government
+    administration group party union commission panel office ministry firm team
+    official officials spokesman spokeswoman spokesperson aide aides adviser advisers
+    lawyer lawyers attorney attorneys senator governor mayor president candidate
+    leader leaders chairman chairwoman director chief critic critics supporter supporters
+    """.split()
+)
 PRONOUNS = frozenset("he she they we i you it him her them us me".split())
 PERSON_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
 FEMALE_TITLES = frozenset("mrs. mrs ms. ms miss madam madame lady queen sister mother".split())
