@@ -645,6 +645,8 @@ SPEAKER_CASES = [
                  "targets.\u201d", "The agency", id="body_named_by_a_common_noun_speaks_through_any_verb"),
     pytest.param("The council voted late on Monday. \u201cWe will not sell the park to anyone, whatever the "
                  "price.\u201d", "The council", id="body_named_by_a_common_noun_in_the_sentence_before"),
+    pytest.param("Ann Lee has since apologized for what happened: \"Yes, I should have used two accounts. Not doing "
+                 "so was a mistake.\"", "Ann Lee", id="colon_after_a_what_clause_is_the_outer_subjects"),
 ]
 
 

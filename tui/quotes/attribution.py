@@ -454,6 +454,9 @@ def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
     return _subject_before_colon(ctx, q, colon)
 
 
+_WH_WORDS = RELATIVE | {"what", "whatever"}
+
+
 def _subject_before_colon(ctx: Context, q: QuotePlace, colon: int) -> SpeakerWord | None:
     """ "She went on: “…”" where the parser took the quote for the sentence's main
     clause: the subject of the verb right before the colon, in the quote's paragraph
@@ -465,6 +468,8 @@ def _subject_before_colon(ctx: Context, q: QuotePlace, colon: int) -> SpeakerWor
             break
         if v.pos_ == "VERB" and v.dep_ != "amod":  # "the following statement:" is no verb
             spk = nearest_child(v, ("nsubj",))
+            if spk is not None and spk.lower_ in _WH_WORDS:
+                continue  # "X apologized for what happened:": the verb before is X's
             if spk is not None and spk.i < v.i and spk.idx >= lo:
                 return SpeakerWord(spk)
             break
