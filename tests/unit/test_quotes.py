@@ -647,6 +647,9 @@ SPEAKER_CASES = [
                  "price.\u201d", "The council", id="body_named_by_a_common_noun_in_the_sentence_before"),
     pytest.param("Ann Lee has since apologized for what happened: \"Yes, I should have used two accounts. Not doing "
                  "so was a mistake.\"", "Ann Lee", id="colon_after_a_what_clause_is_the_outer_subjects"),
+    pytest.param("Ann Lee, exasperated, famously responded: \u201cWhat difference does it make at this point?\u201d "
+                 "Her critics cited it as proof of her temper.", "Ann Lee",
+                 id="question_introduced_by_a_colon_keeps_its_speaker"),
 ]
 
 

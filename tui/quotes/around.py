@@ -25,9 +25,13 @@ def after_quote(ctx: Context, q: QuotePlace) -> Source | None:
         k += 1
     if k >= n or doc[k].idx >= p_hi:
         return None
-    if ctx.text[q.start:q.end].rstrip(CLOSE_MARKS + '"\u2019 ').endswith(".") and not _bare_attribution(doc, k, p_hi):
+    closing = ctx.text[q.start:q.end].rstrip(CLOSE_MARKS + '"\u2019 ')
+    if closing.endswith(".") and not _bare_attribution(doc, k, p_hi):
         # the quote closes its sentence: what follows is a new statement ("“…” She
         # further announced …"), not this quote's attribution
+        return None
+    if closing.endswith(("?", "!")) and ctx.text[q.p_lo:q.start].rstrip().endswith(":"):
+        # "Lee responded: “…?” Her critics cited it …": the colon introduced it
         return None
     if is_cue(doc[k]) and doc[k].pos_ == "VERB":
         # "said Caddell", "added Rep. Jim Clyburn, the ..."
