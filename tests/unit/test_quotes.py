@@ -650,6 +650,9 @@ SPEAKER_CASES = [
     pytest.param("Ann Lee, exasperated, famously responded: \u201cWhat difference does it make at this point?\u201d "
                  "Her critics cited it as proof of her temper.", "Ann Lee",
                  id="question_introduced_by_a_colon_keeps_its_speaker"),
+    pytest.param("John Miller has delivered an impassioned defense of \u201csmall town values,\u201d saying the town "
+                 "embodied the \u201cheart and soul of the state.\u201d", "John Miller",
+                 id="saying_after_a_quote_opens_what_was_said_not_its_speaker"),
 ]
 
 

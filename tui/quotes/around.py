@@ -33,8 +33,9 @@ def after_quote(ctx: Context, q: QuotePlace) -> Source | None:
     if closing.endswith(("?", "!")) and ctx.text[q.p_lo:q.start].rstrip().endswith(":"):
         # "Lee responded: “…?” Her critics cited it …": the colon introduced it
         return None
-    if is_cue(doc[k]) and doc[k].pos_ == "VERB":
-        # "said Caddell", "added Rep. Jim Clyburn, the ..."
+    if is_cue(doc[k]) and doc[k].pos_ == "VERB" and doc[k].tag_ != "VBG":
+        # "said Caddell", "added Rep. Jim Clyburn, the ..." (but "saying the town …" opens
+        # a clause of what was said)
         j = k + 1
         if j < n and doc[j].idx < p_hi and (doc[j].pos_ in ("PROPN", "PRON", "NOUN", "DET", "ADJ")):
             t = doc[j]
