@@ -99,6 +99,13 @@ def test_split_quote_shares_the_speaker(nlp):
     assert (second.speaker_start, second.speaker_end) == (first.speaker_start, first.speaker_end)
 
 
+def test_quote_after_said_and_a_period_inherits_the_speaker(nlp):
+    text, quotes = run(nlp, "\u201cThe first half of the plan is ready,\u201d she said. "
+                            "\u201cThe rest comes in May, when the council votes.\u201d")
+    assert [speaker(text, q) for q in quotes] == ["she", "she"]
+    assert quotes[0].speaker_start == quotes[1].speaker_start
+
+
 def test_colon_introduction(nlp):
     text, quotes = run(nlp, "Judge Ellen Park gave a blunt warning: \u201cThe court will not tolerate further delays in this case.\u201d")
     q = quote_with(text, quotes, "will not tolerate")
@@ -184,6 +191,17 @@ def test_transcript_lines(nlp):
     assert speaker(text, q) == "HOST"
 
 
+@pytest.mark.parametrize("text", [
+    'The mayor spoke to the paper on Monday.\n\n"Q: Will the bridge open this year?\n\n'
+    '"A: It will open in May, and it will be free."',
+    'The mayor took questions.\n\nQ: "Will the bridge open this year?"\n\n'
+    'A: "It will open in May, and it will be free."',
+])
+def test_interview_turns_q_and_a(nlp, text):
+    text, quotes = run(nlp, text)
+    assert [speaker(text, q) for q in quotes] == ["Q", "A"]
+
+
 def test_dash_byline(nlp):
     text = "\u201cThe new park has made our street safer for the children.\u201d \u2015 Maria Gomez\n"
     text, quotes = run(nlp, text)
@@ -198,6 +216,17 @@ def test_scare_quotes_titles_and_nicknames_are_not_quotes(nlp):
     )
     text, quotes = run(nlp, text)
     assert quotes == []
+
+
+def test_title_after_a_media_noun_is_no_quote_even_with_a_speaker(nlp):
+    text, quotes = run(nlp, "Ann Lee said on her podcast \u201cTown Hall Tonight\u201d that the vote was lost.")
+    assert quotes == []
+
+
+def test_a_quote_closing_its_sentence_before_a_name_is_no_nickname(nlp):
+    text, quotes = run(nlp, "John Miller said Mary Watson \"caused death.\" Tom Reed called it \"a lie.\"")
+    assert [(text[q.start:q.end], speaker(text, q)) for q in quotes] == [
+        ('"caused death."', "John Miller"), ('"a lie."', "Tom Reed")]
 
 
 def test_results_sorted_and_not_overlapping(nlp):
@@ -448,11 +477,26 @@ def test_transcript_with_names_as_labels(nlp):
     assert [speaker(text, q) for q in quotes] == ["John Miller", "Mary Watson"]
 
 
+def test_name_labels_after_a_quote_and_with_a_title_and_party(nlp):
+    text, quotes = run(nlp, "At the debate the two were asked about the war.\n\n"
+                            "John Miller: \"Our goal is to end the war, not to contain it.\" "
+                            "Mary Watson: \"The mission is to win it, not to manage it.\"\n\n"
+                            "Rep. Tom Reed (R-Ohio): \"I have not heard anyone other than you cite that figure.\"")
+    assert [speaker(text, q) for q in quotes] == ["John Miller", "Mary Watson", "Rep. Tom Reed"]
+
+
 def test_he_added_is_the_subject_before_not_the_last_name(nlp):
     text, quotes = run(nlp, "Tom Baker met Bill Ross at the town hall on Monday. "
                             "He added: \u201cWe will win the county in the end.\u201d")
     assert speaker(text, quotes[0]) == "He"
     assert quotes[0].speaker_name == "Tom Baker"
+
+
+def test_he_added_is_the_one_who_spoke_not_the_subject_of_what_he_said(nlp):
+    text, quotes = run(nlp, "Tom Baker met Bill Ross on Monday. Ross later said Baker was wrong. "
+                            "He added: \u201cThe plan will fail within a year.\u201d")
+    assert speaker(text, quotes[0]) == "He"
+    assert quotes[0].speaker_name == "Bill Ross"
 
 
 def parsed(nlp, rows, ents=()):
@@ -556,6 +600,59 @@ SPEAKER_CASES = [
     pytest.param("\u201cThe new bridge will open in the spring, and it will be free.\u201d\n\n"
                  "- Mayor Ann Cole, speaking at the town hall.\n\nThe bridge cost millions.",
                  "Mayor Ann Cole", id="dash_byline_in_the_next_paragraph"),
+    pytest.param("Grain stores run low - Farm Bureau Weekly: \u201cSilos across the county are half empty.\u201d",
+                 "Farm Bureau Weekly", id="organisation_label_after_a_heading_dash"),
+    pytest.param("Polls fell short - Ann Lee and Bob Ray: "
+                 "\u201cThe surveys stopped a week before the vote and missed the late swing.\u201d",
+                 "Ann Lee and Bob Ray", id="two_names_as_a_label_after_a_heading_dash"),
+    pytest.param("According to Ann Lee, it seems that the \u201cdeal of the year\u201d was a reference to a note "
+                 "the mayor posted on Monday.", "Ann Lee", id="according_to_outranks_a_nearer_cue"),
+    pytest.param("After the mayor asked about it on Monday, the councillors became \u201cangry and loud\u201d once "
+                 "the cameras were off, according to a clerk at the town hall.", "a clerk at the town hall",
+                 id="closing_according_to_outranks_a_nearer_cue"),
+    pytest.param("Ann Lee led the session on Monday. \u201cWe are seeking a court order against the plan and a "
+                 "bar on its use.\u201d She further announced that the town would appeal.", "Ann Lee",
+                 id="sentence_after_a_quote_closed_by_a_period_is_no_attribution"),
+    pytest.param("Mayor Tom Reed spoke first. \u201cThe bridge will open in the spring and it will be free for "
+                 "everyone.\u201d Councillor Ann Lee said the town could not pay for it.", "Mayor Tom Reed",
+                 id="next_speaker_after_a_quote_closed_by_a_period_is_not_its_speaker"),
+    pytest.param("As the Gazette's Ann Lee puts it, the mayor is trying to make the council \"an offer it cannot "
+                 "afford to refuse.\"", "the Gazette's Ann Lee", id="as_x_puts_it_opening_the_sentence"),
+    pytest.param("\u201cWe lost two good men in that valley,\u201d said Army Capt. John Miller.",
+                 "Army Capt. John Miller", id="abbreviated_title_cut_from_its_name"),
+    pytest.param("\u201cThe storm hit the base before dawn,\u201d said Air Force 1st Lt. Mary Watson.",
+                 "Air Force 1st Lt. Mary Watson", id="rank_and_title_cut_from_their_name"),
+    pytest.param("\u201cNobody saw the flood coming this year,\u201d mused radio co-host Tom Reed.",
+                 "radio co-host Tom Reed", id="hyphenated_title_cut_from_its_name"),
+    pytest.param("The vote was close. \u201cI hope you find the missing ballots before the count.\u201d Jane Lee said.",
+                 "Jane Lee", id="bare_attribution_after_a_period_inside_the_marks"),
+    pytest.param("\u201cIf she wants to lead the state, the governor should act like it, and come to the coast,\u201d "
+                 "the editorial read.\n\nThe paper said the damage was vast.", "the editorial",
+                 id="determiner_phrase_before_a_speech_verb_after_the_quote"),
+    pytest.param("Governor Tom Reed signed an order to block the plan, while John Miller, the former mayor, "
+                 "proposed that the town \u201cwake up and look at the numbers.\u201d", "John Miller, the former mayor",
+                 id="named_speaker_of_a_while_clause_keeps_its_words"),
+    pytest.param("The ad promotes the mayor as \u201cthe only candidate who will fix the roads.\u201d", "The ad",
+                 id="document_speaks_through_any_verb"),
+    pytest.param("A campaign ad targets a \u201ccorrupt political system that keeps a rigged economy.\u201d",
+                 "A campaign ad", id="document_speaks_through_any_verb_2"),
+    pytest.param("In response to the loss of life, Governor Tom Reed issued the following statement:\n\n"
+                 "\u201cOur prayers are with all those hit by the flood. This cannot go on.\u201d", "Governor Tom Reed",
+                 id="colon_introduction_in_the_paragraph_before_with_a_participle"),
+    pytest.param("Tom Reed said the fees for the firm could be termed \"influence peddling for the rich,\" the "
+                 "Gazette reported in 1991. The firm was sold.", "the Gazette", id="closing_reported_with_a_date_after_it"),
+    pytest.param("The agency declined to publicly detail the inquiry's \u201cspecific focus, scope or potential "
+                 "targets.\u201d", "The agency", id="body_named_by_a_common_noun_speaks_through_any_verb"),
+    pytest.param("The council voted late on Monday. \u201cWe will not sell the park to anyone, whatever the "
+                 "price.\u201d", "The council", id="body_named_by_a_common_noun_in_the_sentence_before"),
+    pytest.param("Ann Lee has since apologized for what happened: \"Yes, I should have used two accounts. Not doing "
+                 "so was a mistake.\"", "Ann Lee", id="colon_after_a_what_clause_is_the_outer_subjects"),
+    pytest.param("Ann Lee, exasperated, famously responded: \u201cWhat difference does it make at this point?\u201d "
+                 "Her critics cited it as proof of her temper.", "Ann Lee",
+                 id="question_introduced_by_a_colon_keeps_its_speaker"),
+    pytest.param("John Miller has delivered an impassioned defense of \u201csmall town values,\u201d saying the town "
+                 "embodied the \u201cheart and soul of the state.\u201d", "John Miller",
+                 id="saying_after_a_quote_opens_what_was_said_not_its_speaker"),
 ]
 
 

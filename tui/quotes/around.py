@@ -25,8 +25,17 @@ def after_quote(ctx: Context, q: QuotePlace) -> Source | None:
         k += 1
     if k >= n or doc[k].idx >= p_hi:
         return None
-    if is_cue(doc[k]) and doc[k].pos_ == "VERB":
-        # "said Caddell", "added Rep. Jim Clyburn, the ..."
+    closing = ctx.text[q.start:q.end].rstrip(CLOSE_MARKS + '"\u2019 ')
+    if closing.endswith(".") and not _bare_attribution(doc, k, p_hi):
+        # the quote closes its sentence: what follows is a new statement ("“…” She
+        # further announced …"), not this quote's attribution
+        return None
+    if closing.endswith(("?", "!")) and ctx.text[q.p_lo:q.start].rstrip().endswith(":"):
+        # "Lee responded: “…?” Her critics cited it …": the colon introduced it
+        return None
+    if is_cue(doc[k]) and doc[k].pos_ == "VERB" and doc[k].tag_ != "VBG":
+        # "said Caddell", "added Rep. Jim Clyburn, the ..." (but "saying the town …" opens
+        # a clause of what was said)
         j = k + 1
         if j < n and doc[j].idx < p_hi and (doc[j].pos_ in ("PROPN", "PRON", "NOUN", "DET", "ADJ")):
             t = doc[j]
@@ -55,6 +64,18 @@ def after_quote(ctx: Context, q: QuotePlace) -> Source | None:
                     return SpeakerText(doc[lo].idx, doc[j - 1].idx + len(doc[j - 1].text))
             break
     return _subject_after_quote(ctx, q, k)
+
+
+def _bare_attribution(doc, k: int, p_hi: int) -> bool:
+    """Tokens from ``k`` are a short "X said." and nothing more (a quote whose period
+    was typed inside the marks)."""
+    for j in range(k, min(len(doc) - 1, k + 6)):
+        t = doc[j]
+        if t.idx >= p_hi or t.text == ",":
+            return False
+        if t.lower_ in SPEECH_FORMS and j > k and doc[j + 1].text == ".":
+            return True
+    return False
 
 
 def _subject_after_quote(ctx: Context, q: QuotePlace, k: int) -> SpeakerWord | None:
@@ -97,7 +118,10 @@ def _phrase(doc, lo: int, hi: int) -> SpeakerText | None:
     hold a noun or a name."""
     while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space):
         hi -= 1
-    if not any(doc[x].pos_ in ("PROPN", "NOUN") for x in range(lo, hi)):
+    # "the editorial read" with "editorial" tagged an adjective: a determiner and a word
+    # still make a noun phrase
+    det_phrase = hi - lo >= 2 and doc[lo].pos_ == "DET" and doc[hi - 1].is_alpha
+    if not det_phrase and not any(doc[x].pos_ in ("PROPN", "NOUN") for x in range(lo, hi)):
         return None
     return SpeakerText(doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text))
 
@@ -138,8 +162,8 @@ def _byline_below(text: str, p_hi: int) -> SpeakerText | None:
 
 
 def transcript_label(ctx: Context, q: QuotePlace) -> SpeakerText | None:
-    """A transcript line: "NAME: …", or a person's name as the label ("Jane Doe: “…”",
-    "“Jane Doe: …")."""
+    """A transcript line: "NAME: …" or "Q: …" / "A: …", opening the paragraph or the
+    quote; as explicit as a speech verb."""
     text = ctx.text
     m = TRANSCRIPT_LABEL.match(text, q.p_lo, q.p_hi)
     if m and m.end() <= q.start:
@@ -147,10 +171,16 @@ def transcript_label(ctx: Context, q: QuotePlace) -> SpeakerText | None:
     m = TRANSCRIPT_LABEL.match(text, q.start + 1, q.p_hi)
     if m:
         return SpeakerText(m.start(1), m.end(1))
-    return name_label(ctx, NAME_LABEL.match(text, q.start + 1, q.p_hi))
+    return None
+
+
+def name_label_in_quote(ctx: Context, q: QuotePlace) -> SpeakerText | None:
+    """A person's name as the label opening a quote ("“Jane Doe: …"); less sure than a
+    label in capitals (a chant may name its target so: "“Jo Lee: bad for the town”")."""
+    return name_label(ctx, NAME_LABEL.match(ctx.text, q.start + 1, q.p_hi))
 
 
 def name_label(ctx: Context, m) -> SpeakerText | None:
-    if m and ctx.is_person_at(m.start(1), m.end(1)):
+    if m and ctx.ends_with_person(m.start(1), m.end(1)):
         return SpeakerText(m.start(1), m.end(1))
     return None

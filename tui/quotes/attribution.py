@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .around import after_quote, dash_byline, name_label, skip, transcript_label
-from .cues import (Attribution, Context, QuotePlace, Source, SpeakerWord, according_to, has_own_clause,
+from .around import after_quote, dash_byline, name_label, name_label_in_quote, skip, transcript_label
+from .cues import (Attribution, Context, QuotePlace, Source, SpeakerText, SpeakerWord, according_to, has_own_clause,
                    is_agentive, is_cue, nearest_child, outside, speaker_of_cue, subject_of,
                    word_source)
-from .lexicon import ADVERBIAL_MARKS, RELATIVE, WEAK_CUES
-from .marks import CLOSE_MARKS, NAME_LABEL_BEFORE, OPEN_MARKS
+from .lexicon import ADVERBIAL_MARKS, DOCUMENT_NOUNS, RELATIVE, ROLE_NOUNS, WEAK_CUES
+from .marks import CLOSE_MARKS, DASH_LABEL_BEFORE, NAME_LABEL_BEFORE, OPEN_MARKS
 
 if TYPE_CHECKING:  # spaCy loads only with the model
     from spacy.tokens import Token
@@ -46,6 +46,13 @@ def _as_put_it(ctx: Context, q: QuotePlace):
         if doc[j].lower_ == "as" and doc[j].dep_ == "mark" and doc[j].idx >= p_lo:
             starts.append(j)
             break
+    # "As Smith puts it, the council wants “…”": opening the quote's sentence, it frames
+    # the whole sentence, as "according to" does
+    first = doc[a].sent.start
+    while first < a and (doc[first].is_punct or doc[first].is_space):
+        first += 1
+    if first < a and first not in starts:
+        starts.append(first)
     for k in starts:
         if k >= n or doc[k].lower_ != "as" or doc[k].idx > p_hi or doc[k].idx < p_lo:
             continue
@@ -115,6 +122,10 @@ def _reports_at_end(ctx: Context, q: QuotePlace, s_hi: int):
             continue
         lo = min(spk.left_edge.i, t.i)
         hi = max(spk.right_edge.i, t.i) + 1
+        # ", the Post reported in 1991." / "… on Monday.": a time or place may follow
+        adverbials = [c for c in t.rights if c.dep_ in ("prep", "npadvmod", "advmod")]
+        if adverbials and all(c.dep_ in ("prep", "npadvmod", "advmod", "punct") for c in t.rights):
+            hi = max(hi, max(c.right_edge.i for c in adverbials) + 1)
         if _after_comma(doc, lo) and (hi >= s_hi or doc[hi].is_punct):
             return spk
     return None
@@ -152,16 +163,17 @@ def _find_speaker(ctx: Context, q: QuotePlace) -> Source | None:
         explicit = _sentence_according_to(ctx, q)
     ways = (
         lambda: word_source(explicit),
+        lambda: transcript_label(ctx, q),
         lambda: word_source(hung.speaker),
         lambda: after_quote(ctx, q),
         lambda: _clause_subject(ctx, q, hung.clause_verb),
-        lambda: _nearest_cue_in_sentence(ctx, q),
         lambda: _according_to_in_sentence(ctx, q),
+        lambda: _nearest_cue_in_sentence(ctx, q),
         lambda: word_source(_viewpoint(ctx, q)),
         lambda: _cue_sentence_before(ctx, q),
         lambda: _colon_introduction(ctx, q),
         lambda: dash_byline(ctx, q),
-        lambda: transcript_label(ctx, q),
+        lambda: name_label_in_quote(ctx, q),
         lambda: _subject_of_verb_above(ctx, q),
         lambda: _subject_sentence_before(ctx, q),
     )
@@ -226,9 +238,13 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
                 if tok.head is tok:
                     break
                 if best is not None and tok.dep_ == "advcl" and any(
-                    c.dep_ == "mark" and c.lower_ in _OWN_CLAUSE_MARKS for c in tok.children
+                    c.dep_ == "mark" and (c.lower_ in _OWN_CLAUSE_MARKS or c.lower_ in ("while", "whereas")
+                                          and best.pos_ == "PROPN" and best.head.i == tok.i)
+                    for c in tok.children
                 ):
-                    break  # "X said A, though he said “…”": the clause's own speaker
+                    # "X said A, though he said “…”": the clause's own speaker; and "X
+                    # acted, while Lee proposed “…”": a named speaker of a contrast
+                    break
                 if best is not None and tok.dep_ == "relcl":
                     # "X denounced the plan, which Y called “…”", "X praised Y, who vowed
                     # “…”": a relative clause keeps its own speaker; the cue outside
@@ -394,7 +410,9 @@ def _subject_sentence_before(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
     if prev_sent is None:
         return None
     spk = nearest_child(prev_sent.root, ("nsubj",))
-    if spk is None or spk.lower_ in RELATIVE or not is_agentive(spk) or spk.lower_ in ("it", "we", "you", "i"):
+    if spk is None or spk.lower_ in RELATIVE or spk.lower_ in ("it", "we", "you", "i") or not (
+        is_agentive(spk) or spk.lower_ in ROLE_NOUNS
+    ):
         return None
     return SpeakerWord(spk)
 
@@ -411,6 +429,9 @@ def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
     label = name_label(ctx, NAME_LABEL_BEFORE.search(text, q.p_lo, j + 1))
     if label is not None:
         return label
+    dashed = DASH_LABEL_BEFORE.search(text, q.p_lo, j + 1)
+    if dashed is not None:  # after a heading's dash, an organisation's label too
+        return SpeakerText(dashed.start(1), dashed.end(1))
     colon = ctx.tok_at(j)
     last = doc[colon - 1] if colon > 0 else None
     if last is not None and last.dep_ == "pobj" and last.head.lower_ in ("from", "by"):
@@ -433,16 +454,23 @@ def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
     return _subject_before_colon(ctx, q, colon)
 
 
+_WH_WORDS = RELATIVE | {"what", "whatever"}
+
+
 def _subject_before_colon(ctx: Context, q: QuotePlace, colon: int) -> SpeakerWord | None:
     """ "She went on: “…”" where the parser took the quote for the sentence's main
-    clause: the subject of the verb right before the colon."""
+    clause: the subject of the verb right before the colon, in the quote's paragraph
+    or the one before ("X issued the following statement:¶“…”")."""
     doc = ctx.doc
+    lo = ctx.para_of(doc[colon].idx)[0]
     for v in reversed(doc[max(0, colon - 4):colon]):
-        if v.idx < q.p_lo:
+        if v.idx < lo:
             break
-        if v.pos_ == "VERB":
+        if v.pos_ == "VERB" and v.dep_ != "amod":  # "the following statement:" is no verb
             spk = nearest_child(v, ("nsubj",))
-            if spk is not None and spk.i < v.i and spk.idx >= q.p_lo:
+            if spk is not None and spk.lower_ in _WH_WORDS:
+                continue  # "X apologized for what happened:": the verb before is X's
+            if spk is not None and spk.i < v.i and spk.idx >= lo:
                 return SpeakerWord(spk)
             break
     return None
@@ -472,7 +500,9 @@ def _subject_of_verb_above(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
                             return SpeakerWord(owner)
                     break
                 spk = speaker_of_cue(tok, ctx)
-                if spk is not None and outside(spk, a, b) and is_agentive(spk):
+                if spk is not None and outside(spk, a, b) and (
+                    is_agentive(spk) or spk.lemma_.lower() in DOCUMENT_NOUNS or spk.lower_ in ROLE_NOUNS
+                ):
                     return SpeakerWord(spk)
                 break
             if tok.head is tok:

@@ -32,6 +32,12 @@ class Context:
         k = bisect_right(self.person_starts, start) - 1
         return k >= 0 and self.persons[k].end_char >= end
 
+    def ends_with_person(self, start: int, end: int) -> bool:
+        """Characters [start, end) are a PERSON entity, perhaps after a title ("Rep. Jo
+        Lee", "Mayor Ann Lee"): one ends at ``end`` and starts inside."""
+        k = bisect_right(self.person_starts, end - 1) - 1
+        return k >= 0 and self.persons[k].start_char >= start and self.persons[k].end_char >= end
+
     def tok_at(self, char: int) -> int:
         """Index of the token holding character ``char`` (or the one just before it)."""
         return max(0, bisect_right(self.starts, char) - 1)

@@ -53,6 +53,26 @@ CUE_NOUNS = frozenset(
     call slogan chant phrase language view conclusion plea demand assessment
     """.split()
 )
+# documents and media that speak through any verb ("The ad promotes him as “…”")
+DOCUMENT_NOUNS = frozenset(
+    """
+    ad ads advert advertisement commercial letter memo memorandum report study poll survey
+    statement tweet post editorial column article video sign banner petition complaint
+    lawsuit filing ruling release email message website document transcript analysis
+    platform brochure flyer leaflet mailer pamphlet manifesto
+    """.split()
+)
+# nouns for people and bodies that speak for themselves ("The agency declined to detail
+# its “specific focus”")
+ROLE_NOUNS = frozenset(
+    """
+    agency board campaign committee company council court department government
+    administration group party union commission panel office ministry firm team
+    official officials spokesman spokeswoman spokesperson aide aides adviser advisers
+    lawyer lawyers attorney attorneys senator governor mayor president candidate
+    leader leaders chairman chairwoman director chief critic critics supporter supporters
+    """.split()
+)
 PRONOUNS = frozenset("he she they we i you it him her them us me".split())
 PERSON_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
 FEMALE_TITLES = frozenset("mrs. mrs ms. ms miss madam madame lady queen sister mother".split())
@@ -91,5 +111,6 @@ RELATIVE = frozenset(("who", "that", "which", "whom"))
 ADVERBIAL_MARKS = frozenset("after before when while because since although though until once whereas".split())
 SMALL_WORDS = frozenset("of the a an and in on for to at by with or from vs vs. de la".split())
 TITLE_CUES = frozenset(
-    "titled entitled nickname episode documentary show program programme film movie book column segment series".split()
+    "titled entitled nickname episode documentary show program programme film movie book column segment series"
+    " podcast album song novel memoir".split()
 )

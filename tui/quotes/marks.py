@@ -12,10 +12,19 @@ MARKS = re.compile(r'["\u201c\u201d\u00ab\u00bb\n]')
 OPEN_MARKS = "\u201c\u00ab"
 CLOSE_MARKS = "\u201d\u00bb"
 DASHES = "\u2015\u2014\u2013-"
-TRANSCRIPT_LABEL = re.compile(r"[ \t\u00a0]*([A-Z][A-Z.'\u2019\- ]{1,40}[A-Z.])[ \t\u00a0]*:[ \t\u00a0]")
+# "NAME: …" in capitals, or the "Q:" and "A:" of an interview
+TRANSCRIPT_LABEL = re.compile(r"[ \t\u00a0]*([A-Z][A-Z.'\u2019\- ]{1,40}[A-Z.]|[QA])[ \t\u00a0]*:[ \t\u00a0]")
 # a name as a speaker label, "Jane Doe: …" (taken when the name is a person's)
 NAME_LABEL = re.compile(r"[ \t\u00a0]*([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3})[ \t\u00a0]*:[ \t\u00a0]")
-NAME_LABEL_BEFORE = re.compile(r"(?:^|[\u2013\u2014-][ \t\u00a0]+|[.!?][ \t\u00a0]+)([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3})[ \t\u00a0]*:[ \t\u00a0]*$", re.MULTILINE)
+# before the quote: opening the paragraph, after a heading's dash or after the sentence
+# (or quote) before; a party and state in brackets may follow ("Rep. Jo Lee (D-Ohio):")
+NAME_LABEL_BEFORE = re.compile(r"(?:^|[\u2013\u2014-][ \t\u00a0]+|[.!?][\"\u201d\u2019]?[ \t\u00a0]+)"
+                               r"([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3})(?:[ \t\u00a0]*\([^()\n]{1,24}\))?"
+                               r"[ \t\u00a0]*:[ \t\u00a0]*$", re.MULTILINE)
+# a source label after a heading's dash, "FARM PRICES FALL – The Farm Bureau: “…”": a
+# person, a pollster, a paper, or two of them ("Ann Lee and Bob Ray")
+DASH_LABEL_BEFORE = re.compile(r"(?:^|\s)[\u2013\u2014-][ \t\u00a0]+([A-Z][\w.'\u2019-]*(?:(?: and| &)? [A-Z][\w.'\u2019-]*){0,4})"
+                               r"[ \t\u00a0]*:[ \t\u00a0]*$")
 WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*")
 # a single-quoted string: opens after a space, a bracket or a dash and before a letter
 # or digit; closes before anything but a letter (so "don\u2019t" and "Clinton\u2019s" never do)
@@ -130,7 +139,9 @@ def is_name_or_title(ctx: Context, qs: int, qe: int, inner: str) -> bool:
     before = doc[a - 1] if a > 0 else None
     after = doc[b] if b < len(doc) else None
     if before is not None and after is not None and before.pos_ == "PROPN" and after.pos_ == "PROPN" \
-            and before.idx + len(before.text) < qs and text[qe:qe + 1] == " ":
+            and before.idx + len(before.text) < qs and text[qe:qe + 1] == " " \
+            and not inner.strip('"\u201c\u201d\u00ab\u00bb\u2018\u2019 ').endswith((".", ",", "!", "?", ";", ":")):
+        # a nickname has no sentence punctuation of its own: 'said Lee "caused death." Reed …'
         return True
     if not looks_like_title(inner) or before is None:
         return False

@@ -56,6 +56,7 @@ def mention_span(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> Me
         # a long clause after the name is no part of it; a short one may stay, as news
         # annotators often keep it ("Smith, who chairs the panel")
         end = cut_end
+    end = _name_after_title(doc, tok, end, (quote_lo, quote_hi), p_hi)
     if end - start <= 160:
         return Mention(start, end)
     # too long: up to the last comma that leaves it short enough
@@ -70,6 +71,37 @@ def mention_span(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> Me
     while lo > 0 and doc[lo - 1].dep_ in ("compound", "amod", "det", "poss", "case", "nmod") and doc[lo - 1].head.i >= lo:
         lo -= 1
     return Mention(doc[lo].idx, tok.idx + len(tok.text))
+
+
+def _name_after_title(doc, tok, end: int, quote: tuple[int, int], p_hi: int) -> int:
+    """The end of a mention that stops on a title the parser cut from its name ("said
+    Army Capt. | Jo Lee", "1st Lt. | Jo Lee", "radio co-|host Jo Lee"): through the
+    title's dot, hyphen and words to the end of the person's name right after it."""
+    k = tok.i
+    while k < len(doc) and doc[k].idx + len(doc[k].text) < end:
+        k += 1
+    if k >= len(doc) - 1 or doc[k].ent_type_ == "PERSON":
+        return end
+    last = doc[k]
+    attached = not last.whitespace_ and doc[k + 1].text in (".", "-")
+    if not (attached or _is_title(last) or last.text[:1].isdigit()):
+        return end
+    for j in range(k + 1, min(len(doc), k + 6)):
+        t = doc[j]
+        if t.idx >= p_hi or quote[0] <= t.idx < quote[1]:
+            break
+        if t.ent_type_ == "PERSON" and t.ent_iob_ == "B":
+            while j + 1 < len(doc) and doc[j + 1].ent_iob_ == "I" and doc[j + 1].idx < p_hi:
+                j += 1
+            return doc[j].idx + len(doc[j].text)
+        glued = not doc[j - 1].whitespace_
+        if not (glued and (t.text in (".", "-") or doc[j - 1].text == "-") or _is_title(t)):
+            break
+    return end
+
+
+def _is_title(t) -> bool:
+    return t.lower_ in TITLE_WORDS or t.lower_ + "." in TITLE_WORDS
 
 
 # what follows a name but is no part of it: "Perry, who hugged her", "The Post, which
@@ -108,6 +140,16 @@ def _before_clause(tok, hi: int) -> int:
     return hi
 
 
+def _main_subject(tok) -> bool:
+    """``tok`` is the subject of its sentence's main verb or of a speech verb: the one a
+    later "he" or "she" most likely stands for ("Ross said Baker was wrong. He added"
+    is Ross)."""
+    if tok.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    verb = tok.head
+    return verb.dep_ == "ROOT" or is_cue(verb)
+
+
 class Names:
     """Full names of the article's people, by each word of them, and their gender."""
 
@@ -141,7 +183,13 @@ class Names:
                 last = words[-1].lower()
                 if g and last not in self.gender:
                     self.gender[last] = g
-                self.mentions.append((e.start_char, last, e.root.dep_ in ("nsubj", "nsubjpass")))
+                self.mentions.append((e.start_char, last, _main_subject(e.root)))
+        # a surname the entity recogniser missed ("Ross later said") is still that person
+        in_entity = {t.i for e in ctx.persons for t in e}
+        for t in doc:
+            if t.pos_ == "PROPN" and t.i not in in_entity and t.lower_ in self.full:
+                self.mentions.append((t.idx, t.lower_, _main_subject(t)))
+        self.mentions.sort()
 
     def by_word(self, word: str) -> str | None:
         return self.full.get(clean_name(word).lower())
