@@ -159,10 +159,10 @@ class Manifest:
             self.failures.append(reason)
 
 
-def _partitions(stream: Iterable[Record | ImportProblem], before: set[int], manifest: Manifest,
+def _partitions(stream: Iterable[Record | ImportProblem], before: resume.Keys, manifest: Manifest,
                 on_problem: Callable[[str], None], size: int) -> Iterator[list[tuple[str, Article]]]:
     """The articles not yet in OUTDIR, each text once, in lists of ``size``."""
-    seen: set[int] = set()
+    seen = resume.Keys()
     part: list[tuple[str, Article]] = []
     for item in stream:
         if isinstance(item, ImportProblem):
