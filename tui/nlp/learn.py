@@ -83,6 +83,42 @@ def _lines(text: str) -> Iterable[tuple[int, int]]:
         yield start, len(text)
 
 
+def model_label(span: tuple[int, int, str], base: Iterable[tuple[int, int, str]],
+                label_map: Mapping[str, str], as_model: Mapping[str, str]) -> str:
+    """The model label a gold span is trained as: the base model's own label where it
+    found the span (or one overlapping it) with a label the map sends to the gold one
+    (MISC it calls EVENT stays EVENT, LOC it calls LOC stays LOC), so fine-tuning keeps
+    the distinctions it has; else the default of ``train_labels``."""
+    s, e, label = span
+    best, overlap = as_model.get(label, label), 0
+    for bs, be, blabel in base:
+        shared = min(e, be) - max(s, bs)
+        if shared > 0 and label_map.get(blabel) == label and (bs, be) == (s, e):
+            return blabel
+        if shared > overlap and label_map.get(blabel) == label:
+            best, overlap = blabel, shared
+    return best
+
+
+def in_model_labels(gold: Gold, base: Sequence[tuple[int, int, str]], label_map: Mapping[str, str],
+                    as_model: Mapping[str, str], keep_unmapped: bool = False) -> Gold:
+    """``gold`` with its spans under model labels (``model_label``). ``keep_unmapped``: the
+    base model's names of kinds the scheme leaves out (DATE, MONEY …) that touch no gold
+    span are kept as they are, so training does not spend itself unlearning them."""
+    spans = [(s, e, model_label((s, e, label), base, label_map, as_model)) for s, e, label in gold.spans]
+    if keep_unmapped:
+        spans += [(bs, be, bl) for bs, be, bl in base if bl not in label_map
+                  and not any(bs < e and s < be for s, e, _ in gold.spans)]
+    return Gold(gold.id, gold.text, tuple(sorted(spans)))
+
+
+def base_entities(nlp, golds: Sequence[Gold]) -> list[list[tuple[int, int, str]]]:
+    """The base model's entities on each gold article, in its own labels."""
+    with nlp.select_pipes(enable=["ner"]):
+        return [[(e.start_char, e.end_char, e.label_) for e in doc.ents]
+                for doc in nlp.pipe((g.text for g in golds), batch_size=32)]
+
+
 def to_docs(nlp, golds: Iterable[Gold], as_model: Mapping[str, str], *, split: bool = True) -> list:
     """spaCy Docs with the gold entities under their training labels (every other token
     outside an entity)."""
@@ -182,7 +218,11 @@ class TrainSettings:
     learn_rate: float = 0.001
     batch_words: int = 1000
     seed: int = 0
+    base_labels: bool = True  # each gold span as the label the base model gives it, where that maps back
+    eval_in_scheme: bool = True  # early stopping on the held-out F1 in the workspace's labels
+    keep_unmapped: bool = False  # the base model's DATE, MONEY … kept in the training docs
     whole_articles: bool = True  # train on whole articles, as they are suggested on (line by line: worse, bench)
+    refit: str = ""  # once the step count is chosen, train on every done article: "base" again, "best" on
     fresh_ner: bool = False  # for comparison (bench): a new NER head instead of the base model's
 
 
@@ -196,6 +236,15 @@ class Trained:
     train_articles: int
     held_out: int
     stopped: str  # why training stopped: "patience", "steps", "time"
+
+
+def in_scheme(nlp, golds: Sequence[Gold], label_map: Mapping[str, str]) -> Callable[[], tuple[float, dict]]:
+    """spaCy's evaluation callback, scoring as the analyst sees it: the entities in the
+    workspace's labels (NORP and EVENT both MISC), not the model's."""
+    def evaluate() -> tuple[float, dict]:
+        f1 = score(entity_predictor(nlp, label_map), golds).total.f1
+        return f1, {"ents_f": f1}
+    return evaluate
 
 
 def training_config(base_config, train_path: Path, dev_path: Path, s: TrainSettings) -> Any:
@@ -241,7 +290,7 @@ def train(base: str | None, golds: Sequence[Gold], labels: Sequence[str], label_
     TrainingRefused before anything is written when the articles cannot train a model.
     """
     from spacy.tokens import DocBin
-    from spacy.training.loop import create_evaluation_callback, create_train_batches, train_while_improving
+    from spacy.training.loop import create_evaluation_callback
     from spacy.util import fix_random_seed, registry, resolve_dot_names
     from spacy.schemas import ConfigSchemaTraining
 
@@ -264,6 +313,13 @@ def train(base: str | None, golds: Sequence[Gold], labels: Sequence[str], label_
     if s.fresh_ner:
         nlp.remove_pipe("ner")
         ner = nlp.add_pipe("ner")
+    if s.base_labels or s.keep_unmapped:
+        golds = [in_model_labels(g, b, label_map, as_model, s.keep_unmapped)
+                 for g, b in zip(golds, base_entities(nlp, golds))]
+        train_golds, dev_golds_model = held_out(golds, s.held_out, s.seed)
+        as_model = {}
+    else:
+        dev_golds_model = dev_golds
     for label in sorted({as_model.get(sp[2], sp[2]) for g in golds for sp in g.spans}):
         if label not in ner.labels:
             ner.add_label(label)
@@ -278,42 +334,47 @@ def train(base: str | None, golds: Sequence[Gold], labels: Sequence[str], label_
             from spacy.training import Example
 
             ner.initialize(lambda: [Example(nlp.make_doc(d.text), d) for d in train_docs], nlp=nlp)
-        DocBin(docs=to_docs(nlp, dev_golds, as_model, split=False)).to_disk(work / "dev.spacy")
+        DocBin(docs=to_docs(nlp, dev_golds_model, as_model, split=False)).to_disk(work / "dev.spacy")
         cfg = training_config(nlp.config, work / "train.spacy", work / "dev.spacy", s)
         cfg.to_disk(work / "config.cfg")
         nlp._config = cfg  # the pipeline carries the config it was trained with
         config = cfg.interpolate()
         T = registry.resolve(config["training"], schema=ConfigSchemaTraining)
         train_corpus, dev_corpus = resolve_dot_names(config, [T["train_corpus"], T["dev_corpus"]])
-        optimizer = T["optimizer"]
-        frozen = T["frozen_components"]
-        # Only the NER runs while training and evaluating: the frozen parts of the
-        # pipeline are not needed to score entities.
-        with nlp.select_pipes(enable=["ner"]):
-            steps = train_while_improving(
-                nlp, optimizer, create_train_batches(nlp, train_corpus, T["batcher"], T["max_epochs"]),
-                create_evaluation_callback(nlp, dev_corpus, T["score_weights"]),
-                dropout=T["dropout"], accumulate_gradient=1, patience=T["patience"],
-                max_steps=T["max_steps"], eval_frequency=T["eval_frequency"], exclude=frozen,
-                annotating_components=[], before_update=None)
-            best, step, stopped = None, 0, "patience"
-            budget = s.max_minutes * 60
-            for _batch, info, is_best in steps:
-                step = info["step"]
-                if is_best:
-                    with nlp.use_params(optimizer.averages):
-                        best = ner.to_bytes(exclude=["vocab"])
-                on_step(step, s.max_steps, info["score"])
-                if time.monotonic() - started > budget:
-                    stopped = "time"
-                    break
-            else:
-                if step >= s.max_steps:
-                    stopped = "steps"
-        if best is not None:
-            ner.from_bytes(best, exclude=["vocab"])
+        evaluate = (in_scheme(nlp, dev_golds, label_map) if s.eval_in_scheme
+                    else create_evaluation_callback(nlp, dev_corpus, T["score_weights"]))
+        deadline = started + s.max_minutes * 60
+        fit = _fit(nlp, T, train_corpus, evaluate, T["max_steps"], T["patience"], T["eval_frequency"],
+                   deadline, on_step)
+        step, stopped = fit.step, fit.stopped
+        if fit.best is not None:
+            ner.from_bytes(fit.best, exclude=["vocab"])
         with nlp.select_pipes(enable=["ner"]):
             after = score(entity_predictor(nlp, label_map, patterns), dev_golds)
+        if s.refit and fit.best_step and stopped != "time":
+            # The step count is chosen; the held-out articles now teach too, when the
+            # time left allows it (else the model chosen above stays): "base" trains the
+            # same number of epochs again from the base on every done article, "best"
+            # goes on from the chosen model for the held-out share's part of them.
+            again = s.refit == "base"
+            steps = round(fit.best_step * (len(golds) / max(1, len(train_golds)) if again else s.held_out))
+            if steps and time.monotonic() + steps * fit.seconds_per_step < deadline:
+                refit = load_pipeline(base) if again else nlp
+                for label in ner.labels:
+                    if label not in refit.get_pipe("ner").labels:
+                        refit.get_pipe("ner").add_label(label)
+                DocBin(docs=train_docs + to_docs(refit, dev_golds_model, as_model, split=not s.whole_articles)
+                       ).to_disk(work / "train.spacy")
+                refit._config = cfg
+                T = registry.resolve(cfg.interpolate()["training"], schema=ConfigSchemaTraining)
+                (train_corpus,) = resolve_dot_names(cfg.interpolate(), [T["train_corpus"]])
+                done = _fit(refit, T, train_corpus, lambda: (0.0, {}), steps, 0, steps, deadline, on_step,
+                            keep_last=True)
+                if done.stopped != "time" and done.best is not None:
+                    refit.get_pipe("ner").from_bytes(done.best, exclude=["vocab"])
+                    nlp, step = refit, fit.step + done.step
+                elif not again:
+                    ner.from_bytes(fit.best, exclude=["vocab"])
         nlp.meta["name"] = f"{nlp.meta.get('name', 'model')}_readtui"
         nlp.meta["readtui"] = {"base": base or "", "articles": len(train_golds), "held_out": len(dev_golds),
                                "f1_before": round(before.total.f1, 4), "f1_after": round(after.total.f1, 4),
@@ -328,6 +389,47 @@ def train(base: str | None, golds: Sequence[Gold], labels: Sequence[str], label_
         shutil.rmtree(work, ignore_errors=True)
     return Trained(out, before, after, step, time.monotonic() - started, len(train_golds),
                    len(dev_golds), stopped)
+
+
+@dataclass
+class _Fitted:
+    best: bytes | None  # the NER's weights (averaged) at the best held-out score
+    step: int
+    best_step: int
+    stopped: str
+    seconds_per_step: float
+
+
+def _fit(nlp, T, train_corpus, evaluate, max_steps: int, patience: int, eval_frequency: int,
+         deadline: float, on_step, keep_last: bool = False) -> _Fitted:
+    """spaCy's ``train_while_improving`` over the NER alone (the frozen parts of the pipeline
+    are not needed to score entities), until patience, ``max_steps`` or ``deadline``.
+    ``keep_last``: the weights at the last step, not the best scored."""
+    from spacy.training.loop import create_train_batches, train_while_improving
+
+    optimizer, ner = T["optimizer"], nlp.get_pipe("ner")
+    best, step, best_step, stopped = None, 0, 0, "patience"
+    began = time.monotonic()
+    with nlp.select_pipes(enable=["ner"]):
+        steps = train_while_improving(
+            nlp, optimizer, create_train_batches(nlp, train_corpus, T["batcher"], T["max_epochs"]),
+            evaluate, dropout=T["dropout"], accumulate_gradient=1, patience=patience,
+            max_steps=max_steps, eval_frequency=eval_frequency, exclude=T["frozen_components"],
+            annotating_components=[], before_update=None)
+        for _batch, info, is_best in steps:
+            step = info["step"]
+            if is_best and not keep_last or keep_last and step >= max_steps:
+                best_step = step
+                with nlp.use_params(optimizer.averages):
+                    best = ner.to_bytes(exclude=["vocab"])
+            on_step(step, max_steps, info["score"])
+            if time.monotonic() > deadline:
+                stopped = "time"
+                break
+        else:
+            if step >= max_steps:
+                stopped = "steps"
+    return _Fitted(best, step, best_step, stopped, (time.monotonic() - began) / max(1, step))
 
 
 # --- patterns that defer to the model they taught --------------------------------------------
