@@ -209,3 +209,17 @@ def test_each_gold_span_trains_as_the_base_models_own_label_where_that_maps_back
             (76, 77, "CARDINAL")]
     assert in_model_labels(gold, base, CONLL_MAP, as_model).spans == (
         (4, 18, "EVENT"), (30, 34, "LOC"), (40, 44, "GPE"), (51, 60, "PERSON"), (68, 75, "NORP"))
+
+
+def test_early_stopping_scores_the_held_out_articles_in_the_workspaces_labels():
+    import spacy
+
+    from tui.nlp.labels import CONLL_MAP
+    from tui.nlp.learn import in_scheme
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "EVENT", "pattern": "Tour de France"},
+                                               {"label": "DATE", "pattern": "July"}])
+    text = "The Tour de France ends in July."
+    f1, scores = in_scheme(nlp, [Gold("a", text, ((4, 18, "MISC"),))], CONLL_MAP)()
+    assert f1 == 1.0 and scores["ents_f"] == 1.0  # EVENT is MISC; DATE is no label of the scheme
