@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import shutil
 import sys
 import tempfile
 import time
@@ -44,6 +45,7 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=200, help="articles done (trained on, a share held out)")
     ap.add_argument("--check-from", type=int, default=600, help="score on TRAIN's articles from here on")
     ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="a TrainSettings field")
+    ap.add_argument("--keep", type=Path, help="keep the trained model in this folder (for a look at its errors)")
     args = ap.parse_args()
     golds = read_gold(args.train)
     s = settings(args.set)
@@ -52,6 +54,8 @@ def main() -> int:
         trained = learn.train(None, golds[:args.n], LABELS.split(","), learn.CONLL_MAP, Path(tmp) / "model", s)
         seconds = time.perf_counter() - started
         sc = score_model(str(trained.path), golds[args.check_from:], learn.CONLL_MAP)
+        if args.keep:
+            shutil.copytree(trained.path, args.keep)
     changed = {k: v for k, v in dataclasses.asdict(s).items() if getattr(learn.TrainSettings(), k) != v}
     per = " ".join(f"{k} {v.f1:.3f}" for k, v in sorted(sc.labels.items()))
     print(f"{changed or 'defaults'}: {trained.steps} steps, stopped by {trained.stopped}, {seconds:.0f} s (loaded); "

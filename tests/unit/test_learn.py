@@ -193,3 +193,33 @@ def test_a_refresh_keeps_what_the_new_model_says_again_and_leaves_touched_articl
     assert change.what == "suggestions" and session.history.peek_undo() is None
     session.accept(ws.annotations(first)[0])  # touched: its suggestions are the analyst's now
     assert session.refresh_suggestions(first, []) is None and ws.annotations(first)
+
+
+def test_each_gold_span_trains_as_the_base_models_own_label_where_that_maps_back():
+    from tui.nlp.labels import CONLL_MAP
+    from tui.nlp.learn import in_model_labels
+
+    as_model = train_labels(CONLL_MAP, ["PER", "ORG", "LOC", "MISC"])
+    text = "The Tour de France passed the Alps near Lyon, said Anna Berg on the Nightly."
+    gold = Gold("a", text, ((4, 18, "MISC"), (30, 34, "LOC"), (40, 44, "LOC"), (51, 60, "PER"), (68, 75, "MISC")))
+    base = [(0, 18, "EVENT"),    # a near span with a label mapped onto MISC: EVENT, not NORP
+            (30, 34, "LOC"),     # LOC mapped onto LOC: kept, not GPE
+            (40, 44, "PERSON"),  # a label that maps elsewhere: the default, GPE
+            (51, 60, "PERSON"),
+            (76, 77, "CARDINAL")]
+    assert in_model_labels(gold, base, CONLL_MAP, as_model).spans == (
+        (4, 18, "EVENT"), (30, 34, "LOC"), (40, 44, "GPE"), (51, 60, "PERSON"), (68, 75, "NORP"))
+
+
+def test_early_stopping_scores_the_held_out_articles_in_the_workspaces_labels():
+    import spacy
+
+    from tui.nlp.labels import CONLL_MAP
+    from tui.nlp.learn import in_scheme
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "EVENT", "pattern": "Tour de France"},
+                                               {"label": "DATE", "pattern": "July"}])
+    text = "The Tour de France ends in July."
+    f1, scores = in_scheme(nlp, [Gold("a", text, ((4, 18, "MISC"),))], CONLL_MAP)()
+    assert f1 == 1.0 and scores["ents_f"] == 1.0  # EVENT is MISC; DATE is no label of the scheme
