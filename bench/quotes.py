@@ -1,7 +1,7 @@
 """Benchmark the quote and speaker finder on a PolNeAR-style gold file.
 
 Usage: python bench/quotes.py GOLD.jsonl [--limit N] [--runs R] [--scorer PATH] [--keep PRED.jsonl]
-                                    [--cache DIR] [--errors ERRORS.jsonl]
+                                    [--cache DIR] [--errors ERRORS.jsonl] [--model MODEL]
 
 Runs the finder the way ``readtui suggest`` does (``nlp.pipe`` over the article texts,
 then ``find_quotes`` on each doc), writes the predictions in readtui's export shape to a
@@ -189,11 +189,12 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, default=None, help="also write the predictions here")
     ap.add_argument("--cache", type=Path, default=None, help="keep parsed Docs here (DocBin)")
     ap.add_argument("--errors", type=Path, default=None, help="write the speaker errors here (JSONL)")
+    ap.add_argument("--model", default=None, help="another spaCy pipeline (a package or a path), as readtui --model")
     args = ap.parse_args()
 
     from tui.nlp.suggest import load_pipeline
 
-    nlp = load_pipeline()  # as `readtui suggest` loads it
+    nlp = load_pipeline(args.model)  # as `readtui suggest` loads it
     records = load_gold(args.gold, args.limit)
     texts = [r["text"] for r in records]
     nlp("warm up")
