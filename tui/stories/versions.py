@@ -124,62 +124,86 @@ class StoryIndex:
 
     def update(self, articles: Sequence[tuple[str, str]], texts_of: TextsOf) -> int:
         """Bring the index to ``articles`` ((id, text hash), in import order); returns how
-        many were signed anew. ``texts_of(ids)`` gives (id, text) for the ones it needs."""
+        many were signed anew. ``texts_of(ids)`` gives (id, text) for the ones it needs.
+
+        Only what grouping needs is kept: one link for each article that joins a story
+        (a spanning forest, never every pair: 10,000 versions of one story were 50 million
+        links, 800 MB on disk and gigabytes in memory), and a story is looked up by its
+        first ``REPRESENTATIVES`` members only, so an archive of look-alike articles stays
+        linear. An article that changed or went takes its story's links with it, and the
+        rest of that story is linked again."""
         current = dict(articles)
-        gone = [aid for aid, h in self.hashes.items() if current.get(aid) != h]
-        for aid in gone:
-            self._forget(aid)
+        gone = {aid for aid, h in self.hashes.items() if current.get(aid) != h}
+        relink = self._forget(gone)
         fresh = [aid for aid, _ in articles if aid not in self.hashes]
-        if not fresh:
-            return 0
         texts: dict[str, str] = {}
-        for aid, text in texts_of(fresh):
+        for aid, text in texts_of(fresh) if fresh else ():
             texts[aid] = text
             self.words[aid] = word_hashes(text)
             self.signatures[aid] = signature(self.words[aid])
             self.hashes[aid] = current[aid]
+        to_link = [aid for aid, _ in articles if aid in texts or aid in relink]
+        if not to_link:
+            return len(fresh)
+        stories = _Forest(self.links)
         lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM, weights=LSH_WEIGHTS)
+        waiting = set(to_link)
         with lsh.insertion_session() as session:
-            for aid, sig in self.signatures.items():
-                session.insert(aid, self._lean(sig), check_duplication=False)
-        order = {aid: i for i, (aid, _) in enumerate(articles)}
+            for aid, _ in articles:
+                if aid in self.signatures and aid not in waiting and stories.represent(aid):
+                    session.insert(aid, self._lean(self.signatures[aid]), check_duplication=False)
         look: list[tuple[str, str]] = []
-        new = set(fresh)
-        for aid in fresh:
-            sig = self.signatures[aid]
-            others = [o for o in lsh.query(self._lean(sig))
-                      if o != aid and not (o in new and order[o] < order[aid])]  # each new pair once
-            if not others:
-                continue
-            # The signatures' estimate first (one array operation); the exact overlap only
-            # where the estimate is not far below LOOK_WORDS (its error is ~0.03 at 256).
-            estimate = (np.array([self.signatures[o] for o in others]) == sig).mean(axis=1)
-            for other in (o for o, e in zip(others, estimate) if e >= LOOK_WORDS - 0.1):
-                j = words_overlap(self.words[aid], self.words[other])
-                if j >= SAME_WORDS:
-                    self.links.add(_pair(aid, other))
-                elif j >= LOOK_WORDS:
-                    look.append((aid, other))
-        self._look_closer(look, texts, texts_of)
+        for aid in to_link:
+            sig = self._lean(self.signatures[aid])
+            others = [o for o in lsh.query(sig) if not stories.together(o, aid)]
+            if others:
+                # The signatures' estimate first (one array operation); the exact overlap only
+                # where the estimate is not far below LOOK_WORDS (its error is ~0.03 at 256).
+                estimate = (np.array([self.signatures[o] for o in others]) == self.signatures[aid]).mean(axis=1)
+                for other in (o for o, e in zip(others, estimate) if e >= LOOK_WORDS - 0.1):
+                    if stories.together(other, aid):  # joined through an earlier one of them
+                        continue
+                    j = words_overlap(self.words[aid], self.words[other])
+                    if j >= SAME_WORDS:
+                        stories.link(aid, other)
+                    elif j >= LOOK_WORDS:
+                        look.append((aid, other))
+            if stories.represent(aid):
+                lsh.insert(aid, sig, check_duplication=False)
+        self._look_closer(look, texts, texts_of, stories)
+        self.links = stories.links
         return len(fresh)
 
-    def _look_closer(self, pairs: list[tuple[str, str]], texts: dict[str, str], texts_of: TextsOf) -> None:
+    def _look_closer(self, pairs: list[tuple[str, str]], texts: dict[str, str], texts_of: TextsOf,
+                     stories: "_Forest") -> None:
+        pairs = [(a, b) for a, b in pairs if not stories.together(a, b)]
         missing = sorted({x for p in pairs for x in p if x not in texts})
         if missing:
             texts.update(texts_of(missing))
         split: dict[str, list[set[str]]] = {}
         for a, b in pairs:
+            if stories.together(a, b):
+                continue
             for x in (a, b):
                 if x not in split:
                     split[x] = sentence_words(texts[x])
             if sentence_match(split[a], split[b]) >= SAME_SENTENCES:
-                self.links.add(_pair(a, b))
+                stories.link(a, b)
 
-    def _forget(self, aid: str) -> None:
-        self.hashes.pop(aid, None)
-        self.words.pop(aid, None)
-        self.signatures.pop(aid, None)
-        self.links = {p for p in self.links if aid not in p}
+    def _forget(self, gone: set[str]) -> set[str]:
+        """Drop the articles ``gone`` and every link of their stories; the other members of
+        those stories, to be linked again."""
+        if not gone:
+            return set()
+        stories = _Forest(self.links)
+        hit = {stories.root(a) for a in gone}
+        relink = {x for pair in self.links for x in pair if stories.root(x) in hit} - gone
+        self.links = {p for p in self.links if stories.root(p[0]) not in hit}
+        for aid in gone:
+            self.hashes.pop(aid, None)
+            self.words.pop(aid, None)
+            self.signatures.pop(aid, None)
+        return relink
 
     @staticmethod
     def _lean(sig: np.ndarray) -> LeanMinHash:
@@ -245,6 +269,47 @@ class StoryIndex:
         except (ValueError, KeyError, OSError, EOFError, IndexError):
             return cls()
         return index
+
+
+REPRESENTATIVES = 16  # members of a story new articles are compared with: most stories have fewer
+
+
+class _Forest:
+    """Which articles are versions of one another, by union-find over the links, and the
+    links that make a spanning forest of them (a new one only where two stories join)."""
+
+    def __init__(self, links: Iterable[tuple[str, str]]):
+        self.parent: dict[str, str] = {}
+        self.shown: dict[str, int] = {}  # story root -> members looked up by the LSH
+        self.links: set[tuple[str, str]] = set()
+        for a, b in links:
+            self.link(a, b)
+
+    def root(self, x: str) -> str:
+        parent = self.parent
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    def together(self, a: str, b: str) -> bool:
+        return a == b or self.root(a) == self.root(b)
+
+    def link(self, a: str, b: str) -> None:
+        ra, rb = self.root(a), self.root(b)
+        if ra == rb:
+            return
+        self.parent[rb] = ra
+        self.shown[ra] = self.shown.get(ra, 0) + self.shown.pop(rb, 0)
+        self.links.add(_pair(a, b))
+
+    def represent(self, aid: str) -> bool:
+        """Whether ``aid`` is one of its story's first REPRESENTATIVES looked up (counted)."""
+        r = self.root(aid)
+        if self.shown.get(r, 0) >= REPRESENTATIVES:
+            return False
+        self.shown[r] = self.shown.get(r, 0) + 1
+        return True
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
