@@ -46,12 +46,13 @@ def main() -> int:
     ap.add_argument("--check-from", type=int, default=600, help="score on TRAIN's articles from here on")
     ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="a TrainSettings field")
     ap.add_argument("--keep", type=Path, help="keep the trained model in this folder (for a look at its errors)")
+    ap.add_argument("--base", default=None, help="the pipeline to fine-tune (default: the workspace's default model)")
     args = ap.parse_args()
     golds = read_gold(args.train)
     s = settings(args.set)
     with tempfile.TemporaryDirectory(prefix="readtui-variants-") as tmp:
         started = time.perf_counter()
-        trained = learn.train(None, golds[:args.n], LABELS.split(","), learn.CONLL_MAP, Path(tmp) / "model", s)
+        trained = learn.train(args.base, golds[:args.n], LABELS.split(","), learn.CONLL_MAP, Path(tmp) / "model", s)
         seconds = time.perf_counter() - started
         sc = score_model(str(trained.path), golds[args.check_from:], learn.CONLL_MAP)
         if args.keep:
