@@ -242,3 +242,27 @@ async def test_several_versions_ask_which_and_t_groups_the_list_by_story(version
         await pilot.press("down", "enter")
         await pilot.pause()
         assert isinstance(app.screen, CompareScreen) and (app.screen.a_id, app.screen.b_id) == (first, "third")
+
+
+async def test_a_large_workspace_finds_its_stories_when_first_asked_not_at_start(versions_ws, monkeypatch):
+    """Above STORIES_AT_START articles the stories are not read at start (at 100,000 that
+    took minutes and ~1 GB beside the list); t or V starts it and says so, and ⧉ follows."""
+    import tui.ui.app as app_module
+
+    monkeypatch.setattr(app_module, "STORIES_AT_START", 1)
+    a, b = (r["id"] for r in versions_ws.rows())
+    app, _ = _copying(versions_ws)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _settled(pilot)
+        assert app.stories_state == "" and app.versions.get(a, ()) == ()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("V")  # not known yet: found now, and the analyst is told
+        await pilot.pause()
+        assert any("Finding the stories among 2 articles" in n.message for n in app._notifications), ([n.message for n in app._notifications], app.screen, app.stories_state)
+        assert not isinstance(app.screen, CompareScreen)
+        await _settled(pilot)
+        assert app.stories_state == "found" and app.versions.get(a, ()) == (b,)
+        await pilot.press("V")  # known now: the comparison opens
+        await pilot.pause()
+        assert isinstance(app.screen, CompareScreen) and (app.screen.a_id, app.screen.b_id) == (a, b)

@@ -27,6 +27,10 @@ from ..stories.others import StoryVersions
 
 LOADING = "loading model"
 WATCH_SECONDS = 2.0  # how often the reader looks for a new model and a training that ended
+# Above this many articles the stories are found when first asked for (t, V), not at
+# start: the first time, it reads every text and signs it (minutes and ~1 GB at 100,000,
+# bench/scale.py --workspaces), which would slow the list and the reader meanwhile.
+STORIES_AT_START = 20_000
 
 
 def settle_heap() -> None:
@@ -62,6 +66,7 @@ class ReadTUI(App):
         self.model_status = ""  # what the header says about the model: "", LOADING, or why none
         self._told_osc52 = False
         self.versions = StoryVersions()  # article -> its other versions (the stories worker)
+        self.stories_state = ""  # "finding", then "found"; "": a large workspace's, not asked for yet
         self.learning_status = ""  # a training running in the background, for the header
         self.training = None  # that training (tui.nlp.retrain.Training)
         self._model_seen: str | None = None
@@ -83,7 +88,11 @@ class ReadTUI(App):
         if waiting:
             self.model_status, self.model_state = LOADING, "loading"
             self.suggest(waiting)
-        if len(self.session.article_ids()) > 1:
+        articles = len(self.session.article_ids())
+        if articles <= 1:
+            self.stories_state = "found"  # none to find
+        elif articles <= STORIES_AT_START:
+            self.stories_state = "finding"
             self.find_stories()
         # The model the untouched articles' suggestions came from: a model switched while
         # no reader was open differs from the current one, and the first watch refreshes them.
@@ -200,6 +209,18 @@ class ReadTUI(App):
 
     # -- stories in a worker --------------------------------------------------------------------
 
+    def want_stories(self) -> bool:
+        """The stories are known; if not, they are being found (started here when a large
+        workspace did not find them at start): False, and the analyst is told."""
+        if self.stories_state == "found":
+            return True
+        if self.stories_state != "finding":
+            self.stories_state = "finding"
+            self.find_stories()
+        self.notify(f"Finding the stories among {len(self.session.article_ids()):,} articles in the background; "
+                    "⧉ marks the versions once they are known.", timeout=6)
+        return False
+
     @work(thread=True, exclusive=True, group="stories", exit_on_error=False)
     def find_stories(self) -> None:
         """Group the articles into stories: the first time it reads every text (seconds at
@@ -207,7 +228,7 @@ class ReadTUI(App):
         self.post_message(StoriesFound(self.session.versions()))
 
     def on_stories_found(self, message: StoriesFound) -> None:
-        self.versions = message.versions
+        self.versions, self.stories_state = message.versions, "found"
         for screen in self.screen_stack:
             screen.post_message(StoriesFound(message.versions))
 
@@ -289,6 +310,8 @@ class ReadTUI(App):
         if event.worker.group == "refresh":
             self.learning_status = ""
             self.refresh_progress()
+        if event.worker.group == "stories":
+            self.stories_state = ""  # asked for again, it starts again
         self.notify(f"{event.worker.name or event.worker.group}: {type(err).__name__}: {err}",
                     title="A background job failed", severity="error", timeout=20)
 

@@ -214,6 +214,8 @@ class ArticlesScreen(Screen):
         return sorted(shown, key=key)
 
     def action_by_story(self) -> None:
+        if not self._by_story and not self.app.want_stories():
+            return
         self._by_story = not self._by_story
         self.reload()
         stories = len({frozenset((aid, *v)) for aid, v in self.app.versions.items()})

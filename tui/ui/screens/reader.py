@@ -323,7 +323,8 @@ class ReaderScreen(Screen):
         if action == "select":
             return not selecting
         if action == "versions":
-            return bool(self.app.versions.count(self.article_id)) or None
+            # a large workspace's stories, not asked for yet: V finds them
+            return bool(self.app.versions.count(self.article_id)) or self.app.stories_state == "" or None
         if action == "reopen":
             return self.session.summary(self.article_id).state in ("done", "skipped") or None
         return True
@@ -537,7 +538,8 @@ class ReaderScreen(Screen):
 
         others = self.app.versions.get(self.article_id, ())
         if not others:
-            self.notify("This article has no other version in the workspace.")
+            if self.app.want_stories():  # else they are being found, and the analyst was told
+                self.notify("This article has no other version in the workspace.")
             return
         if len(others) == 1:
             self.app.push_screen(CompareScreen(self.article_id, others[0]))
