@@ -35,7 +35,7 @@ def quicker_attribute_ruler(nlp: Any) -> bool:
     if "attribute_ruler" not in nlp.pipe_names:
         return False
     ruler = nlp.get_pipe("attribute_ruler")
-    if getattr(ruler, "match", None).__class__.__name__ == "_QuickerMatch":
+    if isinstance(vars(ruler).get("match"), _QuickerMatch):
         return True
     try:
         quick = _QuickerMatch(ruler)
