@@ -213,26 +213,11 @@ class StoryIndex:
 
     def stories(self, order: Sequence[str]) -> list[Story]:
         """Stories of two or more articles, each in ``order`` (import order), by first article."""
-        parent: dict[str, str] = {}
-
-        def root(x: str) -> str:
-            while parent.get(x, x) != x:
-                parent[x] = parent.get(parent[x], parent[x])
-                x = parent[x]
-            return x
-
-        rank = {aid: i for i, aid in enumerate(order)}
-        for a, b in self.links:
-            parent.setdefault(a, a)
-            parent.setdefault(b, b)
-            ra, rb = root(a), root(b)
-            if ra != rb:
-                keep, drop = (ra, rb) if rank.get(ra, 0) <= rank.get(rb, 0) else (rb, ra)
-                parent[drop] = keep
+        forest = _Forest(self.links)
         groups: dict[str, list[str]] = {}
         for aid in order:
-            if aid in parent:
-                groups.setdefault(root(aid), []).append(aid)
+            if aid in forest.parent:
+                groups.setdefault(forest.root(aid), []).append(aid)
         return [Story(members[0], tuple(members)) for members in groups.values() if len(members) > 1]
 
     # on disk
@@ -296,6 +281,8 @@ class _Forest:
         return a == b or self.root(a) == self.root(b)
 
     def link(self, a: str, b: str) -> None:
+        self.parent.setdefault(a, a)  # every linked article is in ``parent``: a member of a story
+        self.parent.setdefault(b, b)
         ra, rb = self.root(a), self.root(b)
         if ra == rb:
             return
