@@ -2,6 +2,7 @@
 
 Usage: python bench/quotes.py GOLD.jsonl [--limit N] [--runs R] [--scorer PATH] [--keep PRED.jsonl]
                                     [--cache DIR] [--errors ERRORS.jsonl] [--model MODEL]
+                                    [--show KIND] [--show-n N]
 
 Runs the finder the way ``readtui suggest`` does (``nlp.pipe`` over the article texts,
 then ``find_quotes`` on each doc), writes the predictions in readtui's export shape to a
@@ -21,7 +22,9 @@ gold quotes the finder found (@0.3) that have a source:
   too short     the mention overlaps the source but covers less than half of it
   pronoun/name  one is a pronoun and the other is not ("he" for "John Smith", or back)
   wrong entity  someone else
-``--errors PATH`` writes each error (kind, gold and predicted speaker, quote) for study.
+``--errors PATH`` writes each error (kind, gold and predicted speaker, quote) for study;
+``--show KIND [--show-n N]`` prints N errors of one kind in their paragraphs, the gold
+source in [[…]], the predicted speaker in {{…}} and the quote in <<…>>.
 """
 from __future__ import annotations
 
@@ -165,10 +168,13 @@ def speaker_errors(scorer, gold_records: list[dict], preds: list[dict]):
             if kind is None:
                 continue
             counts[kind] += 1
+            quote = (min(c["start"] for c in a["content"]), max(c["end"] for c in a["content"]))
             errors.append({"id": g["id"], "kind": kind, "gold": " | ".join(f["text"] if "text" in f else
                            text[f["start"]:f["end"]] for f in src),
                            "predicted": speakers[0]["text"] if speakers else None,
-                           "quote": text[min(c["start"] for c in a["content"]):max(c["end"] for c in a["content"])][:120]})
+                           "quote": text[quote[0]:quote[1]][:120],
+                           "spans": {"gold": [(f["start"], f["end"]) for f in src], "quote": [quote],
+                                     "predicted": [(s["start"], s["end"]) for s in speakers[:1]]}})
     return counts, errors
 
 
@@ -180,6 +186,43 @@ def print_errors(counts) -> None:
         print(f"  {kind:13s} {counts[kind]:5d}  ({counts[kind] / n if n else 0:.3f})")
 
 
+_MARKS = {"gold": ("[[", "]]"), "predicted": ("{{", "}}"), "quote": ("<<", ">>")}
+
+
+def error_context(text: str, spans: dict, width: int = 700) -> str:
+    """The paragraphs around an error, the gold source in [[…]], the predicted speaker
+    in {{…}} and the quote in <<…>>, shortened to about ``width`` characters."""
+    edges = [(k, lo, hi) for k, pairs in spans.items() for lo, hi in pairs]
+    lo = min(e[1] for e in edges)
+    hi = max(e[2] for e in edges)
+    lo = text.rfind("\n", 0, lo) + 1
+    hi = text.find("\n", hi)
+    hi = len(text) if hi < 0 else hi
+    inserts = sorted([(s, 1, _MARKS[k][0]) for k, s, _ in edges] + [(e, 0, _MARKS[k][1]) for k, _, e in edges])
+    out, at = [], lo
+    for pos, _, mark in inserts:
+        out.append(text[at:pos])
+        out.append(mark)
+        at = pos
+    out.append(text[at:hi])
+    shown = "".join(out)
+    if len(shown) > width:
+        first = min(shown.find(m[0]) for m in _MARKS.values() if m[0] in shown)
+        start = max(0, first - width // 3)
+        shown = ("…" if start else "") + shown[start:start + width] + "…"
+    return shown
+
+
+def show_errors(records: list[dict], errors: list[dict], kind: str, n: int) -> None:
+    """Print ``n`` errors of ``kind`` in their context, spread over the articles."""
+    texts = {r["id"]: r["text"] for r in records}
+    chosen = [e for e in errors if e["kind"] == kind]
+    step = max(1, len(chosen) // n) if n else 1
+    for e in chosen[::step][:n]:
+        print(f"--- {e['id']}  gold: {e['gold']!r}  predicted: {e['predicted']!r}")
+        print(error_context(texts[e["id"]], e["spans"]))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("gold", type=Path)
@@ -189,6 +232,10 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, default=None, help="also write the predictions here")
     ap.add_argument("--cache", type=Path, default=None, help="keep parsed Docs here (DocBin)")
     ap.add_argument("--errors", type=Path, default=None, help="write the speaker errors here (JSONL)")
+    ap.add_argument("--show", metavar="KIND", default=None,
+                    help="print some errors of this kind in context (missing, 'too long', 'too short', "
+                         "pronoun/name, 'wrong entity')")
+    ap.add_argument("--show-n", type=int, default=12, help="how many errors --show prints")
     ap.add_argument("--model", default=None, help="another spaCy pipeline (a package or a path), as readtui --model")
     args = ap.parse_args()
 
@@ -241,6 +288,8 @@ def main() -> None:
     print_errors(counts)
     if args.errors:
         args.errors.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors), encoding="utf-8")
+    if args.show:
+        show_errors(records, errors, args.show, args.show_n)
 
     n = len(texts)
     if args.cache:
