@@ -694,3 +694,32 @@ def test_seed_001(nlp):
     assert text[q.start] == "\u201c" and text[q.end - 1] == "\u201d"
     assert speaker(text, q) in ("Carter", "Director Carter")
     assert q.speaker_name == "Sara Carter"
+
+
+# ------------------------------------------------ clauses inside what someone reports
+
+
+def test_coordinated_clause_inside_a_report_is_the_reporters(nlp):
+    text = ('The paper notes that the mayor signed the bill, and Governor Ann Price later called the law '
+            '"a gift to landlords and nobody else."')
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "a gift to landlords")) == "The paper"
+
+
+def test_clause_of_a_report_with_its_own_subject_is_the_reporters(nlp):
+    text = ('Mary Cole says the council should act now and that she expects the mayor to announce an '
+            '"immediate review" of the budget.')
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "immediate review")) == "Mary Cole"
+
+
+def test_direct_speech_of_a_coordinated_clause_keeps_its_speaker(nlp):
+    text = 'She said the plan was fair, and when pressed, the councilwoman replied, "It is the best we can do."'
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "the best we can do")) == "the councilwoman"
+
+
+def test_pronoun_of_a_relative_clause_inside_a_report_stays(nlp):
+    text = 'Mayor Jo Lee said the county had cut the budget, which he called "a betrayal of every family here."'
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "a betrayal")) == "he"

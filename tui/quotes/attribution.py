@@ -16,7 +16,7 @@ from .around import after_quote, dash_byline, name_label, name_label_in_quote, s
 from .cues import (Attribution, Context, QuotePlace, Source, SpeakerText, SpeakerWord, according_to, has_own_clause,
                    is_agentive, is_cue, nearest_child, outside, speaker_of_cue, subject_of,
                    word_source)
-from .lexicon import ADVERBIAL_MARKS, DOCUMENT_NOUNS, RELATIVE, ROLE_NOUNS, WEAK_CUES
+from .lexicon import ADVERBIAL_MARKS, DOCUMENT_NOUNS, PRONOUNS, RELATIVE, ROLE_NOUNS, WEAK_CUES
 from .marks import CLOSE_MARKS, DASH_LABEL_BEFORE, NAME_LABEL_BEFORE, OPEN_MARKS
 
 if TYPE_CHECKING:  # spaCy loads only with the model
@@ -249,13 +249,16 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
                     # "X denounced the plan, which Y called “…”", "X praised Y, who vowed
                     # “…”": a relative clause keeps its own speaker; the cue outside
                     # speaks of the noun, not of the quote
+                    best = _reporter_above(ctx, tok, q, best) or best
                     break
                 if best is not None and tok.dep_ == "conj":
                     # "X said A, and Y called it “…”": a coordinated clause with its own
                     # subject is no cue of ours; "X says he likes her and calls her “…”"
                     # is X's
                     if nearest_child(tok, ("nsubj", "nsubjpass")) is not None:
-                        break  # "… and the engineer replied, “…”": a speaker of its own
+                        # "… and the engineer replied, “…”": a speaker of its own
+                        best = _reporter_above(ctx, tok, q, best) or best
+                        break
                     tok = _governor_of_coordination(tok)
                     if tok is None:
                         break
@@ -277,6 +280,32 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
                 if spk is not None and outside(spk, a, b) and best_dist > 0:
                     best, best_dist = spk, 0
     return _Hung(best, clause_verb)
+
+
+def _reporter_above(ctx: Context, tok, q: QuotePlace, own):
+    """The one who reports the clause ``tok`` sits in ("Lee said the town lost a man
+    who called it “…”", "Lee notes that A, and Kim called it “…”"): a relative or
+    coordinated clause inside what someone says is part of what they report, so its
+    own speaker gives way to theirs.  None when no speech verb takes it as its
+    complement, or when the clause's own speaker is a pronoun ("Lee said A, which he
+    called “…”": news annotators mark the "he"), or when the clause's own speech verb
+    opens the quote ("…, and Kim replied, “…”": direct speech of its own)."""
+    if own.lower_ in PRONOUNS or _opens_quote(ctx.doc, own.head, q):
+        return None
+    for _ in range(8):
+        head = tok.head
+        if head is tok or head.idx < q.p_lo or head.idx > q.p_hi:
+            return None
+        if tok.dep_ == "ccomp" and is_cue(head) and head.pos_ == "VERB" and head.lemma_.lower() not in WEAK_CUES:
+            spk = speaker_of_cue(head, ctx)
+            return spk if spk is not None and outside(spk, q.a, q.b) else None
+        tok = head
+    return None
+
+
+def _opens_quote(doc, verb, q: QuotePlace) -> bool:
+    """Only punctuation stands between ``verb`` and the quote after it."""
+    return verb.i < q.a and all(t.is_punct or t.is_space for t in doc[verb.i + 1:q.a])
 
 
 def _parenthetical_speaker(ctx: Context, tok, q: QuotePlace):
