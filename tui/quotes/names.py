@@ -50,7 +50,11 @@ def mention_span(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> Me
     hi = _trim(doc, tok, _before_other_quote(tok, hi))
     start = doc[lo].idx
     end = doc[hi].idx + len(doc[hi].text)
-    cut = _trim(doc, tok, _before_clause(tok, hi))
+    # a long relative clause set between a subject and its verb ("Reed, who has run
+    # the shop for years, said “…”") is an aside; after the quote ("“…,” said Reed,
+    # who has run the shop for years") annotators keep it to the end of the sentence
+    clauses = _CLAUSE_DEPS | {"relcl"} if tok.idx < quote_lo else _CLAUSE_DEPS
+    cut = _trim(doc, tok, _before_clause(tok, hi, clauses))
     cut_end = doc[cut].idx + len(doc[cut].text)
     if end - start > max(3 * (cut_end - start), 40):
         # a long clause after the name is no part of it; a short one may stay, as news
@@ -132,10 +136,10 @@ def _before_other_quote(tok, hi: int) -> int:
     return hi
 
 
-def _before_clause(tok, hi: int) -> int:
+def _before_clause(tok, hi: int, deps=_CLAUSE_DEPS) -> int:
     """The last token of the mention before the first clause hanging from its head."""
     for c in tok.rights:
-        if c.i <= hi and c.dep_ in _CLAUSE_DEPS:
+        if c.i <= hi and c.dep_ in deps:
             return max(tok.i, c.left_edge.i - 1)
     return hi
 
