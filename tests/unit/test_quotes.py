@@ -732,3 +732,17 @@ def test_long_relative_clause_before_the_verb_is_cut_from_the_mention(nlp):
             'for thirty years.')
     text, quotes = run(nlp, text)
     assert speaker(text, quote_with(text, quotes, "Nobody here")).startswith("Tom Reed, who has run")
+
+
+def test_according_to_after_a_question_frames_the_sentence(nlp):
+    text = ('"Is this really a priority for the two of them, or is it only an election year?" Lee asked at a '
+            'press conference, according to the Daily Ledger.')
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "a priority")) == "the Daily Ledger"
+
+
+def test_according_to_frames_a_sentence_with_no_speech_verb(nlp):
+    text = ('Two years before the audit, the county gave an "incomplete and misleading" answer when it told the '
+            'auditors that it had no records of the contracts, according to a report from the state comptroller.')
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "incomplete and misleading")) == "a report from the state comptroller"

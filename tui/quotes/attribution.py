@@ -72,13 +72,27 @@ def _sentence_according_to(ctx: Context, q: QuotePlace):
     doc = ctx.doc
     a, b, p_lo, p_hi = q.a, q.b, q.p_lo, q.p_hi
     s_lo = doc[a].sent.start
-    s_hi = doc[b - 1].sent.end
+    s_hi = _attributed_sentence_end(ctx, q)
     for t in doc[s_lo:s_hi]:
         if t.lower_ == "according" and outside(t, a, b) and p_lo <= t.idx <= p_hi:
             spk = according_to([t])
             if spk is not None and outside(spk, a, b):
                 return spk
     return _viewpoint(ctx, q) or _reports_at_end(ctx, q, s_hi)
+
+
+def _attributed_sentence_end(ctx: Context, q: QuotePlace) -> int:
+    """The end of the quote's sentence, taking in the attribution after a quote that
+    closes on "?" or "!" ("“…?” Lee asked, according to the Sun."), which the parser
+    starts a new sentence with."""
+    doc = ctx.doc
+    end = doc[q.b - 1].sent.end
+    if end != q.b or q.b >= len(doc) or doc[q.b].idx > q.p_hi:
+        return end
+    nxt = doc[q.b]
+    if nxt.is_lower or is_cue(nxt) or (q.b + 1 < len(doc) and is_cue(doc[q.b + 1])):
+        return nxt.sent.end
+    return end
 
 
 _VIEW_NOUNS = frozenset("view views opinion words mind eyes estimation judgment judgement telling".split())
@@ -159,7 +173,7 @@ def _find_speaker(ctx: Context, q: QuotePlace) -> Source | None:
     """The ways a speaker is marked, most reliable first."""
     hung = _cue_above(ctx, q)
     explicit = _as_put_it(ctx, q)
-    if explicit is None and hung.speaker is not None:
+    if explicit is None:
         explicit = _sentence_according_to(ctx, q)
     ways = (
         lambda: word_source(explicit),
