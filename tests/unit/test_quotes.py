@@ -746,3 +746,11 @@ def test_according_to_frames_a_sentence_with_no_speech_verb(nlp):
             'auditors that it had no records of the contracts, according to a report from the state comptroller.')
     text, quotes = run(nlp, text)
     assert speaker(text, quote_with(text, quotes, "incomplete and misleading")) == "a report from the state comptroller"
+
+
+def test_colon_introduction_reads_only_its_own_paragraph(nlp):
+    text = ('One voter put it plainly. "I do not think he can do a lot of the things he said, but by God, he is '
+            'saying it."\n\n17-year-old Sam Reed echoed:\n\n'
+            '"He says what he thinks, and I think that might be what the country needs right now."')
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "He says what he thinks")) == "17-year-old Sam Reed"

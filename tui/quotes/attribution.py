@@ -480,9 +480,12 @@ def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
     if last is not None and last.dep_ == "pobj" and last.head.lower_ in ("from", "by"):
         return SpeakerWord(last)  # "More from the report: “…”"
     sent = doc[colon].sent
+    colon_para = ctx.para_of(doc[colon].idx)[0]
     for t in sent:
         if t.i >= a:
             break
+        if t.idx < colon_para:
+            continue  # a sentence the parser ran on from the paragraph before
         if is_cue(t):
             spk = speaker_of_cue(t, ctx)
             if spk is not None and spk.i < a:
@@ -490,7 +493,7 @@ def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
             if t.pos_ == "VERB" and t.i + 1 < a and t.nbor(1).pos_ in ("PROPN", "PRON"):
                 return SpeakerWord(t.nbor(1))
     root = sent.root
-    if root.i < a:
+    if colon_para <= root.idx and root.i < a:
         spk = subject_of(root)
         if spk is not None and spk.i < a:
             return SpeakerWord(spk)
