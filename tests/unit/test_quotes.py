@@ -754,3 +754,13 @@ def test_colon_introduction_reads_only_its_own_paragraph(nlp):
             '"He says what he thinks, and I think that might be what the country needs right now."')
     text, quotes = run(nlp, text)
     assert speaker(text, quote_with(text, quotes, "He says what he thinks")) == "17-year-old Sam Reed"
+
+
+def test_call_for_is_a_demand_that_outranks_the_cue_below_it(nlp):
+    text = ('A letter to the board calls for the district to respond to the closures by admitting that the cuts '
+            'were "a grave and costly mistake."')
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "a grave and costly")) == "A letter to the board"
+    text = 'Jo Lee called again for the governor to resign for not calling the spending "reckless and wasteful."'
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "reckless and wasteful")) == "Jo Lee"

@@ -239,7 +239,7 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
                 if tok.idx < p_lo or tok.idx > p_hi:
                     break
                 if (is_cue(tok) or tok.lower_ == "according") and not (
-                    best is not None and tok.lemma_.lower() in WEAK_CUES
+                    best is not None and _naming(tok)
                 ):
                     # a naming verb ("called on Obama to …") never outranks a speech
                     # verb below it
@@ -294,6 +294,20 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
                 if spk is not None and outside(spk, a, b) and best_dist > 0:
                     best, best_dist = spk, 0
     return _Hung(best, clause_verb)
+
+
+def _naming(verb) -> bool:
+    """A naming verb ("called it a disgrace", "described him as"), which never outranks
+    a speech verb below it; but "call for X to …" is a demand, words of its own."""
+    if verb.lemma_.lower() not in WEAK_CUES:
+        return False
+    return not (verb.lemma_.lower() == "call" and any(_opens_with_for(c) for c in verb.children))
+
+
+def _opens_with_for(tok) -> bool:
+    """ "for" itself, or a clause "for X to …" (the parser hangs it either way)."""
+    return tok.lower_ == "for" or tok.dep_ == "advcl" and any(
+        g.dep_ == "mark" and g.lower_ == "for" for g in tok.children)
 
 
 def _reporter_above(ctx: Context, tok, q: QuotePlace, own):
