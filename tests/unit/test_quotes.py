@@ -764,3 +764,13 @@ def test_call_for_is_a_demand_that_outranks_the_cue_below_it(nlp):
     text = 'Jo Lee called again for the governor to resign for not calling the spending "reckless and wasteful."'
     text, quotes = run(nlp, text)
     assert speaker(text, quote_with(text, quotes, "reckless and wasteful")) == "Jo Lee"
+
+
+def test_capitalised_word_after_a_quote_is_a_name_whatever_its_tag(nlp):
+    text = '"The flood in the capital is a reminder that the next mayor will inherit a mess," Will wrote.'
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "The flood")) == "Will"
+    text = ('"Having the old files and two people who understand them is valuable," said Fairly, explaining that '
+            'he worked with both.')
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "Having the old files")) == "Fairly"

@@ -4,7 +4,7 @@ label (``NAME: …``, ``Jane Doe: …``)."""
 from __future__ import annotations
 
 from .cues import Context, QuotePlace, Source, SpeakerText, SpeakerWord, is_cue, nearest_child
-from .lexicon import RELATIVE, SPEECH_FORMS
+from .lexicon import PRONOUNS, RELATIVE, SPEECH_FORMS
 from .marks import CLOSE_MARKS, DASHES, NAME_LABEL, OPEN_MARKS, TRANSCRIPT_LABEL
 
 
@@ -37,7 +37,7 @@ def after_quote(ctx: Context, q: QuotePlace) -> Source | None:
         # "said Caddell", "added Rep. Jim Clyburn, the ..." (but "saying the town …" opens
         # a clause of what was said)
         j = k + 1
-        if j < n and doc[j].idx < p_hi and (doc[j].pos_ in ("PROPN", "PRON", "NOUN", "DET", "ADJ")):
+        if j < n and doc[j].idx < p_hi and (doc[j].pos_ in ("PROPN", "PRON", "NOUN", "DET", "ADJ") or _capitalised(doc[j])):
             t = doc[j]
             for _ in range(6):
                 if t.head.i > t.i and t.head.i - k < 10 and t.head.pos_ in ("PROPN", "NOUN") and t.dep_ in ("compound", "det", "amod", "poss", "nmod"):
@@ -121,9 +121,15 @@ def _phrase(doc, lo: int, hi: int) -> SpeakerText | None:
     # "the editorial read" with "editorial" tagged an adjective: a determiner and a word
     # still make a noun phrase
     det_phrase = hi - lo >= 2 and doc[lo].pos_ == "DET" and doc[hi - 1].is_alpha
-    if not det_phrase and not any(doc[x].pos_ in ("PROPN", "NOUN") for x in range(lo, hi)):
+    if not det_phrase and not any(doc[x].pos_ in ("PROPN", "NOUN") or _capitalised(doc[x]) for x in range(lo, hi)):
         return None
     return SpeakerText(doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text))
+
+
+def _capitalised(tok) -> bool:
+    """A capitalised word right after a quote's closing mark is a name, whatever the
+    tagger made of it ("“…,” Will wrote", "said Skelly")."""
+    return tok.is_alpha and tok.text[:1].isupper() and tok.lower_ not in PRONOUNS
 
 
 def dash_byline(ctx: Context, q: QuotePlace) -> SpeakerText | None:
