@@ -774,3 +774,12 @@ def test_capitalised_word_after_a_quote_is_a_name_whatever_its_tag(nlp):
             'he worked with both.')
     text, quotes = run(nlp, text)
     assert speaker(text, quote_with(text, quotes, "Having the old files")) == "Fairly"
+
+
+def test_what_someone_calls_a_thing_inside_their_own_deed_is_theirs(nlp):
+    text = 'Mayor Jo Lee has railed against what she calls the "downtown cartel" and cast herself as an outsider.'
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "downtown cartel")) == "Mayor Jo Lee"
+    text = "The county's campaign is seeking to contrast its plan with what they call the governor's \"reckless budget.\""
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, "reckless budget")) == "The county's campaign"
