@@ -23,15 +23,18 @@ The finder works in three passes, each linear in the length of the text:
    previous quote when the quote continues it.  The outermost reporting verb wins
    (``X says he likes her and calls her “…”`` is X's), except across a relative or
    adverbial clause with a cue of its own (``X praised Y, who vowed “…”``, ``…, though
-   he said “…”``); a reporting aside (``The council, Lee said, called it “…”``), a
+   he said “…”``), unless that clause is itself inside what someone reports (``X notes
+   that A, and Y called it “…”`` is X's); ``call for Y to …`` is a demand, a cue of its
+   own; a reporting aside (``The council, Lee said, called it “…”``), a
    closing ``, reported the Star`` and an opening ``To Lee,`` / ``In Lee's view,`` frame
    the whole sentence, as ``according to`` does.  A copula's "it" and the reader's
    "you" are no one.  The speaker mention is the cue's subject as a noun phrase
    (``names.mention_span``; personal pronouns and ``who`` stay as they are, as news
    annotators mark them, ``someone in the crowd`` keeps its phrase; a long participial
    phrase after the name is cut, and so is a relative clause that reports words of its
-   own); a pronoun yields to a name that is the same speaker higher in the same
-   sentence.
+   own, or a long one set between the name and its verb); a pronoun yields to a name that is the same speaker higher in the same
+   sentence, or to the subject of the deed it names a thing in (``X railed against what
+   he calls “…”``).
 3. ``names.resolve_name`` maps a mention to a full name within the article: a surname
    to the longest PERSON entity that contains it (``speakers.fullest_name``, the rule the
    reader's speaker picker uses too), a pronoun to the nearest earlier person of its
