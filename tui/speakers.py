@@ -3,6 +3,7 @@ names resolved within an article, and what ``c`` copies. Pure domain code."""
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 from .model import Annotation, Article, Speaker
@@ -44,9 +45,15 @@ TITLE_WORDS = frozenset(
 )
 
 
+_QUOTE_MARKS = "\"\u201c\u201d\u00ab\u00bb"
+_NOT_IN_A_NAME = re.compile(f"[:{_QUOTE_MARKS}]")
+
+
 def clean_name(s: str) -> str:
-    """A name without its possessive and the punctuation around it."""
-    s = s.strip()
+    """A name without its possessive and the punctuation around it.  A name holds no
+    colon or quotation mark: the tokenizer leaves "Lee:\"We" (a transcript label with no
+    space) as one word, and the name ends where that label does."""
+    s = _NOT_IN_A_NAME.split(s.strip(_QUOTE_MARKS + " "), maxsplit=1)[0].strip()
     for suffix in ("\u2019s", "'s", "\u2019", "'"):
         if s.endswith(suffix):
             s = s[: -len(suffix)]

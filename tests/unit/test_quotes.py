@@ -737,3 +737,10 @@ def test_seed_001(nlp):
     assert text[q.start] == "\u201c" and text[q.end - 1] == "\u201d"
     assert speaker(text, q) in ("Carter", "Director Carter")
     assert q.speaker_name == "Sara Carter"
+
+
+def test_a_name_label_with_no_space_before_the_quote_names_no_more_than_the_name(nlp):
+    # the tokenizer keeps 'Lee:"We' as one word; the name must not take the quote's first word
+    text, quotes = run(nlp, "Ann Lee:\"We will rebuild the bridge before the winter comes.\"")
+    assert speaker(text, quotes[0]) == "Ann Lee"
+    assert quotes[0].speaker_name == "Ann Lee"
