@@ -57,6 +57,16 @@ def test_a_surname_read_as_another_kind_of_name_is_the_person_but_longer_names_k
                                                                         at(text, "Brask", "PER", 3)])
 
 
+def test_a_firms_name_without_inc_standing_alone_is_the_firm():
+    text = "Tovrik Ltd cut jobs . Tovrik said sales fell , and Tovrik shares slid ."
+    found = [at(text, "Tovrik Ltd", "ORG"), at(text, "Tovrik", "PER", 1)]
+    # Read as a person: relabelled; missed: suggested.
+    assert consistent(NLP.make_doc(text), found) == [at(text, "Tovrik Ltd", "ORG"), at(text, "Tovrik", "ORG", 1),
+                                                     at(text, "Tovrik", "ORG", 2)]
+    # No label for organisations in the workspace: no firms rule.
+    assert consistent(NLP.make_doc(text), found, firm=None) == found
+
+
 def _pipeline(trained: bool):
     """A blank pipeline whose NER is a ruler finding the full name only."""
     import spacy

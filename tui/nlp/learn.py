@@ -201,7 +201,7 @@ def entity_predictor(nlp, label_map: Mapping[str, str] | None, patterns=None, *,
             found = [(e.start_char, e.end_char, lab) for e in doc.ents
                      if e.text.strip() and (lab := map_label(e.label_, label_map))]
             if one_reading:
-                found = consistent(doc, found, map_label("PERSON", label_map))
+                found = consistent(doc, found, map_label("PERSON", label_map), map_label("ORG", label_map))
             yield [f[:3] for f in patterns.apply(doc, nlp.make_doc, found)] if patterns is not None else found
     return predict
 

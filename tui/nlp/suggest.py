@@ -89,7 +89,8 @@ def suggestions_for_doc(doc, labels: Sequence[str], label_map: Mapping[str, str]
              if e.text.strip() and (lab := map_label(e.label_, label_map))]
     if one_reading:
         found = [(s, e, label, False) for s, e, label in
-                 consistent(doc, [f[:3] for f in found], map_label("PERSON", label_map))]
+                 consistent(doc, [f[:3] for f in found], map_label("PERSON", label_map),
+                                                    map_label("ORG", label_map))]
     if patterns is not None and len(patterns):
         found = patterns.apply(doc, make_doc, [f[:3] for f in found])
     out = [Suggestion("entity", s, e, label, learned=learned) for s, e, label, learned in found if label in wanted]
