@@ -85,7 +85,7 @@ def main() -> int:
 
     print(f"{len(golds)} articles, TRAIN[{args.check_from}:]")
     run("model alone", lambda d, f, b: f)
-    for rules in [(r,) for r in consistency.RULES] + [("majority", "names"), consistency.RULES]:
+    for rules in [(r,) for r in consistency.RULES] + [("majority", "names"), consistency.RULES[:-1], consistency.RULES]:
         run("+".join(rules), lambda d, f, b, r=rules: consistency.consistent(d, f, "PER", "ORG", r))
     for labels in (("PER", "ORG", "LOC", "MISC"), ("PER",), ("ORG",), ("LOC",), ("MISC",)):
         run("base adds " + ",".join(labels), lambda d, f, b, ls=labels: second_opinion(f, b, ls))
