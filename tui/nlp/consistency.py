@@ -70,17 +70,18 @@ def _number(token) -> bool:
     return _NUMBER.fullmatch(token.text) is not None
 
 
-def _row_opener(doc, a: int, b: int) -> bool:
+def _row_opener(doc, text: str, a: int, b: int) -> bool:
     """Tokens a..b open a table cell: a number after them (not a date), a line start or a
     number before."""
-    if b >= len(doc) or not _number(doc[b]) or _DATE.match(doc.text, doc[b].idx):
+    if b >= len(doc) or not _number(doc[b]) or _DATE.match(text, doc[b].idx):
         return False
-    return a == 0 or doc[a - 1].is_space or _number(doc[a - 1]) or doc.text[doc[a].idx - 1] == "\n"
+    return a == 0 or doc[a - 1].is_space or _number(doc[a - 1]) or text[doc[a].idx - 1] == "\n"
 
 
 def table_rows(doc, found: Sequence[Found]) -> list[Found]:
     """``found`` with the names opening table rows under the label most of them have."""
-    rows = [i for i, (s, e, _) in enumerate(found) if (t := _tokens(doc, s, e)) and _row_opener(doc, *t)]
+    text = doc.text  # built from the tokens at each call: once
+    rows = [i for i, (s, e, _) in enumerate(found) if (t := _tokens(doc, s, e)) and _row_opener(doc, text, *t)]
     if len(rows) < TABLE_ROWS:
         return list(found)
     label, n = Counter(found[i][2] for i in rows).most_common(1)[0]
@@ -123,6 +124,7 @@ def consistent(doc, found: Sequence[Found], person: str | None = "PER", firm: st
     """``found`` (the model's entities in ``doc``, in the workspace's labels) after the
     ``rules`` (see the module); ``person``, ``firm``: the workspace's labels for people and
     organisations (None: no ``names``, no ``firms`` rule)."""
+    text = doc.text  # built from the tokens at each call: once
     if "table" in rules:
         found = table_rows(doc, found)
     words_of: dict[tuple[int, int], tuple[str, ...]] = {}
@@ -141,7 +143,7 @@ def consistent(doc, found: Sequence[Found], person: str | None = "PER", firm: st
     if "names" in rules and person:
         surnames = {words[-1] for words, counts in labels.items()
                     if len(words) > 1 and _majority(counts) == person and _name_word(words[-1])}
-        out = [(s, e, person if doc.text[s:e] in surnames else label) for s, e, label in out]
+        out = [(s, e, person if text[s:e] in surnames else label) for s, e, label in out]
         for i, token in enumerate(doc):
             if token.text in surnames and i not in covered:
                 out.append((token.idx, token.idx + len(token.text), person))
@@ -156,8 +158,8 @@ def consistent(doc, found: Sequence[Found], person: str | None = "PER", firm: st
                     out.append((doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text), firm))
                     covered.update(range(a, b))
     if "lone" in rules and person:
-        people = [doc.text[s:e].split() for s, e, label in out if label == person]
+        people = [text[s:e].split() for s, e, label in out if label == person]
         named = {word.lower() for words in people if len(words) > 1 for word in words}
         out = [(s, e, label) for s, e, label in out
-               if not (label == person and len(doc.text[s:e].split()) == 1 and doc.text[s:e].lower() not in named)]
+               if not (label == person and len(text[s:e].split()) == 1 and text[s:e].lower() not in named)]
     return sorted(out)
