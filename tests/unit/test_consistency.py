@@ -63,6 +63,10 @@ def test_a_firms_name_without_inc_standing_alone_is_the_firm():
     # Read as a person: relabelled; missed: suggested.
     assert consistent(NLP.make_doc(text), found) == [at(text, "Tovrik Ltd", "ORG"), at(text, "Tovrik", "ORG", 1),
                                                      at(text, "Tovrik", "ORG", 2)]
+    # The first word of a firm's full name alone is the firm too.
+    text = "Kessan Gold Corp sold a mine . Kessan shares rose ."
+    found = [at(text, "Kessan Gold Corp", "ORG"), at(text, "Kessan", "PER", 1)]
+    assert consistent(NLP.make_doc(text), found) == [found[0], at(text, "Kessan", "ORG", 1)]
     # No label for organisations in the workspace: no firms rule.
     assert consistent(NLP.make_doc(text), found, firm=None, rules=("firms",)) == found
 
