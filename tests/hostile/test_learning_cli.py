@@ -196,3 +196,28 @@ def test_patterns_export_and_import_as_prodigy_lines(tmp_path):
     assert [json.loads(line) for line in out.read_text().splitlines()] == [
         {"label": "ORG", "pattern": "ONDCP", "decisions": 1}]
 
+
+
+def test_a_model_readtui_trained_reads_a_name_once_per_article_in_import_and_suggest(tmp_path):
+    """tui.nlp.consistency in the commands' path: a stand-in for a trained model (its NER a
+    ruler that finds only the full name) still gets the surname alone suggested."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "PERSON", "pattern": "Mira Halvorsen"}])
+    nlp.meta["readtui"] = {"articles": 2}
+    model = tmp_path / "model"
+    nlp.to_disk(model)
+    news = tmp_path / "news.txt"
+    news.write_text("Mira Halvorsen won the vote. Critics said Halvorsen had not campaigned.\n")
+    wanted = {("Mira Halvorsen", "PER"), ("Halvorsen", "PER")}
+
+    db = tmp_path / "ws.json"
+    res = readtui("import", news, "--db", db, "--labels", LABELS, "--label-map", "PERSON=PER", "--model", model)
+    assert res.returncode == 0, res.stderr
+    with Workspace.open(db, readonly=True) as ws:
+        assert {(a.text, a.label) for r in ws.rows() for a in ws.annotations(r["id"]) if a.kind == "entity"} == wanted
+    out = tmp_path / "out.jsonl"
+    assert readtui("suggest", news, "--db", db, "--model", model, "-o", out).returncode == 0
+    spans = json.loads(out.read_text())["spans"]
+    assert {(news.read_text()[s["start"]:s["end"]], s["label"]) for s in spans} == wanted

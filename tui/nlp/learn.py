@@ -190,12 +190,18 @@ def score(predict: Callable[[Sequence[str]], Iterable[Sequence[tuple[int, int, s
     return out
 
 
-def entity_predictor(nlp, label_map: Mapping[str, str] | None, patterns=None):
-    """texts -> the entities a suggester would show: the NER's, mapped, then the learned patterns."""
+def entity_predictor(nlp, label_map: Mapping[str, str] | None, patterns=None, *, one_reading: bool = False):
+    """texts -> the entities a suggester would show: the NER's, mapped, made consistent
+    within each article when ``one_reading`` (as the suggester does with a fine-tuned
+    model: tui.nlp.consistency), then the learned patterns."""
+    from .consistency import consistent
+
     def predict(texts: Sequence[str]):
         for doc in nlp.pipe(texts, batch_size=32):
             found = [(e.start_char, e.end_char, lab) for e in doc.ents
                      if e.text.strip() and (lab := map_label(e.label_, label_map))]
+            if one_reading:
+                found = consistent(doc, found, map_label("PERSON", label_map), map_label("ORG", label_map))
             yield [f[:3] for f in patterns.apply(doc, nlp.make_doc, found)] if patterns is not None else found
     return predict
 
@@ -298,6 +304,7 @@ def train(base: str | None, golds: Sequence[Gold], labels: Sequence[str], label_
     from spacy.util import fix_random_seed, registry, resolve_dot_names
     from spacy.schemas import ConfigSchemaTraining
 
+    from .consistency import trained_here
     from .suggest import load_pipeline
 
     s = settings or TrainSettings()
@@ -310,7 +317,7 @@ def train(base: str | None, golds: Sequence[Gold], labels: Sequence[str], label_
         raise TrainingRefused(f"the base pipeline {base or 'en_core_web_sm'} has no NER to fine-tune")
     now = load_pipeline(current) if current else nlp
     with now.select_pipes(enable=["ner"]):
-        before = score(entity_predictor(now, label_map, patterns), dev_golds)
+        before = score(entity_predictor(now, label_map, patterns, one_reading=trained_here(now)), dev_golds)
     del now
     as_model = train_labels(label_map, labels)
     ner = nlp.get_pipe("ner")
@@ -374,7 +381,7 @@ def train(base: str | None, golds: Sequence[Gold], labels: Sequence[str], label_
         if best is not None:
             ner.from_bytes(best, exclude=["vocab"])
         with nlp.select_pipes(enable=["ner"]):
-            after = score(entity_predictor(nlp, label_map, patterns), dev_golds)
+            after = score(entity_predictor(nlp, label_map, patterns, one_reading=True), dev_golds)
         nlp.meta["name"] = f"{nlp.meta.get('name', 'model')}_readtui"
         nlp.meta["readtui"] = {"base": base or "", "articles": len(train_golds), "held_out": len(dev_golds),
                                "f1_before": round(before.total.f1, 4), "f1_after": round(after.total.f1, 4),
