@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from tui.quotes import FoundQuote, _quote_spans, find_quotes
-from tui.quotes.masked import masked_sentence, reparse
+from tui.quotes.cues import Attribution, Context, SpeakerWord
+from tui.quotes.masked import masked_sentence, needs_second_look, reparse
 from tui.quotes.names import Mention
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -781,6 +782,23 @@ def test_the_masked_sentence_keeps_the_words_outside_the_quote(nlp):
     he = m.text(text).index("he said")
     assert text[slice(*m.back(Mention(he, he + 2)))] == "he"
     assert m.back(Mention(m.quote()[0] + 1, m.quote()[0] + 4)) is None  # the placeholder is no one
+
+
+@pytest.mark.parametrize("text, word, weak", [
+    # "he" is the subject of "leave", a clause below "saying" that is no speech verb
+    ("Ann Kerr left the room, saying he would \u201cleave this city with a debt for years to come.\u201d",
+     "he", True),
+    ("Ann Kerr said Tom Reyes told her \u201cthe city will pay this debt for years to come.\u201d",
+     "Reyes", False),  # a speech verb, however deep
+    ("Ann Kerr said: \u201cthe city will pay this debt for years to come.\u201d", "Kerr", False),
+])
+def test_which_attributions_get_a_second_look(nlp, text, word, weak):
+    doc = nlp(text)
+    qs, qe = text.index("\u201c"), text.index("\u201d") + 1
+    tok = next(t for t in doc if t.text == word)
+    found = Attribution(SpeakerWord(tok), SpeakerWord(tok))
+    assert needs_second_look(Context(doc), found, qs, qe, [(qs, qe)]) is weak
+    assert needs_second_look(Context(doc), None, qs, qe, [(qs, qe)])
 
 
 def test_the_app_reads_a_weak_attribution_again(nlp):

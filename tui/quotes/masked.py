@@ -8,7 +8,8 @@ quotation replaced by one short word inside the same marks (``Lee, who …, told
 reporters on Monday: “Yes.”``) the same parser gets the sentence right.
 
 So for each quote whose first attribution is weak (``needs_second_look``: no speaker,
-a speaker inside a quote, or one whose verb the quote does not hang from), the finder
+a speaker inside a quote, one whose verb the quote does not hang from, or the subject
+of a clause below the sentence's verb that does not speak), the finder
 builds that masked sentence (``Masked``), re-parses all of an article's at once through
 the ``parse`` it was given (``nlp.pipe``), attributes the quote on the new parse with
 the same rules, and maps the speaker's characters back onto the article.  Only weak
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
 from .attribution import attribute
-from .cues import Attribution, Context, SpeakerWord
+from .cues import Attribution, Context, SpeakerWord, is_cue
 from .marks import WORD
 from .names import Mention, mentions
 
@@ -30,13 +31,15 @@ Parse = Callable[[Iterable[str]], Iterable]
 
 PLACEHOLDER = "Yes"  # both a whole sentence and a complement of "said"
 _TRAIL = re.compile(r"[\s.,!?;:\u2026\u2014\u2013-]*$")
+_CLAUSES = frozenset(("ccomp", "xcomp", "advcl", "conj", "relcl", "acl", "pcomp"))
 _ENDS_SENTENCE = re.compile(r"[.!?][\"\u201d\u2019')\]]*\s*$")
 
 
 def needs_second_look(ctx: Context, found: Attribution | None, qs: int, qe: int,
                       spans: Sequence[tuple[int, int]]) -> bool:
-    """The first parse gave no speaker, a speaker inside a quote, or one whose verb the
-    quote does not hang from (a rule of last resort found it)."""
+    """The first parse gave no speaker, a speaker inside a quote, one whose verb the
+    quote does not hang from (a rule of last resort found it), or the subject of a
+    clause below the sentence's own verb that is no speech verb."""
     if found is None:
         return True
     source = found.carried
@@ -46,7 +49,11 @@ def needs_second_look(ctx: Context, found: Attribution | None, qs: int, qe: int,
     if any(lo <= tok.idx < hi for lo, hi in spans):
         return True
     verb = tok.head
-    return not any(verb.is_ancestor(t) for t in ctx.doc[ctx.tok_at(qs):ctx.tok_at(qe - 1) + 1])
+    if not any(verb.is_ancestor(t) for t in ctx.doc[ctx.tok_at(qs):ctx.tok_at(qe - 1) + 1]):
+        return True
+    # the subject of a clause that does not speak ("X issued a statement saying it took
+    # the step “…”"): the one who speaks may be higher than the parse shows
+    return verb.dep_ in _CLAUSES and not is_cue(verb)
 
 
 @dataclass(frozen=True)
