@@ -7,7 +7,7 @@ import pytest
 
 from tui.quotes import FoundQuote, _quote_spans, find_quotes
 from tui.quotes.cues import Attribution, Context, SpeakerWord
-from tui.quotes.masked import masked_sentence, needs_second_look, reparse
+from tui.quotes.masked import Sentences, masked_sentence, needs_second_look, reparse
 from tui.quotes.names import Mention
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -777,7 +777,7 @@ def test_the_masked_sentence_keeps_the_words_outside_the_quote(nlp):
     doc = nlp(text)
     qs = text.index("\u201c")
     qe = text.index("\u201d") + 1
-    m = masked_sentence(doc, qs, qe)
+    m = masked_sentence(text, Sentences.of(doc), qs, qe)
     assert m.text(text) == "Tom Reyes had a short answer for his critics: \u201cYes,\u201d he said."
     he = m.text(text).index("he said")
     assert text[slice(*m.back(Mention(he, he + 2)))] == "he"
@@ -799,6 +799,21 @@ def test_which_attributions_get_a_second_look(nlp, text, word, weak):
     found = Attribution(SpeakerWord(tok), SpeakerWord(tok))
     assert needs_second_look(Context(doc), found, qs, qe, [(qs, qe)]) is weak
     assert needs_second_look(Context(doc), None, qs, qe, [(qs, qe)])
+
+
+def test_the_second_parse_reads_no_more_than_the_article(nlp):
+    # forty quotes in one sentence, none attributed: each one's masked sentence is the
+    # whole sentence, and parsing it forty times would cost forty first parses
+    text = "The list on the wall holds " + ", ".join(f"\u201cword{i}\u201d" for i in range(40)) + " and more."
+    parsed_chars = []
+
+    def parse(texts):
+        texts = list(texts)
+        parsed_chars.extend(len(t) for t in texts)
+        return nlp.pipe(texts)
+
+    find_quotes(nlp(text), parse)
+    assert parsed_chars and sum(parsed_chars) <= len(text)
 
 
 def test_the_app_reads_a_weak_attribution_again(nlp):
