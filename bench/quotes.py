@@ -2,7 +2,7 @@
 
 Usage: python bench/quotes.py GOLD.jsonl [--limit N] [--runs R] [--scorer PATH] [--keep PRED.jsonl]
                                     [--cache DIR] [--errors ERRORS.jsonl] [--model MODEL]
-                                    [--show KIND] [--show-n N]
+                                    [--show KIND] [--show-n N] [--first-parse-only]
 
 Runs the finder the way ``readtui suggest`` does (``nlp.pipe`` over the article texts,
 then ``find_quotes`` on each doc), writes the predictions in readtui's export shape to a
@@ -12,7 +12,9 @@ in the same run (median and worst of R runs, default 3), and their ratio.
 
 ``--cache DIR`` keeps the parsed Docs in a DocBin under DIR, keyed by the model and the
 texts, so that a rule change re-runs only the finder: the speed lines then give the
-finder's own time against the parse time measured when the cache was made.
+finder's own time (with its second, quote-masked parse of weak attributions,
+``tui.quotes.masked``) against the parse time measured when the cache was made.
+``--first-parse-only`` leaves that second parse out, to compare.
 
 After the figures comes a breakdown of the speaker errors by kind, judged with the
 scorer's own matching (its ``quoted_chars``, ``alnum`` and ``speaker_match``), over the
@@ -44,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tui.quotes import find_quotes  # noqa: E402
+from tui.quotes.masked import reparse  # noqa: E402
 
 
 def load_gold(path: Path, limit: int | None) -> list[dict]:
@@ -97,6 +100,11 @@ def cached_docs(cache: Path, nlp, texts: list[str]) -> tuple[list, float]:
     return docs, seconds
 
 
+def second_parse(args, nlp):
+    """The re-parse of weak attributions that ``readtui suggest`` gives the finder."""
+    return None if args.first_parse_only else reparse(nlp)
+
+
 def timed_from_cache(args, nlp, texts: list[str]):
     """Predictions from cached Docs; the speed is the finder's own time against the
     parse time recorded with the cache."""
@@ -105,7 +113,7 @@ def timed_from_cache(args, nlp, texts: list[str]):
     found = []
     for _ in range(max(1, args.runs)):
         t0 = time.perf_counter()
-        found = [find_quotes(doc) for doc in docs]
+        found = [find_quotes(doc, second_parse(args, nlp)) for doc in docs]
         finder.append(time.perf_counter() - t0)
     return found, parse_seconds, finder
 
@@ -236,6 +244,8 @@ def main() -> None:
                     help="print some errors of this kind in context (missing, 'too long', 'too short', "
                          "pronoun/name, 'wrong entity')")
     ap.add_argument("--show-n", type=int, default=12, help="how many errors --show prints")
+    ap.add_argument("--first-parse-only", action="store_true",
+                    help="no second, quote-masked parse of weak attributions (tui.quotes.masked)")
     ap.add_argument("--model", default=None, help="another spaCy pipeline (a package or a path), as readtui --model")
     args = ap.parse_args()
 
@@ -257,7 +267,7 @@ def main() -> None:
             pass
         plain.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        found = [find_quotes(doc) for doc in nlp.pipe(texts)]
+        found = [find_quotes(doc, second_parse(args, nlp)) for doc in nlp.pipe(texts)]
         full.append(time.perf_counter() - t0)
         if run == 0:
             preds = [prediction(r, q) for r, q in zip(records, found)]

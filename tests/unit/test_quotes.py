@@ -6,6 +6,9 @@ from pathlib import Path
 import pytest
 
 from tui.quotes import FoundQuote, _quote_spans, find_quotes
+from tui.quotes.cues import Attribution, Context, SpeakerWord
+from tui.quotes.masked import Sentences, masked_sentence, needs_second_look, reparse
+from tui.quotes.names import Mention
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -18,8 +21,9 @@ def nlp():
 
 
 def run(nlp, text):
+    """The quotes of ``text`` as the app finds them, with the second, masked parse."""
     doc = nlp(text)
-    return doc.text, find_quotes(doc)
+    return doc.text, find_quotes(doc, reparse(nlp))
 
 
 def quote_with(text, quotes, fragment):
@@ -744,3 +748,77 @@ def test_a_name_label_with_no_space_before_the_quote_names_no_more_than_the_name
     text, quotes = run(nlp, "Ann Lee:\"We will rebuild the bridge before the winter comes.\"")
     assert speaker(text, quotes[0]) == "Ann Lee"
     assert quotes[0].speaker_name == "Ann Lee"
+
+
+# ------------------------------------------------- the second, quote-masked parse (masked)
+
+# en_core_web_sm reads these long imperative quotations as the main clause and finds no
+# speaker; with the quotation masked ("…: “Yes.”") it parses the introduction right
+MASKED_CASES = [
+    ("Ann Kerr had a simple message for the board: \u201cDo your job. Read the contract, ask the "
+     "questions, and stop pretending that the numbers will fix themselves next year.\u201d", "Ann Kerr"),
+    ("Tom Reyes had a short answer for his critics: \u201cCome to the plant. Talk to the workers, "
+     "look at the books, and then tell me the deal was a mistake.\u201d", "Tom Reyes"),
+]
+
+
+@pytest.mark.parametrize("text, source", MASKED_CASES)
+def test_a_long_quotation_the_parse_gets_wrong_is_read_again_masked(nlp, text, source):
+    doc = nlp(text)
+    assert find_quotes(doc)[0].speaker_start is None  # the first parse alone: no one
+    quotes = find_quotes(doc, reparse(nlp))
+    assert speaker(text, quotes[0]) == source
+    assert quotes[0].speaker_name == source
+
+
+def test_the_masked_sentence_keeps_the_words_outside_the_quote(nlp):
+    text = ("It rained. Tom Reyes had a short answer for his critics: \u201cCome to the plant, "
+            "talk to the workers,\u201d he said. Then he left.")
+    doc = nlp(text)
+    qs = text.index("\u201c")
+    qe = text.index("\u201d") + 1
+    m = masked_sentence(text, Sentences.of(doc), qs, qe)
+    assert m.text(text) == "Tom Reyes had a short answer for his critics: \u201cYes,\u201d he said."
+    he = m.text(text).index("he said")
+    assert text[slice(*m.back(Mention(he, he + 2)))] == "he"
+    assert m.back(Mention(m.quote()[0] + 1, m.quote()[0] + 4)) is None  # the placeholder is no one
+
+
+@pytest.mark.parametrize("text, word, weak", [
+    # "he" is the subject of "leave", a clause below "saying" that is no speech verb
+    ("Ann Kerr left the room, saying he would \u201cleave this city with a debt for years to come.\u201d",
+     "he", True),
+    ("Ann Kerr said Tom Reyes told her \u201cthe city will pay this debt for years to come.\u201d",
+     "Reyes", False),  # a speech verb, however deep
+    ("Ann Kerr said: \u201cthe city will pay this debt for years to come.\u201d", "Kerr", False),
+])
+def test_which_attributions_get_a_second_look(nlp, text, word, weak):
+    doc = nlp(text)
+    qs, qe = text.index("\u201c"), text.index("\u201d") + 1
+    tok = next(t for t in doc if t.text == word)
+    found = Attribution(SpeakerWord(tok), SpeakerWord(tok))
+    assert needs_second_look(Context(doc), found, qs, qe, [(qs, qe)]) is weak
+    assert needs_second_look(Context(doc), None, qs, qe, [(qs, qe)])
+
+
+def test_the_second_parse_reads_no_more_than_the_article(nlp):
+    # forty quotes in one sentence, none attributed: each one's masked sentence is the
+    # whole sentence, and parsing it forty times would cost forty first parses
+    text = "The list on the wall holds " + ", ".join(f"\u201cword{i}\u201d" for i in range(40)) + " and more."
+    parsed_chars = []
+
+    def parse(texts):
+        texts = list(texts)
+        parsed_chars.extend(len(t) for t in texts)
+        return nlp.pipe(texts)
+
+    find_quotes(nlp(text), parse)
+    assert parsed_chars and sum(parsed_chars) <= len(text)
+
+
+def test_the_app_reads_a_weak_attribution_again(nlp):
+    from tui.nlp.suggest import Suggester
+
+    text, source = MASKED_CASES[0]
+    found = [s for s in Suggester(nlp=nlp).suggest(text) if s.kind == "quote"]
+    assert text[found[0].speaker_start:found[0].speaker_end] == source

@@ -77,11 +77,12 @@ class Suggestion:
 
 
 def suggestions_for_doc(doc, labels: Sequence[str], label_map: Mapping[str, str] | None = None,
-                        patterns: Patterns | None = None, make_doc=None, *,
+                        patterns: Patterns | None = None, make_doc=None, parse=None, *,
                         one_reading: bool = False) -> list[Suggestion]:
     """The entities (the model's labels through ``label_map``, made consistent within the
     article when ``one_reading`` (tui.nlp.consistency), then the learned ``patterns``) and
-    the quotes of a parsed doc."""
+    the quotes of a parsed doc; ``parse`` re-parses the sentences of weakly attributed
+    quotes (``tui.quotes.masked``)."""
     from ..quotes import find_quotes
 
     wanted = set(labels)
@@ -94,7 +95,7 @@ def suggestions_for_doc(doc, labels: Sequence[str], label_map: Mapping[str, str]
     if patterns is not None and len(patterns):
         found = patterns.apply(doc, make_doc, [f[:3] for f in found])
     out = [Suggestion("entity", s, e, label, learned=learned) for s, e, label, learned in found if label in wanted]
-    for q in find_quotes(doc):
+    for q in find_quotes(doc, parse):
         out.append(Suggestion("quote", q.start, q.end, QUOTE_LABEL,
                               q.speaker_start, q.speaker_end, q.speaker_name))
     out.sort(key=lambda s: (s.start, -s.end))
@@ -143,12 +144,15 @@ def pipe_suggestions(nlp, texts: Iterable[str], labels: Sequence[str], batch_siz
             for j, (offset, piece) in enumerate(parts):
                 yield piece, (i, offset, j == len(parts) - 1)
 
+    from ..quotes.masked import reparse
+
     quicker_attribute_ruler(nlp)  # the same annotations, ~6% sooner (tui.nlp.speed)
     one_reading = trained_here(nlp)
+    parse = reparse(nlp)
     found: list[Suggestion] = []
     for doc, (i, offset, last) in nlp.pipe(stream(), as_tuples=True, batch_size=batch_size):
         found.extend(shift(s, offset) for s in suggestions_for_doc(doc, labels, label_map, patterns, nlp.make_doc,
-                                                                   one_reading=one_reading))
+                                                                   parse, one_reading=one_reading))
         if last:
             yield found
             found = []

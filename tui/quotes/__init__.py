@@ -40,6 +40,12 @@ The finder works in three passes, each linear in the length of the text:
    reader's speaker picker uses too), a pronoun to the nearest earlier person of its
    gender, preferring one who was a subject.
 
+Given a ``parse`` (``nlp.pipe``; ``readtui suggest``, the import, the export and the
+cluster all give one through ``tui.nlp.suggest``), the finder takes a second look at
+the quotes pass 2 left without a speaker or with a weak one (``masked``): it re-parses
+their sentences with the quotation's words masked, which en_core_web_sm parses far
+better than a sentence that holds a long quotation, and attributes them again.
+
 Quoted strings of one or two words with no speech cue are dropped: in news they are
 scare quotes, titles and nicknames far more often than speech.
 """
@@ -49,9 +55,10 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .attribution import attribute
-from .cues import Attribution, Context, SpeakerWord
+from .cues import Attribution, Context
 from .marks import WORD, is_name_or_title, quote_spans
-from .names import Mention, Names, mention_span, resolve_name
+from .masked import Parse, needs_second_look, second_look
+from .names import Mention, Names, mentions, resolve_name
 
 _quote_spans = quote_spans  # the name the tests know
 
@@ -88,17 +95,6 @@ class _LastSpeaker(NamedTuple):
     para_start: int
 
 
-def _mentions(ctx: Context, found: Attribution, qs: int, qe: int) -> tuple[Mention, Mention]:
-    """The speaker's mention, and the one a quote going on from this one inherits."""
-    def span(source) -> Mention:
-        if isinstance(source, SpeakerWord):
-            return mention_span(source.token, qs, qe, ctx.para_of(source.token.idx))
-        return Mention(source.start, source.end)
-
-    spk = span(found.speaker)
-    return spk, (spk if found.carried is found.speaker else span(found.carried))
-
-
 def _goes_on(ctx: Context, prev: _LastSpeaker | None, qs: int, n_words: int) -> bool:
     """A quote that goes on from the previous one: same or next paragraph, opening its
     sentence."""
@@ -111,8 +107,22 @@ def _goes_on(ctx: Context, prev: _LastSpeaker | None, qs: int, n_words: int) -> 
     return not before or before[-1] in ".!?\u201d\""
 
 
-def find_quotes(doc) -> list[FoundQuote]:
-    """The direct quotes of a parsed ``Doc`` with their speakers, sorted by start."""
+def _read_again(ctx: Context, spans: list[tuple[int, int]], firsts: list[Attribution | None],
+                parse: Parse) -> dict[int, tuple[Mention, Mention]]:
+    """The mentions the masked second parse finds for the weakly attributed quotes, by
+    the quote's index."""
+    weak = [k for k, (qs, qe) in enumerate(spans)
+            if WORD.search(ctx.text, qs, qe) and needs_second_look(ctx, firsts[k], qs, qe, spans)]
+    found = second_look(ctx.doc, [spans[k] for k in weak], parse)
+    return {k: m for k, m in zip(weak, found) if m is not None}
+
+
+def find_quotes(doc, parse: Parse | None = None) -> list[FoundQuote]:
+    """The direct quotes of a parsed ``Doc`` with their speakers, sorted by start.
+
+    ``parse`` (texts in, Docs out, as ``nlp.pipe``) lets the finder re-parse the
+    sentences of the quotes it could not attribute well, their quotations masked
+    (``masked``)."""
     text = doc.text
     spans = quote_spans(text)
     if not spans:
@@ -121,15 +131,19 @@ def find_quotes(doc) -> list[FoundQuote]:
     names = Names(ctx)
     out: list[FoundQuote] = []
     prev: _LastSpeaker | None = None
-    for qs, qe in spans:
+    firsts = [attribute(ctx, qs, qe) if WORD.search(text, qs, qe) else None for qs, qe in spans]
+    again = _read_again(ctx, spans, firsts, parse) if parse is not None else {}
+    for k, (qs, qe) in enumerate(spans):
         inner = text[qs:qe]
         n_words = len(WORD.findall(inner))
         if n_words == 0:
             continue
-        found = attribute(ctx, qs, qe)
+        found = firsts[k]
         spk = carry = None
-        if found is not None:
-            spk, carry = _mentions(ctx, found, qs, qe)
+        if k in again:
+            spk, carry = again[k]
+        elif found is not None:
+            spk, carry = mentions(ctx, found, qs, qe)
         carried = spk is None and _goes_on(ctx, prev, qs, n_words)
         if carried:
             spk = carry = prev.mention

@@ -6,7 +6,7 @@ from bisect import bisect_left
 from typing import NamedTuple
 
 from ..speakers import clean_name, name_words
-from .cues import Context, is_cue
+from .cues import Attribution, Context, SpeakerWord, is_cue
 from .lexicon import (FEMALE_NAMES, FEMALE_TITLES, MALE_NAMES, MALE_TITLES, PERSON_PRONOUNS, PRONOUNS, RELATIVE,
                       TITLE_WORDS)
 
@@ -75,6 +75,17 @@ def mention_span(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> Me
     while lo > 0 and doc[lo - 1].dep_ in ("compound", "amod", "det", "poss", "case", "nmod") and doc[lo - 1].head.i >= lo:
         lo -= 1
     return Mention(doc[lo].idx, tok.idx + len(tok.text))
+
+
+def mentions(ctx: Context, found: Attribution, qs: int, qe: int) -> tuple[Mention, Mention]:
+    """The speaker's mention, and the one a quote going on from this one inherits."""
+    def span(source) -> Mention:
+        if isinstance(source, SpeakerWord):
+            return mention_span(source.token, qs, qe, ctx.para_of(source.token.idx))
+        return Mention(source.start, source.end)
+
+    spk = span(found.speaker)
+    return spk, (spk if found.carried is found.speaker else span(found.carried))
 
 
 def _name_after_title(doc, tok, end: int, quote: tuple[int, int], p_hi: int) -> int:
