@@ -822,3 +822,20 @@ def test_the_app_reads_a_weak_attribution_again(nlp):
     text, source = MASKED_CASES[0]
     found = [s for s in Suggester(nlp=nlp).suggest(text) if s.kind == "quote"]
     assert text[found[0].speaker_start:found[0].speaker_end] == source
+
+
+def test_a_run_on_paragraph_of_many_quotes_is_read_in_time_linear_in_its_length(nlp):
+    # one "sentence" of 1,000 quotes (no full stop: a pasted transcript): each quote's look
+    # at its sentence used to walk the whole of it, 17 s here; now under a second
+    from tests.unit.test_ingest_linear import within
+
+    doc = nlp('The mayor "one two three four five" and ' * 1000)
+    with within(8.0, "finding 1,000 quotes in one run-on sentence"):
+        quotes = find_quotes(doc, reparse(nlp))
+    assert len(quotes) == 1000
+
+
+def test_the_context_knows_each_words_sentence_as_spacy_does(nlp):
+    doc = nlp("Lee spoke. \u201cWe will win,\u201d she said.\n\nKim left! Then he came back? Yes.")
+    ctx = Context(doc)
+    assert all((ctx.sentence(t.i).start, ctx.sentence(t.i).end) == (t.sent.start, t.sent.end) for t in doc)

@@ -90,7 +90,7 @@ def _subject_after_quote(ctx: Context, q: QuotePlace, k: int) -> SpeakerWord | N
     for t in doc[k:min(len(doc), k + 24)]:
         if t.idx >= q.p_hi or t.text in (".", ";", ":") or t.is_space or t.text in OPEN_MARKS + '"':
             return None
-        if asks and t.pos_ in ("VERB", "AUX") and not (is_cue(t) or _ends_clause(t)):
+        if asks and t.pos_ in ("VERB", "AUX") and not (is_cue(t) or _ends_clause(ctx, t)):
             # "“…?” Others saw the same thing": after a question or an exclamation a
             # new sentence may begin; only a speech verb or a bare "X barked" attributes
             return None
@@ -107,10 +107,10 @@ def _subject_after_quote(ctx: Context, q: QuotePlace, k: int) -> SpeakerWord | N
     return None
 
 
-def _ends_clause(verb) -> bool:
+def _ends_clause(ctx: Context, verb) -> bool:
     """Nothing but punctuation follows ``verb`` in its sentence ("… the senator barked.")."""
     nxt = verb.i + 1
-    return nxt >= verb.sent.end or verb.doc[nxt].is_punct
+    return nxt >= ctx.sentence(verb.i).end or verb.doc[nxt].is_punct
 
 
 def _phrase(doc, lo: int, hi: int) -> SpeakerText | None:

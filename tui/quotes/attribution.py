@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .around import after_quote, dash_byline, name_label, name_label_in_quote, skip, transcript_label
-from .cues import (Attribution, Context, QuotePlace, Source, SpeakerText, SpeakerWord, according_to, has_own_clause,
+from .cues import (REACH, Attribution, Context, QuotePlace, Source, SpeakerText, SpeakerWord, according_to, has_own_clause,
                    is_agentive, is_cue, nearest_child, outside, speaker_of_cue, subject_of,
                    word_source)
 from .lexicon import ADVERBIAL_MARKS, DOCUMENT_NOUNS, PRONOUNS, RELATIVE, ROLE_NOUNS, WEAK_CUES
@@ -48,7 +48,7 @@ def _as_put_it(ctx: Context, q: QuotePlace):
             break
     # "As Smith puts it, the council wants “…”": opening the quote's sentence, it frames
     # the whole sentence, as "according to" does
-    first = doc[a].sent.start
+    first = ctx.sentence(a).start
     while first < a and (doc[first].is_punct or doc[first].is_space):
         first += 1
     if first < a and first not in starts:
@@ -71,7 +71,7 @@ def _sentence_according_to(ctx: Context, q: QuotePlace):
     """ "According to Yahoo News, X said …" : the source of the report."""
     doc = ctx.doc
     a, b, p_lo, p_hi = q.a, q.b, q.p_lo, q.p_hi
-    s_lo = doc[a].sent.start
+    s_lo = ctx.around(a, b)[0]
     s_hi = _attributed_sentence_end(ctx, q)
     for t in doc[s_lo:s_hi]:
         if t.lower_ == "according" and outside(t, a, b) and p_lo <= t.idx <= p_hi:
@@ -86,12 +86,12 @@ def _attributed_sentence_end(ctx: Context, q: QuotePlace) -> int:
     closes on "?" or "!" ("“…?” Lee asked, according to the Sun."), which the parser
     starts a new sentence with."""
     doc = ctx.doc
-    end = doc[q.b - 1].sent.end
+    end = ctx.around(q.a, q.b)[1]
     if end != q.b or q.b >= len(doc) or doc[q.b].idx > q.p_hi:
         return end
     nxt = doc[q.b]
     if nxt.is_lower or is_cue(nxt) or (q.b + 1 < len(doc) and is_cue(doc[q.b + 1])):
-        return nxt.sent.end
+        return ctx.around(q.b, q.b + 1)[1]
     return end
 
 
@@ -102,8 +102,7 @@ def _viewpoint(ctx: Context, q: QuotePlace):
     """ "To Sharp, Trump is the “kind-hearted” man", "In Bolton's view, it is “…”": a
     sentence that opens with whose view it gives is that person's."""
     doc = ctx.doc
-    sent = doc[q.a].sent
-    k = sent.start
+    k = ctx.sentence(q.a).start
     while k < q.a and (doc[k].is_punct or doc[k].dep_ in ("cc", "advmod") or doc[k].is_space):
         k += 1
     if k >= q.a or doc[k].lower_ not in ("to", "in") or doc[k].idx < q.p_lo:
@@ -395,7 +394,7 @@ def _nearest_cue_in_sentence(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
     a, b = q.a, q.b
     near = None
     near_d = 10**9
-    for t in doc[doc[a].sent.start:doc[b - 1].sent.end]:
+    for t in doc[slice(*ctx.around(a, b))]:
         if not outside(t, a, b) or t.idx < q.p_lo or t.idx > q.p_hi:
             continue
         if is_cue(t) and t.pos_ == "VERB":
@@ -411,7 +410,7 @@ def _nearest_cue_in_sentence(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
 def _according_to_in_sentence(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
     doc = ctx.doc
     a, b = q.a, q.b
-    acc = according_to([t for t in doc[doc[a].sent.start:doc[b - 1].sent.end] if outside(t, a, b)])
+    acc = according_to([t for t in doc[slice(*ctx.around(a, b))] if outside(t, a, b)])
     if acc is not None and q.p_lo <= acc.idx <= q.p_hi:
         return SpeakerWord(acc)
     return None
@@ -423,7 +422,6 @@ def _sentence_before(ctx: Context, q: QuotePlace):
     it holds a quotation mark."""
     doc = ctx.doc
     a = q.a
-    first = doc[a]
     opens_paragraph = not ctx.text[q.p_lo:q.start].strip()
     if opens_paragraph:
         # "Howard continued his remarks.¶“…”": a one-sentence paragraph before
@@ -432,13 +430,14 @@ def _sentence_before(ctx: Context, q: QuotePlace):
             ps -= 1
         lo = ctx.para_of(doc[ps].idx)[0] if ps > 0 else 0
     else:
-        if not (first.sent.start == a or doc[a - 1].is_punct and first.sent.start >= a - 1):
+        first_start = ctx.sentence(a).start
+        if not (first_start == a or doc[a - 1].is_punct and first_start >= a - 1):
             return None
-        ps = first.sent.start - 1
+        ps = first_start - 1
         lo = q.p_lo
     if ps <= 0 or doc[ps].idx < lo:
         return None
-    prev_sent = doc[ps].sent
+    prev_sent = ctx.sentence(ps)
     if doc[prev_sent.start].idx < lo:
         return None
     if any(ch in OPEN_MARKS or ch == '"' for ch in ctx.text[prev_sent.start_char:prev_sent.end_char]):
@@ -493,11 +492,9 @@ def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
     last = doc[colon - 1] if colon > 0 else None
     if last is not None and last.dep_ == "pobj" and last.head.lower_ in ("from", "by"):
         return SpeakerWord(last)  # "More from the report: “…”"
-    sent = doc[colon].sent
+    sent = ctx.sentence(colon)
     colon_para = ctx.para_of(doc[colon].idx)[0]
-    for t in sent:
-        if t.i >= a:
-            break
+    for t in doc[max(sent.start, a - REACH):min(sent.end, a)]:
         if t.idx < colon_para:
             continue  # a sentence the parser ran on from the paragraph before
         if is_cue(t):
