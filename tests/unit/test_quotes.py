@@ -227,6 +227,20 @@ def test_title_after_a_media_noun_is_no_quote_even_with_a_speaker(nlp):
     assert quotes == []
 
 
+@pytest.mark.parametrize("text", [
+    # a work cited with its author
+    'The reading list opens with "How Small Towns Learned to Grow," by Ann Lee, and ends with a memoir.',
+    # a value in markup, however long
+    '<note author="ann" text="filed late on the evening of the fourth of May">The vote is today.</note>',
+    # a heading in capitals, a paragraph of its own
+    "The council met on Monday to settle the budget.\n\n\u201cLIBRARY STAYS OPEN FOR NOW\u201d\n\n"
+    "The vote was close, and the hall was full.",
+])
+def test_titles_markup_and_headings_are_no_quotes_at_any_length(nlp, text):
+    text, quotes = run(nlp, text)
+    assert [text[q.start:q.end] for q in quotes] == []
+
+
 def test_a_quote_closing_its_sentence_before_a_name_is_no_nickname(nlp):
     text, quotes = run(nlp, "John Miller said Mary Watson \"caused death.\" Tom Reed called it \"a lie.\"")
     assert [(text[q.start:q.end], speaker(text, q)) for q in quotes] == [

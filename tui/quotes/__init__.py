@@ -56,7 +56,7 @@ from typing import NamedTuple
 
 from .attribution import attribute
 from .cues import Attribution, Context
-from .marks import WORD, is_name_or_title, quote_spans
+from .marks import WORD, is_name_or_title, is_never_speech, quote_spans
 from .masked import Parse, needs_second_look, second_look
 from .names import Mention, Names, mentions, resolve_name
 
@@ -149,7 +149,8 @@ def find_quotes(doc, parse: Parse | None = None) -> list[FoundQuote]:
             spk = carry = prev.mention
         if spk is None and n_words < MIN_WORDS:
             continue
-        if not any(c.isalpha() for c in inner) or (n_words <= 6 and is_name_or_title(ctx, qs, qe, inner)):
+        if not any(c.isalpha() for c in inner) or is_never_speech(ctx, qs, qe, inner) \
+                or (n_words <= 6 and is_name_or_title(ctx, qs, qe, inner)):
             continue
         if spk is None:
             out.append(FoundQuote(qs, qe, None, None, None))

@@ -124,15 +124,38 @@ def looks_like_title(inner: str) -> bool:
 
 
 
-def is_name_or_title(ctx: Context, qs: int, qe: int, inner: str) -> bool:
-    """Markup, a nickname inside a name (Robert "Bobby" Scott) or a show or book title
-    (MSNBC's "Morning Joe", a documentary titled "13th")."""
+# after a quoted title, its author: "“How Towns Grow,” by Ann Lee"
+BYLINE_AFTER = re.compile(r"[ \t\u00a0]*by[ \t\u00a0]+(?:the[ \t\u00a0]+)?[A-Z]")
+
+
+def is_never_speech(ctx: Context, qs: int, qe: int, inner: str) -> bool:
+    """Whatever its length, a quoted string that is no one's words: a value in markup
+    (``date="…"``), a work cited with its author (``“How Towns Grow,” by Ann Lee``)
+    or a heading in capitals standing as its own paragraph."""
     text = ctx.text
     j = qs - 1
     while j >= 0 and text[j] == " ":
         j -= 1
     if j >= 0 and text[j] == "=":
         return True
+    body = inner.strip('"\u201c\u201d\u00ab\u00bb ')
+    if body.endswith(",") and BYLINE_AFTER.match(text, qe):
+        return True
+    return _is_heading(ctx, qs, qe, body)
+
+
+def _is_heading(ctx: Context, qs: int, qe: int, body: str) -> bool:
+    """A quote in capitals that is a paragraph of its own: a heading."""
+    if any(c.islower() for c in body) or sum(c.isupper() for c in body) < 4:
+        return False
+    lo, hi = ctx.para_of(qs)
+    return not ctx.text[lo:qs].strip() and not ctx.text[qe:hi].strip()
+
+
+def is_name_or_title(ctx: Context, qs: int, qe: int, inner: str) -> bool:
+    """A nickname inside a name (Robert "Bobby" Scott) or a show or book title
+    (MSNBC's "Morning Joe", a documentary titled "13th")."""
+    text = ctx.text
     doc = ctx.doc
     a = bisect_left(ctx.starts, qs)
     b = bisect_left(ctx.starts, qe)
