@@ -26,7 +26,8 @@ gold quotes the finder found (@0.3) that have a source:
   wrong entity  someone else
 ``--errors PATH`` writes each error (kind, gold and predicted speaker, quote) for study;
 ``--show KIND [--show-n N]`` prints N errors of one kind in their paragraphs, the gold
-source in [[…]], the predicted speaker in {{…}} and the quote in <<…>>.
+source in [[…]], the predicted speaker in {{…}} and the quote in <<…>>;
+``--show 'false positive'`` prints predicted quotes that fail precision@0.8 the same way.
 """
 from __future__ import annotations
 
@@ -186,6 +187,25 @@ def speaker_errors(scorer, gold_records: list[dict], preds: list[dict]):
     return counts, errors
 
 
+def false_positives(scorer, gold_records: list[dict], preds: list[dict], share: float = 0.8) -> list[dict]:
+    """The predicted quotes that fail precision@``share``: less than that share of their
+    characters inside a gold quoted region (the scorer's rule), in the shape of the
+    speaker errors so that ``--show`` prints them in context."""
+    out = []
+    for g, p in zip(gold_records, preds):
+        text = g["text"]
+        regions = [scorer.quoted_chars(text, a["content"]) for a in g["attributions"]]
+        gold_all = set().union(*[r for r in regions if len(r) >= 2])
+        for q in p["quotes"]:
+            chars = scorer.alnum(text, q["start"], q["end"])
+            if chars and len(chars & gold_all) < share * len(chars):
+                out.append({"id": g["id"], "kind": "false positive", "gold": None,
+                            "predicted": q["speaker"]["text"] if q["speaker"] else None,
+                            "spans": {"quote": [(q["start"], q["end"])],
+                                      "predicted": [(q["speaker"]["start"], q["speaker"]["end"])] if q["speaker"] else []}})
+    return out
+
+
 def print_errors(counts) -> None:
     n = counts["found with a source"]
     wrong = sum(v for k, v in counts.items() if k != "found with a source")
@@ -242,7 +262,7 @@ def main() -> None:
     ap.add_argument("--errors", type=Path, default=None, help="write the speaker errors here (JSONL)")
     ap.add_argument("--show", metavar="KIND", default=None,
                     help="print some errors of this kind in context (missing, 'too long', 'too short', "
-                         "pronoun/name, 'wrong entity')")
+                         "pronoun/name, 'wrong entity', or 'false positive': quotes that fail precision@0.8)")
     ap.add_argument("--show-n", type=int, default=12, help="how many errors --show prints")
     ap.add_argument("--first-parse-only", action="store_true",
                     help="no second, quote-masked parse of weak attributions (tui.quotes.masked)")
@@ -298,6 +318,9 @@ def main() -> None:
     print_errors(counts)
     if args.errors:
         args.errors.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors), encoding="utf-8")
+    if args.show == "false positive":
+        errors = false_positives(load_scorer(args.scorer), records, preds)
+        print(f"false positives (predicted quotes with < 0.8 of their characters in a gold quote): {len(errors)}")
     if args.show:
         show_errors(records, errors, args.show, args.show_n)
 
