@@ -241,6 +241,12 @@ def test_titles_markup_and_headings_are_no_quotes_at_any_length(nlp, text):
     assert [text[q.start:q.end] for q in quotes] == []
 
 
+def test_a_title_before_the_thing_it_names_is_no_quote(nlp):
+    text, quotes = run(nlp, 'The "Town Hall Tonight" host spoke to the mayor while fans in '
+                            '"Vote Early Every Time" hats waited outside. "We will win," the mayor said.')
+    assert [text[q.start:q.end] for q in quotes] == ['"We will win,"']
+
+
 def test_a_quote_closing_its_sentence_before_a_name_is_no_nickname(nlp):
     text, quotes = run(nlp, "John Miller said Mary Watson \"caused death.\" Tom Reed called it \"a lie.\"")
     assert [(text[q.start:q.end], speaker(text, q)) for q in quotes] == [

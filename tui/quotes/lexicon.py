@@ -114,3 +114,9 @@ TITLE_CUES = frozenset(
     "titled entitled nickname episode documentary show program programme film movie book column segment series"
     " podcast album song novel memoir".split()
 )
+# things a title names when it stands before them: a show's star, a slogan's hat
+TITLED_THINGS = frozenset(
+    "star stars host hosts actor actress cast creator fans hat hats cap caps shirt shirts t-shirt t-shirts"
+    " button buttons sticker stickers tote mug bus tour ad ads commercial episode episodes sketch theme"
+    " award reboot sequel premiere finale podcast pageant".split()
+)

@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left
 
 from .cues import Context
-from .lexicon import SMALL_WORDS, TITLE_CUES
+from .lexicon import SMALL_WORDS, TITLE_CUES, TITLED_THINGS
 
 MARKS = re.compile(r'["\u201c\u201d\u00ab\u00bb\n]')
 OPEN_MARKS = "\u201c\u00ab"
@@ -166,7 +166,12 @@ def is_name_or_title(ctx: Context, qs: int, qe: int, inner: str) -> bool:
             and not inner.strip('"\u201c\u201d\u00ab\u00bb\u2018\u2019 ').endswith((".", ",", "!", "?", ";", ":")):
         # a nickname has no sentence punctuation of its own: 'said Lee "caused death." Reed …'
         return True
-    if not looks_like_title(inner) or before is None:
+    if not looks_like_title(inner):
+        return False
+    if after is not None and after.lower_ in TITLED_THINGS and text[qe:qe + 1] == " " \
+            and not inner.strip('"\u201c\u201d\u00ab\u00bb ').endswith((",", ".")):
+        return True  # the "Town Hall" host, a "Vote Early" hat
+    if before is None:
         return False
     if before.lower_ in TITLE_CUES:
         return True
