@@ -247,6 +247,15 @@ def test_a_title_before_the_thing_it_names_is_no_quote(nlp):
     assert [text[q.start:q.end] for q in quotes] == ['"We will win,"']
 
 
+@pytest.mark.parametrize("text", [
+    'Ann Lee said in an interview with "Good Evening Springfield" that the vote was lost.',
+    'Tom Reed, the author of "Rivers of the North," said the dam would hold.',
+])
+def test_a_title_after_an_appearance_or_its_author_is_no_quote(nlp, text):
+    text, quotes = run(nlp, text)
+    assert quotes == []
+
+
 def test_a_quote_closing_its_sentence_before_a_name_is_no_nickname(nlp):
     text, quotes = run(nlp, "John Miller said Mary Watson \"caused death.\" Tom Reed called it \"a lie.\"")
     assert [(text[q.start:q.end], speaker(text, q)) for q in quotes] == [

@@ -120,3 +120,10 @@ TITLED_THINGS = frozenset(
     " button buttons sticker stickers tote mug bus tour ad ads commercial episode episodes sketch theme"
     " award reboot sequel premiere finale podcast pageant".split()
 )
+# what comes before a programme's or a book's title and a preposition: an interview with
+# "…", an appearance on "…", the author of "…", starred in "…"
+APPEARANCE_WORDS = frozenset(
+    "interview interviews appearance appearances appear appears appeared appearing air airs aired airing"
+    " broadcast broadcasts episode episodes edition installment segment host hosts co-host author authors"
+    " co-author founder founders creator role roles screening premiere star stars starred starring".split()
+)

@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left
 
 from .cues import Context
-from .lexicon import SMALL_WORDS, TITLE_CUES, TITLED_THINGS
+from .lexicon import APPEARANCE_WORDS, SMALL_WORDS, TITLE_CUES, TITLED_THINGS
 
 MARKS = re.compile(r'["\u201c\u201d\u00ab\u00bb\n]')
 OPEN_MARKS = "\u201c\u00ab"
@@ -175,6 +175,8 @@ def is_name_or_title(ctx: Context, qs: int, qe: int, inner: str) -> bool:
         return False
     if before.lower_ in TITLE_CUES:
         return True
+    if before.lower_ in ("on", "with", "of", "in") and a > 1 and doc[a - 2].lower_ in APPEARANCE_WORDS:
+        return True  # an interview with "…", the author of "…"
     if before.lower_ in ("'s", "\u2019s") and a > 1 and doc[a - 2].ent_type_ in ("ORG", "NORP", "FAC", "WORK_OF_ART"):
         return True
     return False
