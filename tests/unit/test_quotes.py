@@ -256,6 +256,11 @@ def test_a_title_after_an_appearance_or_its_author_is_no_quote(nlp, text):
     assert quotes == []
 
 
+def test_the_programme_someone_told_is_no_quote(nlp):
+    text, quotes = run(nlp, '"We will win," Ann Lee told "Good Evening Springfield" on Sunday.')
+    assert [text[q.start:q.end] for q in quotes] == ['"We will win,"']
+
+
 def test_a_quote_closing_its_sentence_before_a_name_is_no_nickname(nlp):
     text, quotes = run(nlp, "John Miller said Mary Watson \"caused death.\" Tom Reed called it \"a lie.\"")
     assert [(text[q.start:q.end], speaker(text, q)) for q in quotes] == [

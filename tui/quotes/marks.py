@@ -173,8 +173,8 @@ def is_name_or_title(ctx: Context, qs: int, qe: int, inner: str) -> bool:
         return True  # the "Town Hall" host, a "Vote Early" hat
     if before is None:
         return False
-    if before.lower_ in TITLE_CUES:
-        return True
+    if before.lower_ in TITLE_CUES or before.lower_ in ("told", "tells", "telling"):
+        return True  # a documentary titled "…"; told "Good Morning Town" (the programme told)
     if before.lower_ in ("on", "with", "of", "in") and a > 1 and doc[a - 2].lower_ in APPEARANCE_WORDS:
         return True  # an interview with "…", the author of "…"
     if before.lower_ in ("'s", "\u2019s") and a > 1 and doc[a - 2].ent_type_ in ("ORG", "NORP", "FAC", "WORK_OF_ART"):
