@@ -47,7 +47,11 @@ their sentences with the quotation's words masked, which en_core_web_sm parses f
 better than a sentence that holds a long quotation, and attributes them again.
 
 Quoted strings of one or two words with no speech cue are dropped: in news they are
-scare quotes, titles and nicknames far more often than speech.
+scare quotes, titles and nicknames far more often than speech.  So are, cue or not,
+short Title Case strings placed as titles (``marks.is_name_or_title``: the "…" host, an
+interview with "…", the author of "…", told "…") and, at any length, markup values, a
+work cited with its author (``"…," by Ann Lee``) and headings in capitals
+(``marks.is_never_speech``).
 """
 from __future__ import annotations
 

@@ -166,17 +166,21 @@ def is_name_or_title(ctx: Context, qs: int, qe: int, inner: str) -> bool:
             and not inner.strip('"\u201c\u201d\u00ab\u00bb\u2018\u2019 ').endswith((".", ",", "!", "?", ";", ":")):
         # a nickname has no sentence punctuation of its own: 'said Lee "caused death." Reed …'
         return True
-    if not looks_like_title(inner):
-        return False
-    if after is not None and after.lower_ in TITLED_THINGS and text[qe:qe + 1] == " " \
+    return looks_like_title(inner) and _placed_as_a_title(ctx, a, qe, inner, after)
+
+
+def _placed_as_a_title(ctx: Context, a: int, qe: int, inner: str, after) -> bool:
+    """A Title Case string whose neighbours make it a title: the "Town Hall" host, a
+    documentary titled "…", an interview with "…", told "…", CNN's "…"."""
+    doc = ctx.doc
+    if after is not None and after.lower_ in TITLED_THINGS and ctx.text[qe:qe + 1] == " " \
             and not inner.strip('"\u201c\u201d\u00ab\u00bb ').endswith((",", ".")):
-        return True  # the "Town Hall" host, a "Vote Early" hat
-    if before is None:
-        return False
-    if before.lower_ in TITLE_CUES or before.lower_ in ("told", "tells", "telling"):
-        return True  # a documentary titled "…"; told "Good Morning Town" (the programme told)
-    if before.lower_ in ("on", "with", "of", "in") and a > 1 and doc[a - 2].lower_ in APPEARANCE_WORDS:
-        return True  # an interview with "…", the author of "…"
-    if before.lower_ in ("'s", "\u2019s") and a > 1 and doc[a - 2].ent_type_ in ("ORG", "NORP", "FAC", "WORK_OF_ART"):
         return True
-    return False
+    if a == 0:
+        return False
+    before = doc[a - 1].lower_
+    if before in TITLE_CUES or before in ("told", "tells", "telling"):
+        return True
+    if before in ("on", "with", "of", "in") and a > 1 and doc[a - 2].lower_ in APPEARANCE_WORDS:
+        return True
+    return before in ("'s", "\u2019s") and a > 1 and doc[a - 2].ent_type_ in ("ORG", "NORP", "FAC", "WORK_OF_ART")
