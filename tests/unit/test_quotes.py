@@ -230,6 +230,9 @@ def test_title_after_a_media_noun_is_no_quote_even_with_a_speaker(nlp):
 @pytest.mark.parametrize("text", [
     # a work cited with its author
     'The reading list opens with "How Small Towns Learned to Grow," by Ann Lee, and ends with a memoir.',
+    # and the excerpt of it that follows its byline
+    'The best read of the week is "How Small Towns Learned to Grow," by Ann Lee: "The town doubled in size '
+    'in ten years, and its library is now the busiest in the county."',
     # a value in markup, however long
     '<note author="ann" text="filed late on the evening of the fourth of May">The vote is today.</note>',
     # a heading in capitals, a paragraph of its own

@@ -126,12 +126,15 @@ def looks_like_title(inner: str) -> bool:
 
 # after a quoted title, its author: "“How Towns Grow,” by Ann Lee"
 BYLINE_AFTER = re.compile(r"[ \t\u00a0]*by[ \t\u00a0]+(?:the[ \t\u00a0]+)?[A-Z]")
+# before an excerpt of a cited work, its title and author: "“How Towns Grow,” by Ann Lee: “…”"
+BYLINE_BEFORE = re.compile(r"[,.][\"\u201d][ \t\u00a0]+by[ \t\u00a0]+[^\n:\"\u201c\u201d]{1,60}:[ \t\u00a0]*$")
 
 
 def is_never_speech(ctx: Context, qs: int, qe: int, inner: str) -> bool:
     """Whatever its length, a quoted string that is no one's words: a value in markup
     (``date="…"``), a work cited with its author (``“How Towns Grow,” by Ann Lee``)
-    or a heading in capitals standing as its own paragraph."""
+    and the excerpt of it that follows (``by Ann Lee: “…”``), or a heading in capitals
+    standing as its own paragraph."""
     text = ctx.text
     j = qs - 1
     while j >= 0 and text[j] == " ":
@@ -139,7 +142,7 @@ def is_never_speech(ctx: Context, qs: int, qe: int, inner: str) -> bool:
     if j >= 0 and text[j] == "=":
         return True
     body = inner.strip('"\u201c\u201d\u00ab\u00bb ')
-    if body.endswith(",") and BYLINE_AFTER.match(text, qe):
+    if body.endswith(",") and BYLINE_AFTER.match(text, qe) or BYLINE_BEFORE.search(text, max(0, qs - 120), qs):
         return True
     return _is_heading(ctx, qs, qe, body)
 
