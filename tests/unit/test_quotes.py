@@ -457,6 +457,12 @@ SPEAKER_RULES = [
     pytest.param("The county's campaign is seeking to contrast its plan with what they call the governor's "
                  "\u201creckless budget.\u201d", "reckless budget", "The county's campaign",
                  id="what-they-call-inside-their-own-deed-is-theirs"),
+    pytest.param("After the senator criticized the plan during a debate, Maria Lopez shot back, \u201cWe will not wait "
+                 "another year for the bridge.\u201d", "another year", "Maria Lopez",
+                 id="cue-of-a-scene-setting-clause-is-not-the-quotes"),
+    pytest.param("While Tom Reed praises the new plan as a \u201cfine piece of work,\u201d Maria Lopez fixates on the "
+                 "\u201chidden costs\u201d in it.", "hidden costs", "Maria Lopez",
+                 id="while-clause-cue-leaves-the-main-clause-its-subject"),
 ]
 
 

@@ -397,7 +397,7 @@ def _nearest_cue_in_sentence(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
     for t in doc[slice(*ctx.around(a, b))]:
         if not outside(t, a, b) or t.idx < q.p_lo or t.idx > q.p_hi:
             continue
-        if is_cue(t) and t.pos_ == "VERB":
+        if is_cue(t) and t.pos_ == "VERB" and not _in_side_clause(t, a, b):
             spk = speaker_of_cue(t, ctx)
             if spk is None or not outside(spk, a, b):
                 continue
@@ -405,6 +405,25 @@ def _nearest_cue_in_sentence(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
             if d < near_d:
                 near, near_d = spk, d
     return word_source(near)
+
+
+def _in_side_clause(verb, a: int, b: int) -> bool:
+    """``verb`` sits in an adverbial clause of its own ("After Lee criticized him, Kim
+    shot back, “…”", "when the crowd cheered") that does not hold the quote [a, b): the
+    clause sets the scene; its speaker is not the quote's."""
+    tok = verb
+    for _ in range(6):
+        if has_own_clause(tok):
+            if tok.left_edge.i <= a and b - 1 <= tok.right_edge.i:
+                return False
+            # the clause it hangs from must have a named subject of its own, or the
+            # side clause may be the parser's mistake ("after Lee told the Post he was “…”")
+            main = nearest_child(tok.head, ("nsubj", "nsubjpass"))
+            return main is not None and main.lower_ not in PRONOUNS and is_agentive(main)
+        if tok.head is tok:
+            return False
+        tok = tok.head
+    return False
 
 
 def _according_to_in_sentence(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
