@@ -463,6 +463,12 @@ SPEAKER_RULES = [
     pytest.param("While Tom Reed praises the new plan as a \u201cfine piece of work,\u201d Maria Lopez fixates on the "
                  "\u201chidden costs\u201d in it.", "hidden costs", "Maria Lopez",
                  id="while-clause-cue-leaves-the-main-clause-its-subject"),
+    pytest.param("A source involved in the negotiations between the two firms said the deal was \u201calmost done but "
+                 "not signed yet.\u201d", "almost done", "A source involved in the negotiations between the two firms",
+                 id="participle-right-after-a-common-noun-says-who-speaks"),
+    pytest.param("One official briefed on the long talks with the union told reporters the strike would \u201cend "
+                 "before the weekend.\u201d", "end before", "One official briefed on the long talks with the union",
+                 id="briefed-official-keeps-the-participle"),
 ]
 
 
