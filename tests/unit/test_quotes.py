@@ -469,6 +469,9 @@ SPEAKER_RULES = [
     pytest.param("One official briefed on the long talks with the union told reporters the strike would \u201cend "
                  "before the weekend.\u201d", "end before", "One official briefed on the long talks with the union",
                  id="briefed-official-keeps-the-participle"),
+    pytest.param("One Democrat involved in the budget talks said the bill was \u201cdead on arrival in the "
+                 "Senate.\u201d", "dead on arrival", "One Democrat involved in the budget talks",
+                 id="party-member-with-a-determiner-keeps-the-participle"),
 ]
 
 

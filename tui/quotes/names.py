@@ -158,7 +158,8 @@ def _before_clause(tok, hi: int, deps=_CLAUSE_DEPS) -> int:
 def _defining(tok, clause) -> bool:
     """A participle right after a common noun, with no comma ("a source involved in
     the talks", "one official briefed on the plan"): it says who the speaker is."""
-    return clause.dep_ == "acl" and tok.pos_ == "NOUN" and clause.left_edge.i == tok.i + 1 and clause.tag_ == "VBN"
+    common = tok.pos_ == "NOUN" or any(c.dep_ in ("det", "nummod") for c in tok.lefts)  # "one Republican"
+    return clause.dep_ == "acl" and common and clause.left_edge.i == tok.i + 1 and clause.tag_ == "VBN"
 
 
 def _main_subject(tok) -> bool:
