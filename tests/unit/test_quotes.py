@@ -472,6 +472,8 @@ SPEAKER_RULES = [
     pytest.param("One Democrat involved in the budget talks said the bill was \u201cdead on arrival in the "
                  "Senate.\u201d", "dead on arrival", "One Democrat involved in the budget talks",
                  id="party-member-with-a-determiner-keeps-the-participle"),
+    pytest.param("Critics warn of delays - The Farm Bureau: \u201cThe new rules will hurt every small farm in the valley "
+                 "this year.\u201d", "hurt every", "The Farm Bureau", id="dash-label-outranks-the-headings-verb"),
 ]
 
 

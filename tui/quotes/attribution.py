@@ -177,6 +177,7 @@ def _find_speaker(ctx: Context, q: QuotePlace) -> Source | None:
     ways = (
         lambda: word_source(explicit),
         lambda: transcript_label(ctx, q),
+        lambda: _dash_label(ctx, q),
         lambda: word_source(hung.speaker),
         lambda: after_quote(ctx, q),
         lambda: _clause_subject(ctx, q, hung.clause_verb),
@@ -492,6 +493,17 @@ def _subject_sentence_before(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
     return SpeakerWord(spk)
 
 
+def _dash_label(ctx: Context, q: QuotePlace) -> SpeakerText | None:
+    """ "Pollsters agree – The Farm Bureau: “…”": a source label after a heading's dash
+    and right before the quote names who speaks, whatever verb the heading has."""
+    text = ctx.text
+    j = skip(text, q.start - 1, " \t\r\n\u00a0", -1, -1)
+    if j < 0 or text[j] != ":":
+        return None
+    dashed = DASH_LABEL_BEFORE.search(text, q.p_lo, j + 1)
+    return None if dashed is None else SpeakerText(dashed.start(1), dashed.end(1))
+
+
 def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
     """A colon introduction: "Carter articulated a stark reality: “…”"."""
     text = ctx.text
@@ -504,9 +516,6 @@ def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
     label = name_label(ctx, NAME_LABEL_BEFORE.search(text, q.p_lo, j + 1))
     if label is not None:
         return label
-    dashed = DASH_LABEL_BEFORE.search(text, q.p_lo, j + 1)
-    if dashed is not None:  # after a heading's dash, an organisation's label too
-        return SpeakerText(dashed.start(1), dashed.end(1))
     colon = ctx.tok_at(j)
     last = doc[colon - 1] if colon > 0 else None
     if last is not None and last.dep_ == "pobj" and last.head.lower_ in ("from", "by"):
