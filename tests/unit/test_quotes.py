@@ -474,6 +474,9 @@ SPEAKER_RULES = [
                  id="party-member-with-a-determiner-keeps-the-participle"),
     pytest.param("Critics warn of delays - The Farm Bureau: \u201cThe new rules will hurt every small farm in the valley "
                  "this year.\u201d", "hurt every", "The Farm Bureau", id="dash-label-outranks-the-headings-verb"),
+    pytest.param("On a show with radio hosts Ann Bell and Tom Ross, the state party chairman stated that Lee\u2019s "
+                 "\u201cdivisive\u201d remarks do not fit the country.", "divisive", "the state party chairman",
+                 id="subject-parsed-as-apposition-before-the-cue"),
 ]
 
 
