@@ -477,6 +477,8 @@ SPEAKER_RULES = [
     pytest.param("On a show with radio hosts Ann Bell and Tom Ross, the state party chairman stated that Lee\u2019s "
                  "\u201cdivisive\u201d remarks do not fit the country.", "divisive", "the state party chairman",
                  id="subject-parsed-as-apposition-before-the-cue"),
+    pytest.param("For now, the board waves off the delay as having \u201cminimal\u201d impact. As Mayor Jo Lee explained, "
+                 "the work will end in May.", "minimal", "the board", id="speaker-after-quote-stops-at-the-sentence-end"),
 ]
 
 
