@@ -479,6 +479,8 @@ SPEAKER_RULES = [
                  id="subject-parsed-as-apposition-before-the-cue"),
     pytest.param("For now, the board waves off the delay as having \u201cminimal\u201d impact. As Mayor Jo Lee explained, "
                  "the work will end in May.", "minimal", "the board", id="speaker-after-quote-stops-at-the-sentence-end"),
+    pytest.param("The plan failed, in Lee\u2019s view, because it was \u201ctoo small and too late for the town.\u201d",
+                 "too small", "Lee\u2019s", id="in-whose-view-aside-mid-sentence"),
 ]
 
 

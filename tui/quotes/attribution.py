@@ -78,7 +78,7 @@ def _sentence_according_to(ctx: Context, q: QuotePlace):
             spk = according_to([t])
             if spk is not None and outside(spk, a, b):
                 return spk
-    return _viewpoint(ctx, q) or _reports_at_end(ctx, q, s_hi)
+    return _viewpoint(ctx, q) or _in_whose_view(ctx, q, s_lo, s_hi) or _reports_at_end(ctx, q, s_hi)
 
 
 def _attributed_sentence_end(ctx: Context, q: QuotePlace) -> int:
@@ -114,6 +114,29 @@ def _viewpoint(ctx: Context, q: QuotePlace):
         return obj if obj.pos_ in ("PROPN", "PRON") and obj.lower_ not in ("it", "this", "that") else None
     if obj.lower_ in _VIEW_NOUNS:
         return next((c for c in obj.children if c.dep_ == "poss"), None)
+    return None
+
+
+_POSSESSIVES = frozenset("his her their its my our your".split())
+
+
+def _in_whose_view(ctx: Context, q: QuotePlace, s_lo: int, s_hi: int):
+    """ "“…”, in Bolton's view." / "because, in the chief's words, “…”": an aside set
+    off by commas anywhere in the sentence gives whose view the sentence is."""
+    doc = ctx.doc
+    for k in range(s_lo, s_hi - 2):
+        t = doc[k]
+        if t.lower_ != "in" or not outside(t, q.a, q.b) or t.idx < q.p_lo or t.idx > q.p_hi:
+            continue
+        obj = next((c for c in t.children if c.dep_ == "pobj"), None)
+        if obj is None or obj.lower_ not in _VIEW_NOUNS or k == 0 or doc[k - 1].text != ",":
+            continue
+        end = obj.right_edge.i + 1
+        if end < len(doc) and doc[end].text in (",", ".") and outside(obj, q.a, q.b):
+            owner = next((c for c in obj.children if c.dep_ == "poss"), None)
+            # "in her words" belongs to the sentence's own subject, not to the pronoun
+            if owner is not None and owner.lower_ not in _POSSESSIVES:
+                return owner
     return None
 
 
