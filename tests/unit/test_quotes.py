@@ -494,6 +494,30 @@ SPEAKER_RULES = [
     pytest.param("The county's campaign is seeking to contrast its plan with what they call the governor's "
                  "\u201creckless budget.\u201d", "reckless budget", "The county's campaign",
                  id="what-they-call-inside-their-own-deed-is-theirs"),
+    pytest.param("After the senator criticized the plan during a debate, Maria Lopez shot back, \u201cWe will not wait "
+                 "another year for the bridge.\u201d", "another year", "Maria Lopez",
+                 id="cue-of-a-scene-setting-clause-is-not-the-quotes"),
+    pytest.param("While Tom Reed praises the new plan as a \u201cfine piece of work,\u201d Maria Lopez fixates on the "
+                 "\u201chidden costs\u201d in it.", "hidden costs", "Maria Lopez",
+                 id="while-clause-cue-leaves-the-main-clause-its-subject"),
+    pytest.param("A source involved in the negotiations between the two firms said the deal was \u201calmost done but "
+                 "not signed yet.\u201d", "almost done", "A source involved in the negotiations between the two firms",
+                 id="participle-right-after-a-common-noun-says-who-speaks"),
+    pytest.param("One official briefed on the long talks with the union told reporters the strike would \u201cend "
+                 "before the weekend.\u201d", "end before", "One official briefed on the long talks with the union",
+                 id="briefed-official-keeps-the-participle"),
+    pytest.param("One Democrat involved in the budget talks said the bill was \u201cdead on arrival in the "
+                 "Senate.\u201d", "dead on arrival", "One Democrat involved in the budget talks",
+                 id="party-member-with-a-determiner-keeps-the-participle"),
+    pytest.param("Critics warn of delays - The Farm Bureau: \u201cThe new rules will hurt every small farm in the valley "
+                 "this year.\u201d", "hurt every", "The Farm Bureau", id="dash-label-outranks-the-headings-verb"),
+    pytest.param("On a show with radio hosts Ann Bell and Tom Ross, the state party chairman stated that Lee\u2019s "
+                 "\u201cdivisive\u201d remarks do not fit the country.", "divisive", "the state party chairman",
+                 id="subject-parsed-as-apposition-before-the-cue"),
+    pytest.param("For now, the board waves off the delay as having \u201cminimal\u201d impact. As Mayor Jo Lee explained, "
+                 "the work will end in May.", "minimal", "the board", id="speaker-after-quote-stops-at-the-sentence-end"),
+    pytest.param("The plan failed, in Lee\u2019s view, because it was \u201ctoo small and too late for the town.\u201d",
+                 "too small", "Lee\u2019s", id="in-whose-view-aside-mid-sentence"),
 ]
 
 

@@ -51,6 +51,8 @@ def after_quote(ctx: Context, q: QuotePlace) -> Source | None:
         t = doc[j]
         if t.idx >= p_hi or (t.is_punct and t.text not in ".-()\u2019'") or t.is_space:
             break
+        if t.text == "." and j + 1 < n and doc[j + 1].is_sent_start:
+            break  # "“minimal” impact. As Lee explained": the quote's sentence ended
         if t.pos_ in ("VERB", "AUX") and not (t.text[:1].isupper() and not is_cue(t)):
             if is_cue(t) and j > k:
                 lo = k

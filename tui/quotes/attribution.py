@@ -78,7 +78,7 @@ def _sentence_according_to(ctx: Context, q: QuotePlace):
             spk = according_to([t])
             if spk is not None and outside(spk, a, b):
                 return spk
-    return _viewpoint(ctx, q) or _reports_at_end(ctx, q, s_hi)
+    return _viewpoint(ctx, q) or _in_whose_view(ctx, q, s_lo, s_hi) or _reports_at_end(ctx, q, s_hi)
 
 
 def _attributed_sentence_end(ctx: Context, q: QuotePlace) -> int:
@@ -114,6 +114,29 @@ def _viewpoint(ctx: Context, q: QuotePlace):
         return obj if obj.pos_ in ("PROPN", "PRON") and obj.lower_ not in ("it", "this", "that") else None
     if obj.lower_ in _VIEW_NOUNS:
         return next((c for c in obj.children if c.dep_ == "poss"), None)
+    return None
+
+
+_POSSESSIVES = frozenset("his her their its my our your".split())
+
+
+def _in_whose_view(ctx: Context, q: QuotePlace, s_lo: int, s_hi: int):
+    """ "“…”, in Bolton's view." / "because, in the chief's words, “…”": an aside set
+    off by commas anywhere in the sentence gives whose view the sentence is."""
+    doc = ctx.doc
+    for k in range(s_lo, s_hi - 2):
+        t = doc[k]
+        if t.lower_ != "in" or not outside(t, q.a, q.b) or t.idx < q.p_lo or t.idx > q.p_hi:
+            continue
+        obj = next((c for c in t.children if c.dep_ == "pobj"), None)
+        if obj is None or obj.lower_ not in _VIEW_NOUNS or k == 0 or doc[k - 1].text != ",":
+            continue
+        end = obj.right_edge.i + 1
+        if end < len(doc) and doc[end].text in (",", ".") and outside(obj, q.a, q.b):
+            owner = next((c for c in obj.children if c.dep_ == "poss"), None)
+            # "in her words" belongs to the sentence's own subject, not to the pronoun
+            if owner is not None and owner.lower_ not in _POSSESSIVES:
+                return owner
     return None
 
 
@@ -177,6 +200,7 @@ def _find_speaker(ctx: Context, q: QuotePlace) -> Source | None:
     ways = (
         lambda: word_source(explicit),
         lambda: transcript_label(ctx, q),
+        lambda: _dash_label(ctx, q),
         lambda: word_source(hung.speaker),
         lambda: after_quote(ctx, q),
         lambda: _clause_subject(ctx, q, hung.clause_verb),
@@ -397,7 +421,7 @@ def _nearest_cue_in_sentence(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
     for t in doc[slice(*ctx.around(a, b))]:
         if not outside(t, a, b) or t.idx < q.p_lo or t.idx > q.p_hi:
             continue
-        if is_cue(t) and t.pos_ == "VERB":
+        if is_cue(t) and t.pos_ == "VERB" and not _in_side_clause(t, a, b):
             spk = speaker_of_cue(t, ctx)
             if spk is None or not outside(spk, a, b):
                 continue
@@ -405,6 +429,25 @@ def _nearest_cue_in_sentence(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
             if d < near_d:
                 near, near_d = spk, d
     return word_source(near)
+
+
+def _in_side_clause(verb, a: int, b: int) -> bool:
+    """``verb`` sits in an adverbial clause of its own ("After Lee criticized him, Kim
+    shot back, “…”", "when the crowd cheered") that does not hold the quote [a, b): the
+    clause sets the scene; its speaker is not the quote's."""
+    tok = verb
+    for _ in range(6):
+        if has_own_clause(tok):
+            if tok.left_edge.i <= a and b - 1 <= tok.right_edge.i:
+                return False
+            # the clause it hangs from must have a named subject of its own, or the
+            # side clause may be the parser's mistake ("after Lee told the Post he was “…”")
+            main = nearest_child(tok.head, ("nsubj", "nsubjpass"))
+            return main is not None and main.lower_ not in PRONOUNS and is_agentive(main)
+        if tok.head is tok:
+            return False
+        tok = tok.head
+    return False
 
 
 def _according_to_in_sentence(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
@@ -473,6 +516,17 @@ def _subject_sentence_before(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
     return SpeakerWord(spk)
 
 
+def _dash_label(ctx: Context, q: QuotePlace) -> SpeakerText | None:
+    """ "Pollsters agree – The Farm Bureau: “…”": a source label after a heading's dash
+    and right before the quote names who speaks, whatever verb the heading has."""
+    text = ctx.text
+    j = skip(text, q.start - 1, " \t\r\n\u00a0", -1, -1)
+    if j < 0 or text[j] != ":":
+        return None
+    dashed = DASH_LABEL_BEFORE.search(text, q.p_lo, j + 1)
+    return None if dashed is None else SpeakerText(dashed.start(1), dashed.end(1))
+
+
 def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
     """A colon introduction: "Carter articulated a stark reality: “…”"."""
     text = ctx.text
@@ -485,9 +539,6 @@ def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
     label = name_label(ctx, NAME_LABEL_BEFORE.search(text, q.p_lo, j + 1))
     if label is not None:
         return label
-    dashed = DASH_LABEL_BEFORE.search(text, q.p_lo, j + 1)
-    if dashed is not None:  # after a heading's dash, an organisation's label too
-        return SpeakerText(dashed.start(1), dashed.end(1))
     colon = ctx.tok_at(j)
     last = doc[colon - 1] if colon > 0 else None
     if last is not None and last.dep_ == "pobj" and last.head.lower_ in ("from", "by"):

@@ -209,6 +209,10 @@ def _name_just_before(cue):
     prev = cue.doc[cue.i - 1]
     if prev.pos_ == "PROPN" and prev.head is not cue and prev.dep_ not in ("pobj", "poss"):
         return prev
+    if prev.dep_ == "appos" and prev.pos_ == "NOUN" and prev.left_edge.i > 0 and cue.doc[prev.left_edge.i - 1].text == ",":
+        # "In an interview with Jo Lee, the candidate stated": the parser took the
+        # subject for an apposition to the name before the comma
+        return prev
     if prev.text == "," and cue.i > 1 and cue.doc[cue.i - 2].dep_ == "appos":
         # "In a statement to the paper, her adviser, Jake Lee, said": the parser hung
         # the speaker on the phrase before as an apposition; the outermost apposition

@@ -150,9 +150,16 @@ def _before_other_quote(tok, hi: int) -> int:
 def _before_clause(tok, hi: int, deps=_CLAUSE_DEPS) -> int:
     """The last token of the mention before the first clause hanging from its head."""
     for c in tok.rights:
-        if c.i <= hi and c.dep_ in deps:
+        if c.i <= hi and c.dep_ in deps and not _defining(tok, c):
             return max(tok.i, c.left_edge.i - 1)
     return hi
+
+
+def _defining(tok, clause) -> bool:
+    """A participle right after a common noun, with no comma ("a source involved in
+    the talks", "one official briefed on the plan"): it says who the speaker is."""
+    common = tok.pos_ == "NOUN" or any(c.dep_ in ("det", "nummod") for c in tok.lefts)  # "one Republican"
+    return clause.dep_ == "acl" and common and clause.left_edge.i == tok.i + 1 and clause.tag_ == "VBN"
 
 
 def _main_subject(tok) -> bool:
