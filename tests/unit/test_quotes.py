@@ -461,6 +461,10 @@ SPEAKER_RULES = [
                  id="clause-of-a-report-with-its-own-subject-is-the-reporters"),
     pytest.param("Mayor Jo Lee said the county had cut the budget, which he called \u201ca betrayal of every family "
                  "here.\u201d", "a betrayal", "he", id="pronoun-of-a-relative-clause-in-a-report-keeps-its-words"),
+    pytest.param("Mary Cole said last week that she plans to introduce her own bill dealing with the water shortage "
+                 "after having criticised a plan backed by the mayor and the county board that Tom Reed said would make "
+                 "\u201ca bad situation even worse.\u201d", "bad situation", "Mary Cole",
+                 id="relative-clause-deep-inside-a-report-is-the-reporters"),
     pytest.param("Tom Reed, who has run the hardware shop on Main Street for more than thirty years, said \u201cnobody "
                  "here wants the new road.\u201d", "nobody here", "Tom Reed",
                  id="long-relative-clause-before-the-verb-is-cut"),

@@ -343,7 +343,7 @@ def _reporter_above(ctx: Context, tok, q: QuotePlace, own):
     opens the quote ("…, and Kim replied, “…”": direct speech of its own)."""
     if own.lower_ in PRONOUNS or _opens_quote(ctx.doc, own.head, q):
         return None
-    for _ in range(8):
+    for _ in range(14):  # a report runs deep: "said that she plans to … after criticising a plan that Kim said …"
         head = tok.head
         if head is tok or head.idx < q.p_lo or head.idx > q.p_hi:
             return None
