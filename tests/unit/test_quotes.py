@@ -522,6 +522,9 @@ SPEAKER_RULES = [
                  "the work will end in May.", "minimal", "the board", id="speaker-after-quote-stops-at-the-sentence-end"),
     pytest.param("The plan failed, in Lee\u2019s view, because it was \u201ctoo small and too late for the town.\u201d",
                  "too small", "Lee\u2019s", id="in-whose-view-aside-mid-sentence"),
+    pytest.param("In a new county survey released on Monday, 60 percent of residents said the buses were \u201calways "
+                 "late.\u201d", "always late", "a new county survey released on Monday",
+                 id="opening-in-a-poll-gives-the-poll-not-those-it-asked"),
 ]
 
 

@@ -95,12 +95,14 @@ def _attributed_sentence_end(ctx: Context, q: QuotePlace) -> int:
     return end
 
 
+_POLL_NOUNS = frozenset(("poll", "survey"))
 _VIEW_NOUNS = frozenset("view views opinion words mind eyes estimation judgment judgement telling".split())
 
 
 def _viewpoint(ctx: Context, q: QuotePlace):
     """ "To Sharp, Trump is the “kind-hearted” man", "In Bolton's view, it is “…”": a
-    sentence that opens with whose view it gives is that person's."""
+    sentence that opens with whose view it gives is that person's; one that opens "In a
+    new poll," is the poll's, whoever it quotes."""
     doc = ctx.doc
     k = ctx.sentence(q.a).start
     while k < q.a and (doc[k].is_punct or doc[k].dep_ in ("cc", "advmod") or doc[k].is_space):
@@ -112,6 +114,8 @@ def _viewpoint(ctx: Context, q: QuotePlace):
         return None
     if doc[k].lower_ == "to":
         return obj if obj.pos_ in ("PROPN", "PRON") and obj.lower_ not in ("it", "this", "that") else None
+    if obj.lemma_.lower() in _POLL_NOUNS:
+        return obj  # "In a new poll, 60 percent said …": the poll speaks through those it asked
     if obj.lower_ in _VIEW_NOUNS:
         return next((c for c in obj.children if c.dep_ == "poss"), None)
     return None
