@@ -525,6 +525,8 @@ SPEAKER_RULES = [
     pytest.param("In a new county survey released on Monday, 60 percent of residents said the buses were \u201calways "
                  "late.\u201d", "always late", "a new county survey released on Monday",
                  id="opening-in-a-poll-gives-the-poll-not-those-it-asked"),
+    pytest.param("Last year Mary Cole played down Tom Reed\u2019s comments as \u201cjust part of the campaign.\u201d",
+                 "just part", "Mary Cole", id="as-phrase-on-someones-words-is-the-judges"),
 ]
 
 

@@ -270,7 +270,8 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
                 ):
                     # a naming verb ("called on Obama to …") never outranks a speech
                     # verb below it
-                    spk = according_to([tok]) if tok.lower_ == "according" else speaker_of_cue(tok, ctx)
+                    spk = according_to([tok]) if tok.lower_ == "according" else (
+                        _judge_of_words(tok, a) or speaker_of_cue(tok, ctx))
                     if spk is not None and outside(spk, a, b) and not _stands_for_no_one(SpeakerWord(spk)):
                         best, best_dist = spk, 0
                 aside = _parenthetical_speaker(ctx, tok, q)
@@ -321,6 +322,17 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
                 if spk is not None and outside(spk, a, b) and best_dist > 0:
                     best, best_dist = spk, 0
     return _Hung(best, clause_verb)
+
+
+def _judge_of_words(noun, a: int):
+    """ "Lee played down Kim's comments as “…”": a quote in an "as" phrase of someone's
+    words that are the object of a verb judges those words; it is the verb's subject's."""
+    if noun.pos_ != "NOUN" or noun.dep_ != "dobj" or noun.head.pos_ != "VERB":
+        return None
+    if not any(c.dep_ == "prep" and c.lower_ == "as" and c.i < a <= c.right_edge.i for c in noun.children):
+        return None
+    subj = nearest_child(noun.head, ("nsubj",))
+    return subj if subj is not None and subj.i < noun.i and subj.lower_ not in RELATIVE else None
 
 
 def _naming(verb) -> bool:
