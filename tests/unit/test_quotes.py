@@ -527,6 +527,8 @@ SPEAKER_RULES = [
                  id="opening-in-a-poll-gives-the-poll-not-those-it-asked"),
     pytest.param("Last year Mary Cole played down Tom Reed\u2019s comments as \u201cjust part of the campaign.\u201d",
                  "just part", "Mary Cole", id="as-phrase-on-someones-words-is-the-judges"),
+    pytest.param("Kim said Lee \u201cwould never win the race,\u201d the aide recalled, adding that he had tried.",
+                 "never win", "the aide", id="closing-cue-after-a-reported-clause-frames-it"),
 ]
 
 

@@ -205,6 +205,7 @@ def _find_speaker(ctx: Context, q: QuotePlace) -> Source | None:
         lambda: word_source(explicit),
         lambda: transcript_label(ctx, q),
         lambda: _dash_label(ctx, q),
+        lambda: _closing_attribution(ctx, q, hung.speaker),
         lambda: word_source(hung.speaker),
         lambda: after_quote(ctx, q),
         lambda: _clause_subject(ctx, q, hung.clause_verb),
@@ -223,6 +224,30 @@ def _find_speaker(ctx: Context, q: QuotePlace) -> Source | None:
         if found is not None and not _stands_for_no_one(found):
             return found
     return None
+
+
+def _closing_attribution(ctx: Context, q: QuotePlace, hung) -> Source | None:
+    """ "Kim said Lee “would never win,” the aide recalled": a quote inside a clause
+    that reports someone, closed by a comma and a short cue clause that ends the
+    sentence (or goes on with "adding …"), is the closing speaker's: the whole clause
+    before it is what they say.  The parser hangs the closing cue on the first."""
+    if hung is None or hung.i > q.a:
+        return None
+    if not ctx.text[q.start:q.end].rstrip(CLOSE_MARKS + '"\u2019 ').endswith(","):
+        return None
+    doc = ctx.doc
+    end = ctx.sentence(q.b - 1).end
+    k = q.b
+    while k < end and (doc[k].is_punct or doc[k].is_space):
+        k += 1
+    j = k
+    while j < end and doc[j].text not in (",", ".", ";", ":", "!", "?"):
+        j += 1
+    if j == k or j - k > 6 or not any(is_cue(t) and t.pos_ == "VERB" and t.tag_ != "VBG" for t in doc[k:j]):
+        return None
+    if j < end and doc[j].text != "." and not (doc[j].text == "," and j + 1 < end and doc[j + 1].tag_ == "VBG"):
+        return None
+    return after_quote(ctx, q)
 
 
 def _stands_for_no_one(found: Source) -> bool:
