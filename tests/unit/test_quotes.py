@@ -465,6 +465,9 @@ SPEAKER_RULES = [
                  "after having criticised a plan backed by the mayor and the county board that Tom Reed said would make "
                  "\u201ca bad situation even worse.\u201d", "bad situation", "Mary Cole",
                  id="relative-clause-deep-inside-a-report-is-the-reporters"),
+    pytest.param("Mary Cole said she had visited schools in the north that reminded her of \u201ca different "
+                 "century,\u201d with leaking roofs.", "different century", "Mary Cole",
+                 id="relative-clause-whose-speaker-is-its-antecedents-in-a-report-is-the-reporters"),
     pytest.param("Tom Reed, who has run the hardware shop on Main Street for more than thirty years, said \u201cnobody "
                  "here wants the new road.\u201d", "nobody here", "Tom Reed",
                  id="long-relative-clause-before-the-verb-is-cut"),

@@ -379,10 +379,12 @@ def _reporter_above(ctx: Context, tok, q: QuotePlace, own):
     who called it “…”", "Lee notes that A, and Kim called it “…”"): a relative or
     coordinated clause inside what someone says is part of what they report, so its
     own speaker gives way to theirs.  None when no speech verb takes it as its
-    complement, or when the clause's own speaker is a pronoun ("Lee said A, which he
-    called “…”": news annotators mark the "he"), or when the clause's own speech verb
-    opens the quote ("…, and Kim replied, “…”": direct speech of its own)."""
-    if own.lower_ in PRONOUNS or _opens_quote(ctx.doc, own.head, q):
+    complement, or when the clause's own subject is a pronoun ("Lee said A, which he
+    called “…”": news annotators mark the "he"; but in "Lee said she saw schools that
+    reminded her of “…”" the "she" only stands in for "that"), or when the clause's
+    own speech verb opens the quote ("…, and Kim replied, “…”": direct speech of its
+    own)."""
+    if own.lower_ in PRONOUNS and own.head.i == tok.i or _opens_quote(ctx.doc, own.head, q):
         return None
     for _ in range(14):  # a report runs deep: "said that she plans to … after criticising a plan that Kim said …"
         head = tok.head
