@@ -532,6 +532,10 @@ SPEAKER_RULES = [
                  "just part", "Mary Cole", id="as-phrase-on-someones-words-is-the-judges"),
     pytest.param("Kim said Lee \u201cwould never win the race,\u201d the aide recalled, adding that he had tried.",
                  "never win", "the aide", id="closing-cue-after-a-reported-clause-frames-it"),
+    pytest.param("A new county poll shows how divided the town is: six in 10 residents said the buses were \u201calways "
+                 "late.\u201d", "always late", "A new county poll", id="share-of-people-after-a-poll-is-the-polls"),
+    pytest.param("The survey has bad news for the mayor \u2014 40 percent of voters say they would \u201cnever\u201d "
+                 "back her.", "never", "The survey", id="percent-of-voters-after-a-survey-is-the-surveys"),
 ]
 
 

@@ -27,7 +27,8 @@ The finder works in three passes, each linear in the length of the text:
    that A, and Y called it “…”`` is X's); ``call for Y to …`` is a demand, a cue of its
    own; a reporting aside (``The council, Lee said, called it “…”``), a
    closing ``, reported the Star`` and an opening ``To Lee,`` / ``In Lee's view,`` frame
-   the whole sentence, as ``according to`` does.  A copula's "it" and the reader's
+   the whole sentence, as ``according to`` does; so do an opening ``In a new poll,`` and a
+   poll earlier in the sentence for a share of people (``six in 10 voters said``).  A copula's "it" and the reader's
    "you" are no one.  The speaker mention is the cue's subject as a noun phrase
    (``names.mention_span``; personal pronouns and ``who`` stay as they are, as news
    annotators mark them, ``someone in the crowd`` keeps its phrase; a long participial

@@ -188,11 +188,33 @@ def attribute(ctx: Context, qs: int, qe: int) -> Attribution | None:
     found = _find_speaker(ctx, q)
     if found is None:
         return None
+    if isinstance(found, SpeakerWord) and _a_share_of_people(found.token):
+        poll = _poll_before(ctx, found.token)
+        if poll is not None:
+            found = SpeakerWord(poll)
     if isinstance(found, SpeakerWord) and found.token.lower_ in ("he", "she", "they"):
         named = _named_cue_before(ctx, q, found.token) or _namer_of_what(found.token)
         if named is not None:
             return Attribution(SpeakerWord(named), found)
     return Attribution(found, found)
+
+
+_SHARE_WORDS = frozenset(("percent", "%", "majority", "most", "half", "third", "quarter", "plurality"))
+
+
+def _a_share_of_people(tok) -> bool:
+    """ "60 percent of residents", "six in 10 voters", "a majority": those a poll asked."""
+    words = {t.lower_ for t in tok.subtree if t.i <= tok.i + 3}
+    return bool(words & _SHARE_WORDS) or any(t.lower_ == "in" and t.nbor(-1).like_num for t in tok.subtree if t.i > 0)
+
+
+def _poll_before(ctx: Context, tok):
+    """The poll or survey that is the subject of a clause earlier in ``tok``'s sentence
+    ("A new poll shows how divided the town is: six in 10 residents said …")."""
+    for t in ctx.doc[ctx.sentence(tok.i).start:tok.i]:
+        if t.lemma_.lower() in _POLL_NOUNS and t.dep_ in ("nsubj", "nsubjpass"):
+            return t
+    return None
 
 
 def _find_speaker(ctx: Context, q: QuotePlace) -> Source | None:
