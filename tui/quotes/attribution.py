@@ -324,7 +324,7 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
                 aside = _parenthetical_speaker(ctx, tok, q)
                 if aside is not None:
                     best, best_dist = aside, 0
-                if tok.head is tok:
+                if tok.head == tok:
                     break
                 if best is not None and tok.dep_ == "advcl" and any(
                     c.dep_ == "mark" and (c.lower_ in _OWN_CLAUSE_MARKS or c.lower_ in ("while", "whereas")
@@ -410,7 +410,7 @@ def _reporter_above(ctx: Context, tok, q: QuotePlace, own):
         return None
     for _ in range(14):  # a report runs deep: "said that she plans to … after criticising a plan that Kim said …"
         head = tok.head
-        if head is tok or head.idx < q.p_lo or head.idx > q.p_hi:
+        if head == tok or head.idx < q.p_lo or head.idx > q.p_hi:
             return None
         if tok.dep_ == "ccomp" and is_cue(head) and head.pos_ == "VERB" and head.lemma_.lower() not in WEAK_CUES:
             spk = speaker_of_cue(head, ctx)
@@ -448,9 +448,9 @@ def _set_off_by_commas(doc, c) -> bool:
 def _governor_of_coordination(tok):
     """The verb that governs the clauses ``tok`` is coordinated with when they are its
     complement ("says [he likes her and calls her …]"), else None."""
-    while tok.dep_ == "conj" and tok.head is not tok:
+    while tok.dep_ == "conj" and tok.head != tok:
         tok = tok.head
-    if tok.dep_ == "ccomp" and tok.head is not tok:
+    if tok.dep_ == "ccomp" and tok.head != tok:
         return tok.head
     return None
 
@@ -463,7 +463,7 @@ def _clause_subject(ctx: Context, q: QuotePlace, clause_verb) -> SpeakerWord | N
         return None
     tok = clause_verb
     for _ in range(6):
-        if tok.head is tok or tok.head.idx < q.p_lo:
+        if tok.head == tok or tok.head.idx < q.p_lo:
             break
         tok = tok.head
         if is_cue(tok) and tok.pos_ == "VERB" and tok.lemma_.lower() not in WEAK_CUES:
@@ -509,7 +509,7 @@ def _in_side_clause(verb, a: int, b: int) -> bool:
             # side clause may be the parser's mistake ("after Lee told the Post he was “…”")
             main = nearest_child(tok.head, ("nsubj", "nsubjpass"))
             return main is not None and main.lower_ not in PRONOUNS and is_agentive(main)
-        if tok.head is tok:
+        if tok.head == tok:
             return False
         tok = tok.head
     return False
@@ -678,7 +678,7 @@ def _subject_of_verb_above(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
                 ):
                     return SpeakerWord(spk)
                 break
-            if tok.head is tok:
+            if tok.head == tok:
                 break
             tok = tok.head
         break
@@ -691,7 +691,7 @@ def _main_clause_of(verb, q: QuotePlace):
     reported clause to the one who reports them."""
     for _ in range(4):
         head = verb.head
-        if verb.dep_ != "ccomp" or head is verb or head.pos_ not in ("VERB", "AUX"):
+        if verb.dep_ != "ccomp" or head == verb or head.pos_ not in ("VERB", "AUX"):
             break
         if head.idx < q.p_lo or nearest_child(head, ("nsubj",)) is None:
             break
@@ -709,7 +709,7 @@ def _namer_of_what(pron):
         return None
     tok = verb
     for _ in range(6):
-        if tok.head is tok:
+        if tok.head == tok:
             return None
         tok = tok.head
         if tok.pos_ in ("VERB", "AUX"):

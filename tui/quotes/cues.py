@@ -111,7 +111,7 @@ def subject_of(v):
         # "footage of Clinton saying", "a video showing Trump saying": the -ing cue
         # right after a name is that person's, whatever the parser hung it on
         prev = v.doc[v.i - 1]
-        if prev.pos_ == "PROPN" and prev.dep_ in ("pobj", "dobj") and prev.head is not v:
+        if prev.pos_ == "PROPN" and prev.dep_ in ("pobj", "dobj") and prev.head != v:
             return prev
     for step in range(6):
         c = nearest_child(tok, ("nsubj", "csubj") if step == 0 else ("nsubj", "csubj", "nsubjpass"))
@@ -122,25 +122,25 @@ def subject_of(v):
                 for g in c.children:
                     if g.dep_ == "pobj":
                         return g
-        if tok.dep_ == "xcomp" and tok.head is not tok and not is_cue(tok.head):
+        if tok.dep_ == "xcomp" and tok.head != tok and not is_cue(tok.head):
             # object control: "led the journalist to fear …" -> the journalist
             obj = nearest_child(tok.head, ("dobj",))
             if obj is not None and obj.i < tok.i and obj.lower_ not in PRONOUNS and (
                 is_agentive(obj) or any(c.dep_ == "conj" and is_agentive(c) for c in obj.children)
             ):
                 return obj
-        if tok.dep_ in ("conj", "xcomp", "advcl", "acl", "ccomp", "pcomp") and tok.head is not tok:
+        if tok.dep_ in ("conj", "xcomp", "advcl", "acl", "ccomp", "pcomp") and tok.head != tok:
             if tok.dep_ == "acl":
                 # "footage of Clinton asking" -> Clinton; "tweets saying" -> the clause
                 if tok.head.pos_ == "PROPN" or tok.head.ent_type_ in ("PERSON", "ORG", "NORP"):
                     return tok.head
                 tok = tok.head
-                while tok.dep_ not in ("ROOT",) and tok.pos_ in ("NOUN", "PROPN", "ADP") and tok.head is not tok:
+                while tok.dep_ not in ("ROOT",) and tok.pos_ in ("NOUN", "PROPN", "ADP") and tok.head != tok:
                     tok = tok.head
                 continue
             tok = tok.head
             continue
-        if tok.pos_ == "ADP" and tok.dep_ in ("prep", "conj") and tok.head is not tok and tok.head.pos_ in ("VERB", "AUX"):
+        if tok.pos_ == "ADP" and tok.dep_ in ("prep", "conj") and tok.head != tok and tok.head.pos_ in ("VERB", "AUX"):
             tok = tok.head
             continue
         break
@@ -207,7 +207,7 @@ def _name_just_before(cue):
     if cue.i == 0 or cue.pos_ != "VERB" or cue.tag_ not in ("VBD", "VBZ"):
         return None
     prev = cue.doc[cue.i - 1]
-    if prev.pos_ == "PROPN" and prev.head is not cue and prev.dep_ not in ("pobj", "poss"):
+    if prev.pos_ == "PROPN" and prev.head != cue and prev.dep_ not in ("pobj", "poss"):
         return prev
     if prev.dep_ == "appos" and prev.pos_ == "NOUN" and prev.left_edge.i > 0 and cue.doc[prev.left_edge.i - 1].text == ",":
         # "In an interview with Jo Lee, the candidate stated": the parser took the
@@ -237,7 +237,7 @@ def antecedent(spk):
     if low in ("who", "whom"):
         return spk
     clause = spk.head
-    if low == "this" or clause.head is clause:
+    if low == "this" or clause.head == clause:
         return None
     if clause.dep_ != "relcl":  # "the Police Department which reported", misparsed
         return spk if low == "which" and clause.head.pos_ in ("PROPN", "NOUN", "VERB") else None
@@ -246,7 +246,7 @@ def antecedent(spk):
         return spk
     if ante.pos_ == "NOUN" and ante.dep_ in ("dobj", "pobj", "attr"):
         gov = ante.head
-        if ante.dep_ == "pobj" and gov.head is not gov:
+        if ante.dep_ == "pobj" and gov.head != gov:
             gov = gov.head
         if gov.pos_ in ("VERB", "AUX"):
             s = subject_of(gov)
@@ -275,7 +275,7 @@ def has_own_clause(tok) -> bool:
     """``tok`` heads an adverbial clause ("after she …", or a conjunct of one) with a
     subject of its own."""
     v = tok
-    while v.dep_ == "conj" and v.head is not v:
+    while v.dep_ == "conj" and v.head != v:
         if v.pos_ in ("VERB", "AUX") and nearest_child(v, ("nsubj", "nsubjpass")) is not None:
             return False
         v = v.head
