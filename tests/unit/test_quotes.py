@@ -856,7 +856,7 @@ def test_the_masked_sentence_keeps_the_words_outside_the_quote(nlp):
     doc = nlp(text)
     qs = text.index("\u201c")
     qe = text.index("\u201d") + 1
-    m = masked_sentence(text, Sentences.of(doc), qs, qe)
+    m = masked_sentence(text, Sentences.of(Context(doc)), qs, qe)
     assert m.text(text) == "Tom Reyes had a short answer for his critics: \u201cYes,\u201d he said."
     he = m.text(text).index("he said")
     assert text[slice(*m.back(Mention(he, he + 2)))] == "he"

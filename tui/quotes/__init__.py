@@ -118,7 +118,7 @@ def _read_again(ctx: Context, spans: list[tuple[int, int]], firsts: list[Attribu
     the quote's index."""
     weak = [k for k, (qs, qe) in enumerate(spans)
             if WORD.search(ctx.text, qs, qe) and needs_second_look(ctx, firsts[k], qs, qe, spans)]
-    found = second_look(ctx.doc, [spans[k] for k in weak], parse)
+    found = second_look(ctx, [spans[k] for k in weak], parse)
     return {k: m for k, m in zip(weak, found) if m is not None}
 
 

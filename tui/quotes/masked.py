@@ -107,16 +107,17 @@ def _placeholder(inner: str) -> str:
 
 
 class Sentences(NamedTuple):
-    """Where each sentence of the parse starts and ends (characters), found once per
-    doc: spaCy's ``Token.sent`` walks the whole doc each time."""
+    """Where each sentence of the parse starts and ends (characters): the sentences the
+    article's ``Context`` found once, read as characters."""
 
     starts: list[int]
     ends: list[int]
 
     @classmethod
-    def of(cls, doc) -> "Sentences":
-        sents = list(doc.sents)
-        return cls([s.start_char for s in sents], [s.end_char for s in sents])
+    def of(cls, ctx: Context) -> "Sentences":
+        doc, bounds = ctx.doc, ctx.sent_bounds
+        pairs = [(doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1])) for lo, hi in zip(bounds, bounds[1:]) if hi > lo]
+        return cls([lo for lo, _ in pairs], [hi for _, hi in pairs])
 
 
 def _sentence_of(text: str, sents: Sentences, qs: int, qe: int) -> tuple[int, int]:
@@ -187,14 +188,15 @@ def _within_budget(text: str, masks: list[Masked | None]) -> list[Masked | None]
     return out
 
 
-def second_look(doc, spans: Sequence[tuple[int, int]], parse: Parse) -> list[tuple[Mention, Mention] | None]:
+def second_look(article: Context, spans: Sequence[tuple[int, int]],
+                parse: Parse) -> list[tuple[Mention, Mention] | None]:
     """For each quote, its speaker's mention and the one a quote going on from it
     inherits (as ``names.mentions``), found on its masked sentence; None when that
     finds no one."""
+    doc, text = article.doc, article.text
     if not doc.has_annotation("DEP"):
         return [None] * len(spans)  # no parser: no sentences to mask
-    text = doc.text  # spaCy joins the tokens again on each call
-    sents = Sentences.of(doc)
+    sents = Sentences.of(article)
     masks = _within_budget(text, [masked_sentence(text, sents, qs, qe) for qs, qe in spans])
     wanted = [m for m in masks if m is not None]
     docs = iter(parse([m.text(text) for m in wanted]) if wanted else ())
