@@ -16,7 +16,8 @@ from .around import after_quote, dash_byline, name_label, name_label_in_quote, s
 from .cues import (REACH, Attribution, Context, QuotePlace, Source, SpeakerText, SpeakerWord, according_to, has_own_clause,
                    is_agentive, is_cue, nearest_child, outside, speaker_of_cue, subject_of,
                    word_source)
-from .lexicon import ADVERBIAL_MARKS, DOCUMENT_NOUNS, PRONOUNS, RELATIVE, ROLE_NOUNS, WEAK_CUES
+from .lexicon import (ADVERBIAL_MARKS, DOCUMENT_NOUNS, POLL_NOUNS, POSSESSIVES, PRONOUNS, RELATIVE, ROLE_NOUNS,
+                      SHARE_WORDS, VIEW_NOUNS, WEAK_CUES)
 from .marks import CLOSE_MARKS, DASH_LABEL_BEFORE, NAME_LABEL_BEFORE, OPEN_MARKS
 
 if TYPE_CHECKING:  # spaCy loads only with the model
@@ -95,10 +96,6 @@ def _attributed_sentence_end(ctx: Context, q: QuotePlace) -> int:
     return end
 
 
-_POLL_NOUNS = frozenset(("poll", "survey"))
-_VIEW_NOUNS = frozenset("view views opinion words mind eyes estimation judgment judgement telling".split())
-
-
 def _viewpoint(ctx: Context, q: QuotePlace):
     """ "To Sharp, Trump is the “kind-hearted” man", "In Bolton's view, it is “…”": a
     sentence that opens with whose view it gives is that person's; one that opens "In a
@@ -114,14 +111,11 @@ def _viewpoint(ctx: Context, q: QuotePlace):
         return None
     if doc[k].lower_ == "to":
         return obj if obj.pos_ in ("PROPN", "PRON") and obj.lower_ not in ("it", "this", "that") else None
-    if obj.lemma_.lower() in _POLL_NOUNS:
+    if obj.lemma_.lower() in POLL_NOUNS:
         return obj  # "In a new poll, 60 percent said …": the poll speaks through those it asked
-    if obj.lower_ in _VIEW_NOUNS:
+    if obj.lower_ in VIEW_NOUNS:
         return next((c for c in obj.children if c.dep_ == "poss"), None)
     return None
-
-
-_POSSESSIVES = frozenset("his her their its my our your".split())
 
 
 def _in_whose_view(ctx: Context, q: QuotePlace, s_lo: int, s_hi: int):
@@ -133,13 +127,13 @@ def _in_whose_view(ctx: Context, q: QuotePlace, s_lo: int, s_hi: int):
         if t.lower_ != "in" or not outside(t, q.a, q.b) or t.idx < q.p_lo or t.idx > q.p_hi:
             continue
         obj = next((c for c in t.children if c.dep_ == "pobj"), None)
-        if obj is None or obj.lower_ not in _VIEW_NOUNS or k == 0 or doc[k - 1].text != ",":
+        if obj is None or obj.lower_ not in VIEW_NOUNS or k == 0 or doc[k - 1].text != ",":
             continue
         end = obj.right_edge.i + 1
         if end < len(doc) and doc[end].text in (",", ".") and outside(obj, q.a, q.b):
             owner = next((c for c in obj.children if c.dep_ == "poss"), None)
             # "in her words" belongs to the sentence's own subject, not to the pronoun
-            if owner is not None and owner.lower_ not in _POSSESSIVES:
+            if owner is not None and owner.lower_ not in POSSESSIVES:
                 return owner
     return None
 
@@ -199,20 +193,17 @@ def attribute(ctx: Context, qs: int, qe: int) -> Attribution | None:
     return Attribution(found, found)
 
 
-_SHARE_WORDS = frozenset(("percent", "%", "majority", "most", "half", "third", "quarter", "plurality"))
-
-
 def _a_share_of_people(tok) -> bool:
     """ "60 percent of residents", "six in 10 voters", "a majority": those a poll asked."""
     words = {t.lower_ for t in tok.subtree if t.i <= tok.i + 3}
-    return bool(words & _SHARE_WORDS) or any(t.lower_ == "in" and t.nbor(-1).like_num for t in tok.subtree if t.i > 0)
+    return bool(words & SHARE_WORDS) or any(t.lower_ == "in" and t.nbor(-1).like_num for t in tok.subtree if t.i > 0)
 
 
 def _poll_before(ctx: Context, tok):
     """The poll or survey that is the subject of a clause earlier in ``tok``'s sentence
     ("A new poll shows how divided the town is: six in 10 residents said …")."""
     for t in ctx.doc[ctx.sentence(tok.i).start:tok.i]:
-        if t.lemma_.lower() in _POLL_NOUNS and t.dep_ in ("nsubj", "nsubjpass"):
+        if t.lemma_.lower() in POLL_NOUNS and t.dep_ in ("nsubj", "nsubjpass"):
             return t
     return None
 

@@ -29,7 +29,7 @@ def _sentence_bounds(doc) -> list[int]:
 class Context:
     """Per-document lookups, built once in linear time."""
 
-    __slots__ = ("doc", "text", "starts", "para_starts", "persons", "person_starts", "ent_of", "sent_bounds")
+    __slots__ = ("doc", "text", "starts", "para_starts", "persons", "person_starts", "sent_bounds")
 
     def __init__(self, doc):
         self.doc = doc

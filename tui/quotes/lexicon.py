@@ -127,3 +127,10 @@ APPEARANCE_WORDS = frozenset(
     " broadcast broadcasts episode episodes edition installment segment host hosts co-host author authors"
     " co-author founder founders creator role roles screening premiere star stars starred starring".split()
 )
+
+# polls speak through those they asked: "In a new poll, six in 10 voters said …"
+POLL_NOUNS = frozenset(("poll", "survey"))
+SHARE_WORDS = frozenset(("percent", "%", "majority", "most", "half", "third", "quarter", "plurality"))
+# whose view a sentence gives: "in Lee's view", "in the chief's words" (not "in her words")
+VIEW_NOUNS = frozenset("view views opinion words mind eyes estimation judgment judgement telling".split())
+POSSESSIVES = frozenset("his her their its my our your".split())
