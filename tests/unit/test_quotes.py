@@ -536,6 +536,8 @@ SPEAKER_RULES = [
                  "late.\u201d", "always late", "A new county poll", id="share-of-people-after-a-poll-is-the-polls"),
     pytest.param("The survey has bad news for the mayor \u2014 40 percent of voters say they would \u201cnever\u201d "
                  "back her.", "never", "The survey", id="percent-of-voters-after-a-survey-is-the-surveys"),
+    pytest.param("\u201cIt is a hard charge to make,\u201d Jo Lee said. \u201cBut, come on.\u201d", "come on", "Jo Lee",
+                 id="short-quote-after-an-attributed-one-in-its-paragraph-goes-on"),
 ]
 
 
@@ -543,6 +545,15 @@ SPEAKER_RULES = [
 def test_speaker_rule(nlp, text, fragment, source):
     text, quotes = run(nlp, text)
     assert speaker(text, quote_with(text, quotes, fragment)) == source
+
+
+def test_the_clause_after_a_quote_is_never_taken_for_a_speakers_name(nlp):
+    # "pleaded" is a speech verb, but the words before it are a clause ("was jailed …"),
+    # not a name the parser got wrong
+    text = "Ann Marie Lee, 44, known online as \"Hackerman,\" was jailed in 2014 in the United States and pleaded guilty."
+    text, quotes = run(nlp, text)
+    found = speaker(text, quote_with(text, quotes, "Hackerman"))
+    assert found is None or not found.startswith("was")
 
 
 def test_pronoun_cue_yields_to_name_earlier_in_sentence(nlp):

@@ -103,9 +103,11 @@ class _LastSpeaker(NamedTuple):
 def _goes_on(ctx: Context, prev: _LastSpeaker | None, qs: int, n_words: int) -> bool:
     """A quote that goes on from the previous one: same or next paragraph, opening its
     sentence."""
-    if prev is None or n_words < 4:
+    if prev is None:
         return False
     p_lo = ctx.para_of(qs)[0]
+    if n_words < MIN_WORDS or n_words < 4 and prev.para_start != p_lo:
+        return False
     if prev.para_start != p_lo and prev.quote_end < ctx.para_of(max(0, p_lo - 2))[0]:
         return False
     before = ctx.text[p_lo:qs].strip()

@@ -123,6 +123,8 @@ def _phrase(doc, lo: int, hi: int) -> SpeakerText | None:
     # "the editorial read" with "editorial" tagged an adjective: a determiner and a word
     # still make a noun phrase
     det_phrase = hi - lo >= 2 and doc[lo].pos_ == "DET" and doc[hi - 1].is_alpha
+    if doc[lo].pos_ == "AUX" and not _capitalised(doc[lo]):
+        return None  # a clause of its own ("“…,” was jailed in May and pleaded …"), no name
     if not det_phrase and not any(doc[x].pos_ in ("PROPN", "NOUN") or _capitalised(doc[x]) for x in range(lo, hi)):
         return None
     return SpeakerText(doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text))
