@@ -7,7 +7,7 @@ import pytest
 
 from tui.quotes import FoundQuote, _quote_spans, find_quotes
 from tui.quotes.cues import Attribution, Context, SpeakerWord
-from tui.quotes.masked import Sentences, masked_sentence, needs_second_look, reparse
+from tui.quotes.masked import PLACEHOLDERS, Sentences, masked_sentence, needs_second_look, reparse, second_look
 from tui.quotes.names import Mention
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -904,6 +904,26 @@ def test_the_second_parse_reads_no_more_than_the_article(nlp):
 
     find_quotes(nlp(text), parse)
     assert parsed_chars and sum(parsed_chars) <= len(text)
+
+
+def test_a_quote_the_first_placeholder_leaves_without_speaker_gets_the_next(nlp):
+    # a parse that reads the "Yes" sentences with no speech verb in them (as the real
+    # parser sometimes misreads one): the quote left without a speaker, and only it, is
+    # parsed again with the next placeholder, whose speaker is taken
+    text = ("Ann Lee said the plan was \u201ca failure of the whole town.\u201d Tom Reed said that \u201cit can work.\u201d"
+            " The meeting ended late.")
+    asked = []
+
+    def parse(texts):
+        texts = list(texts)
+        asked.append(texts)
+        return nlp.pipe([t.replace("Ann Lee said the plan was", "On one day in the old war") if "Yes" in t else t
+                         for t in texts])
+
+    spans = [(text.index("\u201ca"), text.index("town.\u201d") + 6), (text.index("\u201cit"), text.index("work.\u201d") + 6)]
+    found = second_look(Context(nlp(text)), spans, parse)
+    assert [len(texts) for texts in asked] == [2, 1] and PLACEHOLDERS[1] in asked[1][0]
+    assert [text[m[0].start:m[0].end] for m in found] == ["Ann Lee", "Tom Reed"]
 
 
 def test_the_app_reads_a_weak_attribution_again(nlp):
