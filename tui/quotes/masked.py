@@ -14,12 +14,12 @@ builds that masked sentence (``Masked``), re-parses all of an article's at once 
 the ``parse`` it was given (``nlp.pipe``), attributes the quote on the new parse with
 the same rules, and maps the speaker's characters back onto the article.  A quote that
 parse still leaves without a speaker is masked again with a clause ("It is true") in
-place of the word, which the parser reads another way.  Only weak
-quotes are re-parsed: applied to every quote, the second parse breaks more speakers
-than it mends (the parse of a short sentence is not always the better one) and costs
-three times as much.  All the masked sentences of an article, both placeholders'
-together, hold no more characters than the article.  The re-parse leaves out the entity recogniser and takes the
-article's entities instead; it never reads more characters than the article has.
+place of the word, which the parser reads another way.  Only weak quotes are re-parsed:
+applied to every quote, the second parse breaks more speakers than it mends (the parse
+of a short sentence is not always the better one) and costs three times as much.  The
+re-parse leaves out the entity recogniser and takes the article's entities instead; all
+of an article's masked sentences, both placeholders' together, hold no more characters
+than the article has.
 """
 from __future__ import annotations
 
