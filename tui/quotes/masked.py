@@ -24,7 +24,7 @@ than the article has.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Callable, Iterable, NamedTuple, Sequence
 
@@ -169,9 +169,10 @@ def masked_sentence(text: str, sents: Sentences, qs: int, qe: int,
 
 def _with_entities(masked_doc, ents: list[tuple[int, int, str]], m: Masked):
     """The masked sentence with the article's own entities (found in their whole
-    context, and the re-parse may leave its recogniser out)."""
+    context, and the re-parse may leave its recogniser out).  ``ents`` are in text
+    order: only those inside the sentence are looked at."""
     spans = []
-    for start, end, label in ents:
+    for start, end, label in ents[bisect_left(ents, (m.lo,)):bisect_left(ents, (m.hi,))]:
         at = m.forth(start, end)
         span = at and masked_doc.char_span(*at, label=label, alignment_mode="contract")
         if span is not None and len(span):
