@@ -468,9 +468,13 @@ SPEAKER_RULES = [
     pytest.param("Mary Cole said she had visited schools in the north that reminded her of \u201ca different "
                  "century,\u201d with leaking roofs.", "different century", "Mary Cole",
                  id="relative-clause-whose-speaker-is-its-antecedents-in-a-report-is-the-reporters"),
-    pytest.param("Tom Reed, who has run the hardware shop on Main Street for more than thirty years, said \u201cnobody "
-                 "here wants the new road.\u201d", "nobody here", "Tom Reed",
+    pytest.param("Tom Reed spoke at the meeting. Reed, who has run the hardware shop on Main Street for more than "
+                 "thirty years, said \u201cnobody here wants the new road.\u201d", "nobody here", "Reed",
                  id="long-relative-clause-before-the-verb-is-cut"),
+    pytest.param("Tom Reed, who has run the hardware shop on Main Street for more than thirty years, said \u201cnobody "
+                 "here wants the new road.\u201d", "nobody here",
+                 "Tom Reed, who has run the hardware shop on Main Street for more than thirty years",
+                 id="relative-clause-bringing-in-a-newcomer-stays"),
     pytest.param("\u201cNobody here wants the new road,\u201d said Tom Reed, who has run the hardware shop on Main Street "
                  "for thirty years.", "Nobody here",
                  "Tom Reed, who has run the hardware shop on Main Street for thirty years",

@@ -52,8 +52,9 @@ def mention_span(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> Me
     end = doc[hi].idx + len(doc[hi].text)
     # a long relative clause set between a subject and its verb ("Reed, who has run
     # the shop for years, said “…”") is an aside; after the quote ("“…,” said Reed,
-    # who has run the shop for years") annotators keep it to the end of the sentence
-    clauses = _CLAUSE_DEPS | {"relcl"} if tok.idx < quote_lo else _CLAUSE_DEPS
+    # who has run the shop for years") annotators keep it to the end of the sentence,
+    # and so they do where it brings in someone named in full for the first time
+    clauses = _CLAUSE_DEPS | {"relcl"} if tok.idx < quote_lo and not _introduced(tok) else _CLAUSE_DEPS
     cut = _trim(doc, tok, _before_clause(tok, hi, clauses))
     cut_end = doc[cut].idx + len(doc[cut].text)
     if end - start > max(3 * (cut_end - start), 40):
@@ -122,6 +123,13 @@ def _is_title(t) -> bool:
 # what follows a name but is no part of it: "Perry, who hugged her", "The Post, which
 # backed her", "Sanders, celebrating a win", "Smith as he dined"
 _CLAUSE_DEPS = frozenset(("acl", "advcl"))
+
+
+def _introduced(tok) -> bool:
+    """``tok`` ends a full name ("Tom Reed") that the text has not named before: the
+    clause after it says who this newcomer is."""
+    full = any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in tok.lefts)
+    return full and tok.pos_ == "PROPN" and tok.doc.text.find(tok.text, 0, tok.idx) < 0
 
 
 def _trim(doc, tok, hi: int) -> int:
