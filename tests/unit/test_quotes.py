@@ -475,6 +475,12 @@ SPEAKER_RULES = [
                  "here wants the new road.\u201d", "nobody here",
                  "Tom Reed, who has run the hardware shop on Main Street for more than thirty years",
                  id="relative-clause-bringing-in-a-newcomer-stays"),
+    pytest.param("Ann Lee, a professor of public law at the state university in the capital who has studied water "
+                 "rights in the county for more than twenty years and advised three governors, said \u201cnobody here "
+                 "wants the new dam.\u201d", "new dam",
+                 "Ann Lee, a professor of public law at the state university in the capital who has studied water "
+                 "rights in the county for more than twenty years and advised three governors",
+                 id="a-newcomers-long-description-stays"),
     pytest.param("\u201cNobody here wants the new road,\u201d said Tom Reed, who has run the hardware shop on Main Street "
                  "for thirty years.", "Nobody here",
                  "Tom Reed, who has run the hardware shop on Main Street for thirty years",

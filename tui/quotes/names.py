@@ -54,7 +54,8 @@ def mention_span(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> Me
     # the shop for years, said “…”") is an aside; after the quote ("“…,” said Reed,
     # who has run the shop for years") annotators keep it to the end of the sentence,
     # and so they do where it brings in someone named in full for the first time
-    clauses = _CLAUSE_DEPS | {"relcl"} if tok.idx < quote_lo and not _introduced(tok) else _CLAUSE_DEPS
+    newcomer = _introduced(tok)
+    clauses = _CLAUSE_DEPS | {"relcl"} if tok.idx < quote_lo and not newcomer else _CLAUSE_DEPS
     cut = _trim(doc, tok, _before_clause(tok, hi, clauses))
     cut_end = doc[cut].idx + len(doc[cut].text)
     if end - start > max(3 * (cut_end - start), 40):
@@ -62,11 +63,13 @@ def mention_span(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> Me
         # annotators often keep it ("Smith, who chairs the panel")
         end = cut_end
     end = _name_after_title(doc, tok, end, (quote_lo, quote_hi), p_hi)
-    if end - start <= 160:
+    # a newcomer's description ("Ann Lee, a professor of law at … who has …") runs longer
+    longest = 200 if newcomer else 160
+    if end - start <= longest:
         return Mention(start, end)
     # too long: up to the last comma that leaves it short enough
     for k in range(hi, tok.i, -1):
-        if doc[k].text == "," and doc[k - 1].idx + len(doc[k - 1].text) - start <= 160:
+        if doc[k].text == "," and doc[k - 1].idx + len(doc[k - 1].text) - start <= longest:
             j = k - 1
             while j > tok.i and (doc[j].is_punct or doc[j].is_space):
                 j -= 1
