@@ -428,6 +428,9 @@ SPEAKER_RULES = [
                  "stared at the floor.", "game last night", None, id="new-sentence-after-a-question"),
     pytest.param("\u201cIs the meeting over already?\u201d the judge asked.", "meeting over", "the judge",
                  id="question-then-its-speech-verb"),
+    pytest.param("\u201cThe old bridge is a danger to every driver,\u201d she said, but despite the long vote, \u201cwe "
+                 "will fix it next spring,\u201d said Tom Reed.", "old bridge", "she",
+                 id="pronoun-and-speech-verb-after-the-closing-comma"),
     pytest.param("The council, Ruth Oyelaran said, called the plan \u201ca waste of public money and time.\u201d", "waste",
                  "Ruth Oyelaran", id="reporting-aside-frames-its-clause"),
     pytest.param("Nor, she said, did the board ever promise that the park would be \u201copen to every family in "

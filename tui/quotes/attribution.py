@@ -219,6 +219,7 @@ def _find_speaker(ctx: Context, q: QuotePlace) -> Source | None:
         lambda: transcript_label(ctx, q),
         lambda: _dash_label(ctx, q),
         lambda: _closing_attribution(ctx, q, hung.speaker),
+        lambda: _pronoun_cue_after(ctx, q),
         lambda: word_source(hung.speaker),
         lambda: after_quote(ctx, q),
         lambda: _clause_subject(ctx, q, hung.clause_verb),
@@ -261,6 +262,24 @@ def _closing_attribution(ctx: Context, q: QuotePlace, hung) -> Source | None:
     if j < end and doc[j].text != "." and not (doc[j].text == "," and j + 1 < end and doc[j + 1].tag_ == "VBG"):
         return None
     return after_quote(ctx, q)
+
+
+def _pronoun_cue_after(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
+    """ "“…,” she said, but … “…,” said Kunin": a personal pronoun and a speech verb
+    right after the quote's closing comma are its attribution, whatever cue the parser
+    hung the quote from."""
+    if not ctx.text[q.start:q.end].rstrip(CLOSE_MARKS + '"\u2019 ').endswith(","):
+        return None
+    doc = ctx.doc
+    k = q.b
+    while k < len(doc) and doc[k].is_punct and doc[k].idx < q.p_hi:
+        k += 1
+    if k + 1 >= len(doc) or doc[k + 1].idx >= q.p_hi:
+        return None
+    pron, verb = doc[k], doc[k + 1]
+    if pron.lower_ in ("he", "she", "they") and is_cue(verb) and verb.pos_ == "VERB" and verb.tag_ != "VBG":
+        return SpeakerWord(pron)
+    return None
 
 
 def _stands_for_no_one(found: Source) -> bool:
