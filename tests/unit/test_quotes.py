@@ -431,6 +431,10 @@ SPEAKER_RULES = [
     pytest.param("\u201cThe old bridge is a danger to every driver,\u201d she said, but despite the long vote, \u201cwe "
                  "will fix it next spring,\u201d said Tom Reed.", "old bridge", "she",
                  id="pronoun-and-speech-verb-after-the-closing-comma"),
+    pytest.param("Mayor Jo Lee chided the council for raising doubts about whether she met the \u201cstrict residency "
+                 "rule\u201d for the office.", "residency", "Mayor Jo Lee", id="pronoun-inside-a-named-subjects-charge"),
+    pytest.param("Tom Reed quashed rumors he was planning to leave by writing that \u201cI am staying put for now.\u201d",
+                 "staying put", "Tom Reed", id="pronoun-inside-what-a-named-subject-does"),
     pytest.param("The council, Ruth Oyelaran said, called the plan \u201ca waste of public money and time.\u201d", "waste",
                  "Ruth Oyelaran", id="reporting-aside-frames-its-clause"),
     pytest.param("Nor, she said, did the board ever promise that the park would be \u201copen to every family in "

@@ -187,7 +187,7 @@ def attribute(ctx: Context, qs: int, qe: int) -> Attribution | None:
         if poll is not None:
             found = SpeakerWord(poll)
     if isinstance(found, SpeakerWord) and found.token.lower_ in ("he", "she", "they"):
-        named = _named_cue_before(ctx, q, found.token) or _namer_of_what(found.token)
+        named = _named_cue_before(ctx, q, found.token) or _namer_of_what(found.token) or _doer_above(ctx, found.token)
         if named is not None:
             return Attribution(SpeakerWord(named), found)
     return Attribution(found, found)
@@ -729,6 +729,32 @@ def _namer_of_what(pron):
             if subj.i > pron.i or is_cue(tok) or subj.lower_ in PRONOUNS or subj.lower_ in RELATIVE:
                 return None
             return subj
+    return None
+
+
+def _doer_above(ctx: Context, pron):
+    """ "Cruz chided Trump for raising questions about whether he met the “natural born”
+    standard": a pronoun that is the subject of no speech verb, in a clause inside what
+    a named subject earlier in the sentence does (not a clause of its own beside it),
+    gives way to that subject: the whole clause is the named one's charge."""
+    tok = pron.head
+    if is_cue(tok):
+        return None
+    sent_lo = ctx.sentence(pron.i).start
+    for _ in range(12):
+        if tok.head == tok or tok.head.i < sent_lo:
+            return None
+        below, tok = tok, tok.head
+        if tok.pos_ not in ("VERB", "AUX"):
+            continue
+        if is_cue(tok):
+            return None
+        subj = nearest_child(tok, ("nsubj",))
+        if subj is None or subj.i > pron.i:
+            continue
+        if subj.lower_ in PRONOUNS or subj.lower_ in RELATIVE or below.dep_ in ("advcl", "conj"):
+            return None
+        return subj if is_agentive(subj) else None
     return None
 
 
