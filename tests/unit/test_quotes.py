@@ -435,6 +435,9 @@ SPEAKER_RULES = [
                  "rule\u201d for the office.", "residency", "Mayor Jo Lee", id="pronoun-inside-a-named-subjects-charge"),
     pytest.param("Tom Reed quashed rumors he was planning to leave by writing that \u201cI am staying put for now.\u201d",
                  "staying put", "Tom Reed", id="pronoun-inside-what-a-named-subject-does"),
+    pytest.param("The figures show only part of the picture.\n\n\u201cThe plan was never about the money, and it never "
+                 "will be about the money.\u201d\n\n- Ann Lee.", "never about", "Ann Lee",
+                 id="dash-byline-outranks-the-sentence-before"),
     pytest.param("The council, Ruth Oyelaran said, called the plan \u201ca waste of public money and time.\u201d", "waste",
                  "Ruth Oyelaran", id="reporting-aside-frames-its-clause"),
     pytest.param("Nor, she said, did the board ever promise that the park would be \u201copen to every family in "
