@@ -438,6 +438,9 @@ SPEAKER_RULES = [
     pytest.param("The figures show only part of the picture.\n\n\u201cThe plan was never about the money, and it never "
                  "will be about the money.\u201d\n\n- Ann Lee.", "never about", "Ann Lee",
                  id="dash-byline-outranks-the-sentence-before"),
+    pytest.param("At the meeting, she and two other members of the board refused to call the plan \u201ca step forward "
+                 "for the town.\u201d", "step forward", "she and two other members of the board",
+                 id="pronoun-coordinated-with-others-keeps-them"),
     pytest.param("The council, Ruth Oyelaran said, called the plan \u201ca waste of public money and time.\u201d", "waste",
                  "Ruth Oyelaran", id="reporting-aside-frames-its-clause"),
     pytest.param("Nor, she said, did the board ever promise that the park would be \u201copen to every family in "

@@ -22,10 +22,11 @@ def mention_span(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> Me
     """Character span of the noun phrase headed by ``tok``: the whole phrase with its
     titles and appositions (``Scott Pruitt, the attorney general of Oklahoma``), as news
     annotators mark a source, kept inside its paragraph and out of the quote.
-    Pronouns stay pronouns."""
-    if tok.lower_ in PRONOUNS or tok.lower_ in RELATIVE:
-        # personal and relative pronouns stand alone; "someone in the audience",
-        # "those surveyed" keep their phrase
+    Pronouns stay pronouns, save for a coordination ("she and two other members")."""
+    if (tok.lower_ in PRONOUNS or tok.lower_ in RELATIVE) and not any(c.dep_ == "conj" for c in tok.rights):
+        # personal and relative pronouns stand alone, unless others share the words
+        # ("she and other members"); "someone in the audience", "those surveyed" keep
+        # their phrase
         return Mention(tok.idx, tok.idx + len(tok.text))
     doc = tok.doc
     lo, hi = tok.left_edge.i, tok.right_edge.i
