@@ -8,7 +8,7 @@ import pytest
 from tui.quotes import FoundQuote, _quote_spans, find_quotes
 from tui.quotes.cues import Attribution, Context, SpeakerWord
 from tui.quotes.masked import Sentences, masked_sentence, needs_second_look, reparse
-from tui.quotes.names import Mention
+from tui.quotes.names import Mention, named_in
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -884,6 +884,20 @@ def test_the_masked_sentence_keeps_the_words_outside_the_quote(nlp):
     he = m.text(text).index("he said")
     assert text[slice(*m.back(Mention(he, he + 2)))] == "he"
     assert m.back(Mention(m.quote()[0] + 1, m.quote()[0] + 4)) is None  # the placeholder is no one
+
+
+def test_a_newcomer_is_told_on_the_whole_article_not_the_masked_sentence(nlp):
+    text = ("Tom Reyes spoke first. Later, Tom Reyes had a short answer for his critics: \u201cCome to the plant, "
+            "talk to the workers,\u201d he said.")
+    doc = nlp(text)
+    qs, qe = text.index("\u201c"), text.index("\u201d") + 1
+    m = masked_sentence(text, Sentences.of(Context(doc)), qs, qe)
+    masked = m.text(text)
+    named = named_in(text, m.back_char)
+    assert m.back_char(masked.index("Reyes")) == text.index("Reyes", 10)
+    assert m.back_char(masked.index("he said")) == text.index("he said")
+    assert named("Reyes", masked.index("Reyes"))  # named in the sentence before, outside the masked one
+    assert not named_in(text)("Reyes", text.index("Reyes"))  # the first time
 
 
 @pytest.mark.parametrize("text, word, weak", [

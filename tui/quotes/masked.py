@@ -28,7 +28,7 @@ from typing import Callable, Iterable, NamedTuple, Sequence
 from .attribution import attribute
 from .cues import Attribution, Context, SpeakerWord, is_cue
 from .marks import WORD
-from .names import Mention, mentions
+from .names import Mention, mentions, named_in
 
 Parse = Callable[[Iterable[str]], Iterable]
 
@@ -88,6 +88,14 @@ class Masked:
             shift = self.lo + (self.qe - self.qs) - (len(self.word) + 2)
             return start - shift, end - shift
         return None
+
+    def back_char(self, at: int) -> int:
+        """Character ``at`` of the masked text in the article (the quote's start when it
+        falls in the placeholder)."""
+        q_lo, q_hi = self.quote()
+        if at < q_hi:
+            return min(at, q_lo) + self.lo
+        return at + self.lo + (self.qe - self.qs) - (q_hi - q_lo)
 
     def back(self, mention: Mention) -> Mention | None:
         """A mention in the masked text as characters of the article, or None when it
@@ -212,6 +220,7 @@ def second_look(article: Context, spans: Sequence[tuple[int, int]],
         if found is None:
             out.append(None)
             continue
-        spk, carry = (m.back(x) for x in mentions(ctx, found, mqs, mqe))
+        named = named_in(text, m.back_char)
+        spk, carry = (m.back(x) for x in mentions(ctx, found, mqs, mqe, named))
         out.append(None if spk is None or carry is None else (spk, carry))
     return out

@@ -2,8 +2,9 @@
 article."""
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from ..speakers import clean_name, name_words
 from .cues import Attribution, Context, SpeakerWord, is_cue
@@ -18,11 +19,24 @@ class Mention(NamedTuple):
     end: int
 
 
-def mention_span(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> Mention:
+# whether the article names a word before a character of the parsed text
+NamedBefore = Callable[[str, int], bool]
+
+
+def named_in(text: str, place: Callable[[int], int] = lambda at: at) -> NamedBefore:
+    """Whether ``text`` names a word before a character of the parsed text, which
+    ``place`` maps into ``text`` (a masked sentence into its article)."""
+    def named(word: str, at: int) -> bool:
+        return re.compile(rf"\b{re.escape(word)}\b").search(text, 0, place(at)) is not None
+    return named
+
+
+def mention_span(tok, quote_lo: int, quote_hi: int, para: tuple[int, int], named_before: NamedBefore) -> Mention:
     """Character span of the noun phrase headed by ``tok``: the whole phrase with its
     titles and appositions (``Scott Pruitt, the attorney general of Oklahoma``), as news
     annotators mark a source, kept inside its paragraph and out of the quote.
-    Pronouns stay pronouns, save for a coordination ("she and two other members")."""
+    Pronouns stay pronouns, save for a coordination ("she and two other members").
+    ``named_before`` tells a newcomer, whose description stays whole."""
     if (tok.lower_ in PRONOUNS or tok.lower_ in RELATIVE) and not any(c.dep_ == "conj" for c in tok.rights):
         # personal and relative pronouns stand alone, unless others share the words
         # ("she and other members"); "someone in the audience", "those surveyed" keep
@@ -55,7 +69,7 @@ def mention_span(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> Me
     # the shop for years, said “…”") is an aside; after the quote ("“…,” said Reed,
     # who has run the shop for years") annotators keep it to the end of the sentence,
     # and so they do where it brings in someone named in full for the first time
-    newcomer = _introduced(tok)
+    newcomer = _introduced(tok, named_before)
     clauses = _CLAUSE_DEPS | {"relcl"} if tok.idx < quote_lo and not newcomer else _CLAUSE_DEPS
     cut = _trim(doc, tok, _before_clause(tok, hi, clauses))
     cut_end = doc[cut].idx + len(doc[cut].text)
@@ -82,11 +96,15 @@ def mention_span(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> Me
     return Mention(doc[lo].idx, tok.idx + len(tok.text))
 
 
-def mentions(ctx: Context, found: Attribution, qs: int, qe: int) -> tuple[Mention, Mention]:
-    """The speaker's mention, and the one a quote going on from this one inherits."""
+def mentions(ctx: Context, found: Attribution, qs: int, qe: int,
+             named_before: NamedBefore | None = None) -> tuple[Mention, Mention]:
+    """The speaker's mention, and the one a quote going on from this one inherits;
+    ``named_before`` reads the article when ``ctx`` is only a piece of it."""
+    named = named_before or named_in(ctx.text)
+
     def span(source) -> Mention:
         if isinstance(source, SpeakerWord):
-            return mention_span(source.token, qs, qe, ctx.para_of(source.token.idx))
+            return mention_span(source.token, qs, qe, ctx.para_of(source.token.idx), named)
         return Mention(source.start, source.end)
 
     spk = span(found.speaker)
@@ -129,11 +147,11 @@ def _is_title(t) -> bool:
 _CLAUSE_DEPS = frozenset(("acl", "advcl"))
 
 
-def _introduced(tok) -> bool:
-    """``tok`` ends a full name ("Tom Reed") that the text has not named before: the
-    clause after it says who this newcomer is."""
+def _introduced(tok, named_before: NamedBefore) -> bool:
+    """``tok`` ends a full name ("Tom Reed") that the article has not named before:
+    the clause after it says who this newcomer is."""
     full = any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in tok.lefts)
-    return full and tok.pos_ == "PROPN" and tok.doc.text.find(tok.text, 0, tok.idx) < 0
+    return full and tok.pos_ == "PROPN" and not named_before(tok.text, tok.idx)
 
 
 def _trim(doc, tok, hi: int) -> int:
