@@ -265,6 +265,27 @@ class Names:
         return None if nearest is None else self.full.get(nearest)
 
 
+def _entities_within(span) -> list[tuple[str, str]]:
+    """The label and text of each entity wholly inside ``span``, as ``span.ents`` but read
+    off the span's own tokens (``span.ents`` walks all of the article's entities: once
+    per quote, quadratic in a long article)."""
+    doc = span.doc
+    out = []
+    k = span.start
+    while k < span.end:
+        if doc[k].ent_iob_ != "B":
+            k += 1
+            continue
+        j = k + 1
+        while j < len(doc) and doc[j].ent_iob_ == "I":
+            j += 1
+        if j > span.end:
+            break
+        out.append((doc[k].ent_type_, doc[k:j].text))
+        k = j
+    return out
+
+
 def resolve_name(ctx: Context, names: Names, start: int, end: int) -> str | None:
     text = ctx.text[start:end]
     low = text.strip().lower()
@@ -276,20 +297,21 @@ def resolve_name(ctx: Context, names: Names, start: int, end: int) -> str | None
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return None
-    for e in span.ents:
-        if e.label_ == "PERSON":
-            words = [w for w in clean_name(e.text).split() if w[:1].isupper()]
+    ents = _entities_within(span)
+    for label, name in ents:
+        if label == "PERSON":
+            words = [w for w in clean_name(name).split() if w[:1].isupper()]
             if words:
-                return names.by_word(words[-1]) or clean_name(e.text)
+                return names.by_word(words[-1]) or clean_name(name)
     # a surname alone, or an upper-case transcript name ("PENCE")
     props = [t for t in span if t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in TITLE_WORDS]
     for t in reversed(props):
         full = names.by_word(t.text)
         if full:
             return full
-    for e in span.ents:
-        if e.label_ in ("ORG", "NORP", "GPE", "PERSON"):
-            return clean_name(e.text)
+    for label, name in ents:
+        if label in ("ORG", "NORP", "GPE", "PERSON"):
+            return clean_name(name)
     if props:
         return clean_name(" ".join(t.text for t in props))
     return None
