@@ -8,7 +8,7 @@ import pytest
 from tui.quotes import FoundQuote, _quote_spans, find_quotes
 from tui.quotes.cues import Attribution, Context, SpeakerWord
 from tui.quotes.masked import PLACEHOLDERS, Sentences, masked_sentence, needs_second_look, reparse, second_look
-from tui.quotes.names import Mention
+from tui.quotes.names import Mention, named_in
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -428,6 +428,19 @@ SPEAKER_RULES = [
                  "stared at the floor.", "game last night", None, id="new-sentence-after-a-question"),
     pytest.param("\u201cIs the meeting over already?\u201d the judge asked.", "meeting over", "the judge",
                  id="question-then-its-speech-verb"),
+    pytest.param("\u201cThe old bridge is a danger to every driver,\u201d she said, but despite the long vote, \u201cwe "
+                 "will fix it next spring,\u201d said Tom Reed.", "old bridge", "she",
+                 id="pronoun-and-speech-verb-after-the-closing-comma"),
+    pytest.param("Mayor Jo Lee chided the council for raising doubts about whether she met the \u201cstrict residency "
+                 "rule\u201d for the office.", "residency", "Mayor Jo Lee", id="pronoun-inside-a-named-subjects-charge"),
+    pytest.param("Tom Reed quashed rumors he was planning to leave by writing that \u201cI am staying put for now.\u201d",
+                 "staying put", "Tom Reed", id="pronoun-inside-what-a-named-subject-does"),
+    pytest.param("The figures show only part of the picture.\n\n\u201cThe plan was never about the money, and it never "
+                 "will be about the money.\u201d\n\n- Ann Lee.", "never about", "Ann Lee",
+                 id="dash-byline-outranks-the-sentence-before"),
+    pytest.param("At the meeting, she and two other members of the board refused to call the plan \u201ca step forward "
+                 "for the town.\u201d", "step forward", "she and two other members of the board",
+                 id="pronoun-coordinated-with-others-keeps-them"),
     pytest.param("The council, Ruth Oyelaran said, called the plan \u201ca waste of public money and time.\u201d", "waste",
                  "Ruth Oyelaran", id="reporting-aside-frames-its-clause"),
     pytest.param("Nor, she said, did the board ever promise that the park would be \u201copen to every family in "
@@ -468,9 +481,19 @@ SPEAKER_RULES = [
     pytest.param("Mary Cole said she had visited schools in the north that reminded her of \u201ca different "
                  "century,\u201d with leaking roofs.", "different century", "Mary Cole",
                  id="relative-clause-whose-speaker-is-its-antecedents-in-a-report-is-the-reporters"),
-    pytest.param("Tom Reed, who has run the hardware shop on Main Street for more than thirty years, said \u201cnobody "
-                 "here wants the new road.\u201d", "nobody here", "Tom Reed",
+    pytest.param("Tom Reed spoke at the meeting. Reed, who has run the hardware shop on Main Street for more than "
+                 "thirty years, said \u201cnobody here wants the new road.\u201d", "nobody here", "Reed",
                  id="long-relative-clause-before-the-verb-is-cut"),
+    pytest.param("Tom Reed, who has run the hardware shop on Main Street for more than thirty years, said \u201cnobody "
+                 "here wants the new road.\u201d", "nobody here",
+                 "Tom Reed, who has run the hardware shop on Main Street for more than thirty years",
+                 id="relative-clause-bringing-in-a-newcomer-stays"),
+    pytest.param("Ann Lee, a professor of public law at the state university in the capital who has studied water "
+                 "rights in the county for more than twenty years and advised three governors, said \u201cnobody here "
+                 "wants the new dam.\u201d", "new dam",
+                 "Ann Lee, a professor of public law at the state university in the capital who has studied water "
+                 "rights in the county for more than twenty years and advised three governors",
+                 id="a-newcomers-long-description-stays"),
     pytest.param("\u201cNobody here wants the new road,\u201d said Tom Reed, who has run the hardware shop on Main Street "
                  "for thirty years.", "Nobody here",
                  "Tom Reed, who has run the hardware shop on Main Street for thirty years",
@@ -872,6 +895,20 @@ def test_the_masked_sentence_keeps_the_words_outside_the_quote(nlp):
     he = m.text(text).index("he said")
     assert text[slice(*m.back(Mention(he, he + 2)))] == "he"
     assert m.back(Mention(m.quote()[0] + 1, m.quote()[0] + 4)) is None  # the placeholder is no one
+
+
+def test_a_newcomer_is_told_on_the_whole_article_not_the_masked_sentence(nlp):
+    text = ("Tom Reyes spoke first. Later, Tom Reyes had a short answer for his critics: \u201cCome to the plant, "
+            "talk to the workers,\u201d he said.")
+    doc = nlp(text)
+    qs, qe = text.index("\u201c"), text.index("\u201d") + 1
+    m = masked_sentence(text, Sentences.of(Context(doc)), qs, qe)
+    masked = m.text(text)
+    named = named_in(text, m.back_char)
+    assert m.back_char(masked.index("Reyes")) == text.index("Reyes", 10)
+    assert m.back_char(masked.index("he said")) == text.index("he said")
+    assert named("Reyes", masked.index("Reyes"))  # named in the sentence before, outside the masked one
+    assert not named_in(text)("Reyes", text.index("Reyes"))  # the first time
 
 
 @pytest.mark.parametrize("text, word, weak", [

@@ -16,8 +16,9 @@ The finder works in three passes, each linear in the length of the text:
 2. ``attribution.attribute`` looks for the speech cue of each quote: the verb the
    quote hangs from in the parse (``said``, ``told``, ``called``, and for documents and
    polls ``found``, ``showed`` …), ``according to X``, the clause right after the quote
-   (``“…,” the mayor barked``), a colon introduction (``X said: “…”``, ``More from the
-   report: “…”``), a transcript label (``NAME: …``, ``Jane Doe: …``), a dash byline
+   (``“…,” the mayor barked``; ``“…,” she said`` before any cue the parse hangs it
+   from), a colon introduction (``X said: “…”``, ``More from the report: “…”``), a
+   transcript label (``NAME: …``, ``Jane Doe: …``), a dash byline
    (``“…” ― Name``, or on the next line), the subject of the sentence just before
    (``Quinn has run the board since 2010. “…”``), and otherwise the speaker of the
    previous quote when the quote continues it.  The outermost reporting verb wins
@@ -31,11 +32,14 @@ The finder works in three passes, each linear in the length of the text:
    poll earlier in the sentence for a share of people (``six in 10 voters said``).  A copula's "it" and the reader's
    "you" are no one.  The speaker mention is the cue's subject as a noun phrase
    (``names.mention_span``; personal pronouns and ``who`` stay as they are, as news
-   annotators mark them, ``someone in the crowd`` keeps its phrase; a long participial
+   annotators mark them, unless others are coordinated with them (``she and two
+   aides``), ``someone in the crowd`` keeps its phrase; a long participial
    phrase after the name is cut, and so is a relative clause that reports words of its
-   own, or a long one set between the name and its verb); a pronoun yields to a name that is the same speaker higher in the same
-   sentence, or to the subject of the deed it names a thing in (``X railed against what
-   he calls “…”``).
+   own, or a long one set between the name and its verb, unless it brings in someone
+   named in full for the first time); a pronoun yields to a name that is the same speaker higher in the same
+   sentence, to the subject of the deed it names a thing in (``X railed against what
+   he calls “…”``), or to the named subject of a deed its clause is part of (``X chided
+   Y for asking whether he met the “…”``).
 3. ``names.resolve_name`` maps a mention to a full name within the article: a surname
    to the longest PERSON entity that contains it (``speakers.fullest_name``, the rule the
    reader's speaker picker uses too), a pronoun to the nearest earlier person of its

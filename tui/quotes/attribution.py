@@ -187,7 +187,7 @@ def attribute(ctx: Context, qs: int, qe: int) -> Attribution | None:
         if poll is not None:
             found = SpeakerWord(poll)
     if isinstance(found, SpeakerWord) and found.token.lower_ in ("he", "she", "they"):
-        named = _named_cue_before(ctx, q, found.token) or _namer_of_what(found.token)
+        named = _named_cue_before(ctx, q, found.token) or _namer_of_what(found.token) or _doer_above(ctx, found.token)
         if named is not None:
             return Attribution(SpeakerWord(named), found)
     return Attribution(found, found)
@@ -219,15 +219,16 @@ def _find_speaker(ctx: Context, q: QuotePlace) -> Source | None:
         lambda: transcript_label(ctx, q),
         lambda: _dash_label(ctx, q),
         lambda: _closing_attribution(ctx, q, hung.speaker),
+        lambda: _pronoun_cue_after(ctx, q),
         lambda: word_source(hung.speaker),
         lambda: after_quote(ctx, q),
         lambda: _clause_subject(ctx, q, hung.clause_verb),
         lambda: _according_to_in_sentence(ctx, q),
         lambda: _nearest_cue_in_sentence(ctx, q),
         lambda: word_source(_viewpoint(ctx, q)),
+        lambda: dash_byline(ctx, q),
         lambda: _cue_sentence_before(ctx, q),
         lambda: _colon_introduction(ctx, q),
-        lambda: dash_byline(ctx, q),
         lambda: name_label_in_quote(ctx, q),
         lambda: _subject_of_verb_above(ctx, q),
         lambda: _subject_sentence_before(ctx, q),
@@ -261,6 +262,24 @@ def _closing_attribution(ctx: Context, q: QuotePlace, hung) -> Source | None:
     if j < end and doc[j].text != "." and not (doc[j].text == "," and j + 1 < end and doc[j + 1].tag_ == "VBG"):
         return None
     return after_quote(ctx, q)
+
+
+def _pronoun_cue_after(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
+    """ "“…,” she said, but … “…,” said Kunin": a personal pronoun and a speech verb
+    right after the quote's closing comma are its attribution, whatever cue the parser
+    hung the quote from."""
+    if not ctx.text[q.start:q.end].rstrip(CLOSE_MARKS + '"\u2019 ').endswith(","):
+        return None
+    doc = ctx.doc
+    k = q.b
+    while k < len(doc) and doc[k].is_punct and doc[k].idx < q.p_hi:
+        k += 1
+    if k + 1 >= len(doc) or doc[k + 1].idx >= q.p_hi:
+        return None
+    pron, verb = doc[k], doc[k + 1]
+    if pron.lower_ in ("he", "she", "they") and is_cue(verb) and verb.pos_ == "VERB" and verb.tag_ != "VBG":
+        return SpeakerWord(pron)
+    return None
 
 
 def _stands_for_no_one(found: Source) -> bool:
@@ -710,6 +729,32 @@ def _namer_of_what(pron):
             if subj.i > pron.i or is_cue(tok) or subj.lower_ in PRONOUNS or subj.lower_ in RELATIVE:
                 return None
             return subj
+    return None
+
+
+def _doer_above(ctx: Context, pron):
+    """ "Cruz chided Trump for raising questions about whether he met the “natural born”
+    standard": a pronoun that is the subject of no speech verb, in a clause inside what
+    a named subject earlier in the sentence does (not a clause of its own beside it),
+    gives way to that subject: the whole clause is the named one's charge."""
+    tok = pron.head
+    if is_cue(tok):
+        return None
+    sent_lo = ctx.sentence(pron.i).start
+    for _ in range(12):
+        if tok.head == tok or tok.head.i < sent_lo:
+            return None
+        below, tok = tok, tok.head
+        if tok.pos_ not in ("VERB", "AUX"):
+            continue
+        if is_cue(tok):
+            return None
+        subj = nearest_child(tok, ("nsubj",))
+        if subj is None or subj.i > pron.i:
+            continue
+        if subj.lower_ in PRONOUNS or subj.lower_ in RELATIVE or below.dep_ in ("advcl", "conj"):
+            return None
+        return subj if is_agentive(subj) else None
     return None
 
 

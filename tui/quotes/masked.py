@@ -31,7 +31,7 @@ from typing import Callable, Iterable, NamedTuple, Sequence
 from .attribution import attribute
 from .cues import Attribution, Context, SpeakerWord, is_cue
 from .marks import WORD
-from .names import Mention, mentions
+from .names import Mention, mentions, named_in
 
 Parse = Callable[[Iterable[str]], Iterable]
 
@@ -98,6 +98,14 @@ class Masked:
             shift = self.lo + (self.qe - self.qs) - (len(self.word) + 2)
             return start - shift, end - shift
         return None
+
+    def back_char(self, at: int) -> int:
+        """Character ``at`` of the masked text in the article (the quote's start when it
+        falls in the placeholder)."""
+        q_lo, q_hi = self.quote()
+        if at < q_hi:
+            return min(at, q_lo) + self.lo
+        return at + self.lo + (self.qe - self.qs) - (q_hi - q_lo)
 
     def back(self, mention: Mention) -> Mention | None:
         """A mention in the masked text as characters of the article, or None when it
@@ -215,19 +223,20 @@ def second_look(article: Context, spans: Sequence[tuple[int, int]],
         masks, left = _within_budget({k: masked_sentence(text, sents, *spans[k], word) for k in todo}, left)
         wanted = [(k, m) for k, m in masks.items() if m is not None]
         for (k, m), masked_doc in zip(wanted, parse([m.text(text) for _, m in wanted]) if wanted else ()):
-            out[k] = _speaker_on(Context(_with_entities(masked_doc, ents, m)), m)
+            out[k] = _speaker_on(Context(_with_entities(masked_doc, ents, m)), m, text)
         todo = [k for k, m in wanted if out[k] is None]
         if not todo:
             break
     return out
 
 
-def _speaker_on(ctx: Context, m: Masked) -> tuple[Mention, Mention] | None:
+def _speaker_on(ctx: Context, m: Masked, article: str) -> tuple[Mention, Mention] | None:
     """The quote's speaker and carried mention found on its masked sentence, as
     characters of the article."""
     mqs, mqe = m.quote()
     found = attribute(ctx, mqs, mqe)
     if found is None:
         return None
-    spk, carry = (m.back(x) for x in mentions(ctx, found, mqs, mqe))
+    named = named_in(article, m.back_char)
+    spk, carry = (m.back(x) for x in mentions(ctx, found, mqs, mqe, named))
     return None if spk is None or carry is None else (spk, carry)

@@ -2,8 +2,9 @@
 article."""
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from ..speakers import clean_name, name_words
 from .cues import Attribution, Context, SpeakerWord, is_cue
@@ -18,14 +19,28 @@ class Mention(NamedTuple):
     end: int
 
 
-def mention_span(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> Mention:
+# whether the article names a word before a character of the parsed text
+NamedBefore = Callable[[str, int], bool]
+
+
+def named_in(text: str, place: Callable[[int], int] = lambda at: at) -> NamedBefore:
+    """Whether ``text`` names a word before a character of the parsed text, which
+    ``place`` maps into ``text`` (a masked sentence into its article)."""
+    def named(word: str, at: int) -> bool:
+        return re.compile(rf"\b{re.escape(word)}\b").search(text, 0, place(at)) is not None
+    return named
+
+
+def mention_span(tok, quote_lo: int, quote_hi: int, para: tuple[int, int], named_before: NamedBefore) -> Mention:
     """Character span of the noun phrase headed by ``tok``: the whole phrase with its
     titles and appositions (``Scott Pruitt, the attorney general of Oklahoma``), as news
     annotators mark a source, kept inside its paragraph and out of the quote.
-    Pronouns stay pronouns."""
-    if tok.lower_ in PRONOUNS or tok.lower_ in RELATIVE:
-        # personal and relative pronouns stand alone; "someone in the audience",
-        # "those surveyed" keep their phrase
+    Pronouns stay pronouns, save for a coordination ("she and two other members").
+    ``named_before`` tells a newcomer, whose description stays whole."""
+    if (tok.lower_ in PRONOUNS or tok.lower_ in RELATIVE) and not any(c.dep_ == "conj" for c in tok.rights):
+        # personal and relative pronouns stand alone, unless others share the words
+        # ("she and other members"); "someone in the audience", "those surveyed" keep
+        # their phrase
         return Mention(tok.idx, tok.idx + len(tok.text))
     doc = tok.doc
     lo, hi = tok.left_edge.i, tok.right_edge.i
@@ -52,8 +67,10 @@ def mention_span(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> Me
     end = doc[hi].idx + len(doc[hi].text)
     # a long relative clause set between a subject and its verb ("Reed, who has run
     # the shop for years, said “…”") is an aside; after the quote ("“…,” said Reed,
-    # who has run the shop for years") annotators keep it to the end of the sentence
-    clauses = _CLAUSE_DEPS | {"relcl"} if tok.idx < quote_lo else _CLAUSE_DEPS
+    # who has run the shop for years") annotators keep it to the end of the sentence,
+    # and so they do where it brings in someone named in full for the first time
+    newcomer = _introduced(tok, named_before)
+    clauses = _CLAUSE_DEPS | {"relcl"} if tok.idx < quote_lo and not newcomer else _CLAUSE_DEPS
     cut = _trim(doc, tok, _before_clause(tok, hi, clauses))
     cut_end = doc[cut].idx + len(doc[cut].text)
     if end - start > max(3 * (cut_end - start), 40):
@@ -61,11 +78,13 @@ def mention_span(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> Me
         # annotators often keep it ("Smith, who chairs the panel")
         end = cut_end
     end = _name_after_title(doc, tok, end, (quote_lo, quote_hi), p_hi)
-    if end - start <= 160:
+    # a newcomer's description ("Ann Lee, a professor of law at … who has …") runs longer
+    longest = 200 if newcomer else 160
+    if end - start <= longest:
         return Mention(start, end)
     # too long: up to the last comma that leaves it short enough
     for k in range(hi, tok.i, -1):
-        if doc[k].text == "," and doc[k - 1].idx + len(doc[k - 1].text) - start <= 160:
+        if doc[k].text == "," and doc[k - 1].idx + len(doc[k - 1].text) - start <= longest:
             j = k - 1
             while j > tok.i and (doc[j].is_punct or doc[j].is_space):
                 j -= 1
@@ -77,11 +96,15 @@ def mention_span(tok, quote_lo: int, quote_hi: int, para: tuple[int, int]) -> Me
     return Mention(doc[lo].idx, tok.idx + len(tok.text))
 
 
-def mentions(ctx: Context, found: Attribution, qs: int, qe: int) -> tuple[Mention, Mention]:
-    """The speaker's mention, and the one a quote going on from this one inherits."""
+def mentions(ctx: Context, found: Attribution, qs: int, qe: int,
+             named_before: NamedBefore | None = None) -> tuple[Mention, Mention]:
+    """The speaker's mention, and the one a quote going on from this one inherits;
+    ``named_before`` reads the article when ``ctx`` is only a piece of it."""
+    named = named_before or named_in(ctx.text)
+
     def span(source) -> Mention:
         if isinstance(source, SpeakerWord):
-            return mention_span(source.token, qs, qe, ctx.para_of(source.token.idx))
+            return mention_span(source.token, qs, qe, ctx.para_of(source.token.idx), named)
         return Mention(source.start, source.end)
 
     spk = span(found.speaker)
@@ -122,6 +145,13 @@ def _is_title(t) -> bool:
 # what follows a name but is no part of it: "Perry, who hugged her", "The Post, which
 # backed her", "Sanders, celebrating a win", "Smith as he dined"
 _CLAUSE_DEPS = frozenset(("acl", "advcl"))
+
+
+def _introduced(tok, named_before: NamedBefore) -> bool:
+    """``tok`` ends a full name ("Tom Reed") that the article has not named before:
+    the clause after it says who this newcomer is."""
+    full = any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in tok.lefts)
+    return full and tok.pos_ == "PROPN" and not named_before(tok.text, tok.idx)
 
 
 def _trim(doc, tok, hi: int) -> int:
@@ -235,6 +265,27 @@ class Names:
         return None if nearest is None else self.full.get(nearest)
 
 
+def _entities_within(span) -> list[tuple[str, str]]:
+    """The label and text of each entity wholly inside ``span``, as ``span.ents`` but read
+    off the span's own tokens (``span.ents`` walks all of the article's entities: once
+    per quote, quadratic in a long article)."""
+    doc = span.doc
+    out = []
+    k = span.start
+    while k < span.end:
+        if doc[k].ent_iob_ != "B":
+            k += 1
+            continue
+        j = k + 1
+        while j < len(doc) and doc[j].ent_iob_ == "I":
+            j += 1
+        if j > span.end:
+            break
+        out.append((doc[k].ent_type_, doc[k:j].text))
+        k = j
+    return out
+
+
 def resolve_name(ctx: Context, names: Names, start: int, end: int) -> str | None:
     text = ctx.text[start:end]
     low = text.strip().lower()
@@ -246,20 +297,21 @@ def resolve_name(ctx: Context, names: Names, start: int, end: int) -> str | None
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return None
-    for e in span.ents:
-        if e.label_ == "PERSON":
-            words = [w for w in clean_name(e.text).split() if w[:1].isupper()]
+    ents = _entities_within(span)
+    for label, name in ents:
+        if label == "PERSON":
+            words = [w for w in clean_name(name).split() if w[:1].isupper()]
             if words:
-                return names.by_word(words[-1]) or clean_name(e.text)
+                return names.by_word(words[-1]) or clean_name(name)
     # a surname alone, or an upper-case transcript name ("PENCE")
     props = [t for t in span if t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in TITLE_WORDS]
     for t in reversed(props):
         full = names.by_word(t.text)
         if full:
             return full
-    for e in span.ents:
-        if e.label_ in ("ORG", "NORP", "GPE", "PERSON"):
-            return clean_name(e.text)
+    for label, name in ents:
+        if label in ("ORG", "NORP", "GPE", "PERSON"):
+            return clean_name(name)
     if props:
         return clean_name(" ".join(t.text for t in props))
     return None
