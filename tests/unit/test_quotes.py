@@ -561,6 +561,9 @@ SPEAKER_RULES = [
                  "back her.", "never", "The survey", id="percent-of-voters-after-a-survey-is-the-surveys"),
     pytest.param("\u201cIt is a hard charge to make,\u201d Jo Lee said. \u201cBut, come on.\u201d", "come on", "Jo Lee",
                  id="short-quote-after-an-attributed-one-in-its-paragraph-goes-on"),
+    pytest.param("Reed cannot say that \u201cfrom his point of view,\u201d Lee added, saying it should be \u201cup to the "
+                 "judge to move on or not.\u201d", "up to the judge", "Lee",
+                 id="closing-attribution-the-parser-embedded-is-not-climbed-past"),
 ]
 
 

@@ -174,6 +174,18 @@ def _after_comma(doc, i: int) -> bool:
     return doc[k].text == ","
 
 
+def _closes_a_quote(doc, verb) -> bool:
+    """``verb`` is a speech verb whose subject comes right after a quote's closing comma
+    ("“…,” Lee added"): an attribution clause, never the words someone reports."""
+    if not is_cue(verb) or verb.pos_ != "VERB" or verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return False
+    subj = nearest_child(verb, ("nsubj",))
+    if subj is None or subj.i > verb.i or any(t.text in OPEN_MARKS + '"' for t in verb.doc[subj.i:verb.i]):
+        return False  # "Lee “thus confirmed …”": words of the quote, no attribution
+    lo = subj.left_edge.i
+    return lo > 1 and doc[lo - 1].text in CLOSE_MARKS + '"' and _after_comma(doc, lo)
+
+
 def attribute(ctx: Context, qs: int, qe: int) -> Attribution | None:
     """Who said the quote at chars [qs, qe), or None when no cue tells."""
     q = QuotePlace.of(ctx, qs, qe)
@@ -335,6 +347,10 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
                 if aside is not None:
                     best, best_dist = aside, 0
                 if tok.head == tok:
+                    break
+                if best is not None and _closes_a_quote(doc, tok):
+                    # "A said that “…,” Lee added, saying “…”": a closing attribution
+                    # the parser made the complement of the verb before it is Lee's
                     break
                 if best is not None and tok.dep_ == "advcl" and any(
                     c.dep_ == "mark" and (c.lower_ in _OWN_CLAUSE_MARKS or c.lower_ in ("while", "whereas")
