@@ -21,8 +21,11 @@ The finder works in three passes, each linear in the length of the text:
    transcript label (``NAME: …``, ``Jane Doe: …``), a dash byline
    (``“…” ― Name``, or on the next line), the subject of the sentence just before
    (``Quinn has run the board since 2010. “…”``), and otherwise the speaker of the
-   previous quote when the quote continues it.  The outermost reporting verb wins
-   (``X says he likes her and calls her “…”`` is X's), except across a relative or
+   previous quote when the quote continues it (a quote of three words only in
+   the same paragraph: ``“…,” Lee said. “But, come on.”``).  The outermost reporting
+   verb wins (``X says he likes her and calls her “…”`` is X's), but the walk up stops
+   at a closing attribution the parser made a complement (``A cannot say that “…,”
+   Lee added, saying “…”`` is Lee's), and it does not cross a relative or
    adverbial clause with a cue of its own (``X praised Y, who vowed “…”``, ``…, though
    he said “…”``), unless that clause is itself inside what someone reports (``X notes
    that A, and Y called it “…”`` is X's); ``call for Y to …`` is a demand, a cue of its
@@ -49,7 +52,8 @@ Given a ``parse`` (``nlp.pipe``; ``readtui suggest``, the import, the export and
 cluster all give one through ``tui.nlp.suggest``), the finder takes a second look at
 the quotes pass 2 left without a speaker or with a weak one (``masked``): it re-parses
 their sentences with the quotation's words masked, which en_core_web_sm parses far
-better than a sentence that holds a long quotation, and attributes them again.
+better than a sentence that holds a long quotation, and attributes them again (those
+still without a speaker once more, with a clause in place of the quotation).
 
 Quoted strings of one or two words with no speech cue are dropped: in news they are
 scare quotes, titles and nicknames far more often than speech.  So are, cue or not,
@@ -105,8 +109,8 @@ class _LastSpeaker(NamedTuple):
 
 
 def _goes_on(ctx: Context, prev: _LastSpeaker | None, qs: int, n_words: int) -> bool:
-    """A quote that goes on from the previous one: same or next paragraph, opening its
-    sentence."""
+    """A quote that goes on from the previous one: same or next paragraph (a short one,
+    same paragraph only), opening its sentence."""
     if prev is None:
         return False
     p_lo = ctx.para_of(qs)[0]
