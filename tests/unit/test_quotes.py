@@ -564,6 +564,11 @@ SPEAKER_RULES = [
     pytest.param("Reed cannot say that \u201cfrom his point of view,\u201d Lee added, saying it should be \u201cup to the "
                  "judge to move on or not.\u201d", "up to the judge", "Lee",
                  id="closing-attribution-the-parser-embedded-is-not-climbed-past"),
+    # surnames the tagger takes for adverbs ("called" for a participle, too)
+    pytest.param("And Fairly called the mayor \u201ca real smart guy. I would like to think he knows the data.\u201d",
+                 "smart guy", "Fairly", id="surname-tagged-an-adverb-before-the-cue-past-participle"),
+    pytest.param("And Kindly called the mayor \u201ca real smart guy. I would like to think he knows the data.\u201d",
+                 "smart guy", "Kindly", id="surname-tagged-an-adverb-before-the-cue"),
 ]
 
 

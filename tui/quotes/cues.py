@@ -204,11 +204,15 @@ def _name_just_before(cue):
     """ "Shaw said that …" opening a paragraph: a name right before a speech verb that
     has no subject is that subject, which the parser hung elsewhere (on the paragraph
     before, or as the object of a word it took for a verb)."""
-    if cue.i == 0 or cue.pos_ != "VERB" or cue.tag_ not in ("VBD", "VBZ"):
+    if cue.i == 0 or cue.pos_ != "VERB" or cue.tag_ not in ("VBD", "VBZ", "VBN"):
         return None
+    if cue.tag_ == "VBN" and any(c.dep_ in ("aux", "auxpass") for c in cue.children):
+        return None  # "… was called": a participle, no past tense the tagger missed
     prev = cue.doc[cue.i - 1]
     if prev.pos_ == "PROPN" and prev.head != cue and prev.dep_ not in ("pobj", "poss"):
         return prev
+    if prev.pos_ == "ADV" and prev.is_title and prev.is_alpha and not prev.is_sent_start:
+        return prev  # "And Skelly called …": a surname the tagger took for an adverb
     if prev.dep_ == "appos" and prev.pos_ == "NOUN" and prev.left_edge.i > 0 and cue.doc[prev.left_edge.i - 1].text == ",":
         # "In an interview with Jo Lee, the candidate stated": the parser took the
         # subject for an apposition to the name before the comma
