@@ -569,6 +569,8 @@ SPEAKER_RULES = [
                  "smart guy", "Fairly", id="surname-tagged-an-adverb-before-the-cue-past-participle"),
     pytest.param("And Kindly called the mayor \u201ca real smart guy. I would like to think he knows the data.\u201d",
                  "smart guy", "Kindly", id="surname-tagged-an-adverb-before-the-cue"),
+    pytest.param("The mayor spoke first. Ann Lee said the budget \u201cis not enough.\u201d Adding, \u201cWe will need a lot "
+                 "more from the state next year.\u201d", "lot more", "Ann Lee", id="subjectless-adding-goes-on"),
 ]
 
 

@@ -64,11 +64,13 @@ work cited with its author (``"…," by Ann Lee``) and headings in capitals
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from .attribution import attribute
 from .cues import Attribution, Context
+from .lexicon import SPEECH_FORMS
 from .marks import WORD, is_name_or_title, is_never_speech, quote_spans
 from .masked import Parse, needs_second_look, second_look
 from .names import Mention, Names, mentions, resolve_name
@@ -118,8 +120,14 @@ def _goes_on(ctx: Context, prev: _LastSpeaker | None, qs: int, n_words: int) -> 
         return False
     if prev.para_start != p_lo and prev.quote_end < ctx.para_of(max(0, p_lo - 2))[0]:
         return False
-    before = ctx.text[p_lo:qs].strip()
+    before = _ADDING.sub("", ctx.text[p_lo:qs].strip())
     return not before or before[-1] in ".!?\u201d\""
+
+
+# "… Lee said. Adding, “…”": a speech verb's participle with no subject opening the
+# sentence goes on from the speaker before, as a quote opening it would
+_ADDING = re.compile(r"(^|(?<=[.!?\u201d\"]))\s*(" + "|".join(sorted(w for w in SPEECH_FORMS if w.endswith("ing")))
+                     + r")\s*[,:]$", re.IGNORECASE)
 
 
 def _read_again(ctx: Context, spans: list[tuple[int, int]], firsts: list[Attribution | None],
