@@ -571,6 +571,11 @@ SPEAKER_RULES = [
                  "smart guy", "Kindly", id="surname-tagged-an-adverb-before-the-cue"),
     pytest.param("The mayor spoke first. Ann Lee said the budget \u201cis not enough.\u201d Adding, \u201cWe will need a lot "
                  "more from the state next year.\u201d", "lot more", "Ann Lee", id="subjectless-adding-goes-on"),
+    pytest.param("Stated Lee:\n\n\u201cI think that the stakes are so high for the whole town this year.\u201d", "stakes",
+                 "Lee", id="label-of-a-speech-verb-and-a-name"),
+    pytest.param("The board met.\n\nFormer county executive Ann Marie Lee:\"We learned that from the state and its study "
+                 "of the roads.\"", "We learned", "Former county executive Ann Marie Lee",
+                 id="label-of-a-titled-name-glued-to-its-quote"),
 ]
 
 

@@ -18,7 +18,8 @@ The finder works in three passes, each linear in the length of the text:
    polls ``found``, ``showed`` …), ``according to X``, the clause right after the quote
    (``“…,” the mayor barked``; ``“…,” she said`` before any cue the parse hangs it
    from), a colon introduction (``X said: “…”``, ``More from the report: “…”``), a
-   transcript label (``NAME: …``, ``Jane Doe: …``), a dash byline
+   transcript label (``NAME: …``, ``Jane Doe: …``, ``Former mayor Jane Doe: …``, ``Said
+   Doe: …``), a dash byline
    (``“…” ― Name``, or on the next line), the subject of the sentence just before
    (``Quinn has run the board since 2010. “…”``), and otherwise the speaker of the
    previous quote when the quote continues it (a quote of three words only in

@@ -17,7 +17,7 @@ from .cues import (REACH, Attribution, Context, QuotePlace, Source, SpeakerText,
                    is_agentive, is_cue, nearest_child, outside, speaker_of_cue, subject_of,
                    word_source)
 from .lexicon import (ADVERBIAL_MARKS, DOCUMENT_NOUNS, POLL_NOUNS, POSSESSIVES, PRONOUNS, RELATIVE, ROLE_NOUNS,
-                      SHARE_WORDS, VIEW_NOUNS, WEAK_CUES)
+                      SHARE_WORDS, SPEECH_FORMS, VIEW_NOUNS, WEAK_CUES)
 from .marks import CLOSE_MARKS, DASH_LABEL_BEFORE, NAME_LABEL_BEFORE, OPEN_MARKS
 
 if TYPE_CHECKING:  # spaCy loads only with the model
@@ -627,7 +627,7 @@ def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
     if j < 0 or text[j] != ":":
         return None
     # a person's name as the label, opening the paragraph or after a heading's dash
-    label = name_label(ctx, NAME_LABEL_BEFORE.search(text, q.p_lo, j + 1))
+    label = name_label(ctx, NAME_LABEL_BEFORE.search(text, q.p_lo, j + 1)) or _label_phrase(ctx, j)
     if label is not None:
         return label
     colon = ctx.tok_at(j)
@@ -651,6 +651,30 @@ def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
         if spk is not None and spk.i < a:
             return SpeakerWord(spk)
     return _subject_before_colon(ctx, q, colon)
+
+
+def _label_phrase(ctx: Context, colon: int) -> SpeakerText | None:
+    """A paragraph that opens with a person named with a title and no verb, then a colon
+    ("Former county executive Ann Lee: “…”"), or with a speech verb and the name ("Said
+    Lee: “…”"): a label, as a transcript's."""
+    doc = ctx.doc
+    p_lo = ctx.para_of(colon)[0]
+    lo, hi = ctx.tok_at(p_lo), ctx.tok_at(colon)
+    if doc[hi].idx < colon:
+        hi += 1  # the colon glued to the name and the quote (spaCy keeps `Lee:"We` whole)
+    while lo < hi and (doc[lo].is_space or doc[lo].is_punct):
+        lo += 1
+    words = doc[lo:hi]
+    said = len(words) > 1 and words[0].lower_ in SPEECH_FORMS and words[0].is_title
+    if said:
+        words = words[1:]  # "Said Lee:", "Stated Lee:"
+    if not 1 <= len(words) <= 10 or any(t.pos_ in ("VERB", "AUX") or t.is_punct and t.text not in ".-" for t in words):
+        return None
+    start = words[0].idx
+    end = skip(ctx.text, colon - 1, " \t\u00a0", -1, start) + 1
+    if ctx.ends_with_person(start, end) or said and all(t.is_title for t in words):
+        return SpeakerText(start, end)
+    return None
 
 
 _WH_WORDS = RELATIVE | {"what", "whatever"}
