@@ -259,6 +259,29 @@ def test_a_title_after_an_appearance_or_its_author_is_no_quote(nlp, text):
     assert quotes == []
 
 
+@pytest.mark.parametrize("text", [
+    # the work in apposition to what it is
+    "Lee, who stars on the cable drama, \u201cMercy Street,\u201d returns to the stage this week.",
+    'Ann Lee wrote about the vote in her memoir, "Long Roads Home." She was sure of it.',
+    # a programme spoken on or to
+    'Speaking to "Morning Report Live" on Monday, Ann Lee refrained from attacks on her rivals.',
+    # a day's or a network's programme
+    "Ann Lee was asked about the vote on Sunday\u2019s \u201cMeet the Voters\u201d and said nothing new.",
+    "Ann Lee was a guest on the network\u2019s \u201cTown Hall Tonight\u201d last week.",
+    # acting in a show, and a song named by what it is
+    'She is known for her roles acting in "The Long Winter" and on the stage.',
+    'The party anthem "Let Us Dance" blared from the speakers as Ann Lee walked in.',
+])
+def test_a_title_placed_as_a_work_or_a_programme_is_no_quote(nlp, text):
+    text, quotes = run(nlp, text)
+    assert [text[q.start:q.end] for q in quotes] == []
+
+
+def test_a_nickname_in_apposition_stays_a_quote(nlp):
+    text, quotes = run(nlp, "She often called her friend by a nickname, \u201cBig Red.\u201d They laughed.")
+    assert [text[q.start:q.end] for q in quotes] == ["\u201cBig Red.\u201d"]
+
+
 def test_the_programme_someone_told_is_no_quote(nlp):
     text, quotes = run(nlp, '"We will win," Ann Lee told "Good Evening Springfield" on Sunday.')
     assert [text[q.start:q.end] for q in quotes] == ['"We will win,"']

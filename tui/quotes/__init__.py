@@ -58,7 +58,8 @@ still without a speaker once more, with a clause in place of the quotation).
 Quoted strings of one or two words with no speech cue are dropped: in news they are
 scare quotes, titles and nicknames far more often than speech.  So are, cue or not,
 short Title Case strings placed as titles (``marks.is_name_or_title``: the "…" host, an
-interview with "…", the author of "…", told "…") and, at any length, markup values, a
+interview with "…", the author of "…", her memoir, "…", told "…", said on "…", Sunday's
+"…") and, at any length, markup values, a
 work cited with its author (``"…," by Ann Lee``) and headings in capitals
 (``marks.is_never_speech``).
 """
