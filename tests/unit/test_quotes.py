@@ -277,6 +277,16 @@ def test_a_title_placed_as_a_work_or_a_programme_is_no_quote(nlp, text):
     assert [text[q.start:q.end] for q in quotes] == []
 
 
+@pytest.mark.parametrize("text", [
+    'Marcus Webb, the hacker known as "night owl," said that he had seen the files.',
+    '"We need more time," said Ann Lee, whose new book features talks with tired farmers and "rebellious" teenagers.',
+    '"We need more time," said Tom Reed (D-Ohio), one of the original "gang of four" members.',
+])
+def test_a_quote_inside_the_phrase_that_names_its_speaker_is_no_quote(nlp, text):
+    text, quotes = run(nlp, text)
+    assert [text[q.start:q.end] for q in quotes] == [t for t in ['"We need more time,"'] if t in text]
+
+
 def test_a_nickname_in_apposition_stays_a_quote(nlp):
     text, quotes = run(nlp, "She often called her friend by a nickname, \u201cBig Red.\u201d They laughed.")
     assert [text[q.start:q.end] for q in quotes] == ["\u201cBig Red.\u201d"]

@@ -59,9 +59,11 @@ Quoted strings of one or two words with no speech cue are dropped: in news they 
 scare quotes, titles and nicknames far more often than speech.  So are, cue or not,
 short Title Case strings placed as titles (``marks.is_name_or_title``: the "…" host, an
 interview with "…", the author of "…", her memoir, "…", told "…", said on "…", Sunday's
-"…") and, at any length, markup values, a
-work cited with its author (``"…," by Ann Lee``) and headings in capitals
-(``marks.is_never_speech``).
+"…"), quotes inside the noun phrase of their own speaker, which tell who the speaker is
+(``Lee, the hacker known as "…", said``; not in a clause with a cue of its own or one
+about the speaker's deeds, ``Lee, who sees himself as "…"``), and, at any length,
+markup values, a work cited with its author (``"…," by Ann Lee``) and headings in
+capitals (``marks.is_never_speech``).
 """
 from __future__ import annotations
 
@@ -69,7 +71,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .attribution import attribute
-from .cues import Attribution, Context
+from .cues import Attribution, Context, is_cue
+from .lexicon import RELATIVE
 from .marks import WORD, is_name_or_title, is_never_speech, quote_spans
 from .masked import Parse, needs_second_look, second_look
 from .names import Mention, Names, mentions, resolve_name
@@ -123,6 +126,31 @@ def _goes_on(ctx: Context, prev: _LastSpeaker | None, qs: int, n_words: int) -> 
     return not before or before[-1] in ".!?\u201d\""
 
 
+def _describes_its_speaker(ctx: Context, spk: Mention, qs: int, qe: int) -> bool:
+    """A quote inside the noun phrase of its own speaker, after the name ("Lee, the
+    hacker known as “…”, said", "said Lee, whose book has “…” people in it"): it tells
+    who the speaker is, not what they said.  Not a label's quote ("Lee: “…”"), which the
+    parser may hang on the name too, nor one in a clause about the speaker's own deeds
+    ("Lee, who sees himself as the “…”, said") or with a speech cue of its own ("Lee,
+    speaking on the radio, called it “…”"): those are the speaker's words."""
+    if spk.start >= qs or ":" in ctx.text[spk.end:qs]:
+        return False
+    doc = ctx.doc
+    words = [t for t in doc[ctx.tok_at(qs):ctx.tok_at(qe - 1) + 1] if not t.is_punct and qs <= t.idx < qe]
+    top = [t for t in doc[ctx.tok_at(spk.start):ctx.tok_at(spk.end - 1) + 1]
+           if spk.start <= t.idx < spk.end and not spk.start <= t.head.idx < spk.end]
+    if not words or len(top) != 1 or top[0].pos_ in ("VERB", "AUX") or not all(top[0].is_ancestor(w) for w in words):
+        return False
+    if top[0].dep_ == "pobj" and top[0].head.head.lower_ == "according":
+        return False  # "According to Lee, the plan is “…”": the frame of the sentence
+    tok = words[0]
+    while tok != top[0]:
+        if is_cue(tok) or tok.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.lower_ in RELATIVE for c in tok.children):
+            return False
+        tok = tok.head
+    return True
+
+
 def _read_again(ctx: Context, spans: list[tuple[int, int]], firsts: list[Attribution | None],
                 parse: Parse) -> dict[int, tuple[Mention, Mention]]:
     """The mentions the masked second parse finds for the weakly attributed quotes, by
@@ -170,6 +198,8 @@ def find_quotes(doc, parse: Parse | None = None) -> list[FoundQuote]:
             continue
         if spk is None:
             out.append(FoundQuote(qs, qe, None, None, None))
+            continue
+        if _describes_its_speaker(ctx, spk, qs, qe):
             continue
         name = prev.name if carried else resolve_name(ctx, names, spk.start, spk.end)
         out.append(FoundQuote(qs, qe, spk.start, spk.end, name))
