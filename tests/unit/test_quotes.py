@@ -287,6 +287,16 @@ def test_a_quote_inside_the_phrase_that_names_its_speaker_is_no_quote(nlp, text)
     assert [text[q.start:q.end] for q in quotes] == [t for t in ['"We need more time,"'] if t in text]
 
 
+@pytest.mark.parametrize("text", [
+    "Ann Lee, who has starred in \u201cParks and Gardens\u201d and \u201cGuardians of the Valley,\u201d posted the clip.",
+    "Tom Reed had roles in \u201cThe Long Winter,\u201d \u201cApollo 9,\u201d and \u201cRiver Town: The Boy Who Stayed Home,\u201d "
+    "and no praise for the mayor.",
+])
+def test_titles_listed_after_a_title_are_no_quotes(nlp, text):
+    text, quotes = run(nlp, text)
+    assert [text[q.start:q.end] for q in quotes] == []
+
+
 def test_a_nickname_in_apposition_stays_a_quote(nlp):
     text, quotes = run(nlp, "She often called her friend by a nickname, \u201cBig Red.\u201d They laughed.")
     assert [text[q.start:q.end] for q in quotes] == ["\u201cBig Red.\u201d"]

@@ -59,7 +59,8 @@ Quoted strings of one or two words with no speech cue are dropped: in news they 
 scare quotes, titles and nicknames far more often than speech.  So are, cue or not,
 short Title Case strings placed as titles (``marks.is_name_or_title``: the "…" host, an
 interview with "…", the author of "…", her memoir, "…", told "…", said on "…", Sunday's
-"…"), quotes inside the noun phrase of their own speaker, which tell who the speaker is
+"…"; and at any length the Title Case strings listed right after one, ``starred in "…"
+and "…"``), quotes inside the noun phrase of their own speaker, which tell who the speaker is
 (``Lee, the hacker known as "…", said``; not in a clause with a cue of its own or one
 about the speaker's deeds, ``Lee, who sees himself as "…"``), and, at any length,
 markup values, a work cited with its author (``"…," by Ann Lee``) and headings in
@@ -73,7 +74,7 @@ from typing import NamedTuple
 from .attribution import attribute
 from .cues import Attribution, Context, is_cue
 from .lexicon import RELATIVE
-from .marks import WORD, is_name_or_title, is_never_speech, quote_spans
+from .marks import WORD, is_name_or_title, is_never_speech, listed_after_a_title, quote_spans
 from .masked import Parse, needs_second_look, second_look
 from .names import Mention, Names, mentions, resolve_name
 
@@ -175,6 +176,7 @@ def find_quotes(doc, parse: Parse | None = None) -> list[FoundQuote]:
     names = Names(ctx)
     out: list[FoundQuote] = []
     prev: _LastSpeaker | None = None
+    title_end = -1  # where the last quote dropped as a title ends
     firsts = [attribute(ctx, qs, qe) if WORD.search(text, qs, qe) else None for qs, qe in spans]
     again = _read_again(ctx, spans, firsts, parse) if parse is not None else {}
     for k, (qs, qe) in enumerate(spans):
@@ -191,10 +193,12 @@ def find_quotes(doc, parse: Parse | None = None) -> list[FoundQuote]:
         carried = spk is None and _goes_on(ctx, prev, qs, n_words)
         if carried:
             spk = carry = prev.mention
-        if spk is None and n_words < MIN_WORDS:
+        if not any(c.isalpha() for c in inner) or is_never_speech(ctx, qs, qe, inner):
             continue
-        if not any(c.isalpha() for c in inner) or is_never_speech(ctx, qs, qe, inner) \
-                or (n_words <= 6 and is_name_or_title(ctx, qs, qe, inner)):
+        if n_words <= 6 and is_name_or_title(ctx, qs, qe, inner) or listed_after_a_title(text, title_end, qs, inner):
+            title_end = qe
+            continue
+        if spk is None and n_words < MIN_WORDS:
             continue
         if spk is None:
             out.append(FoundQuote(qs, qe, None, None, None))

@@ -172,6 +172,17 @@ def is_name_or_title(ctx: Context, qs: int, qe: int, inner: str) -> bool:
     return looks_like_title(inner) and _placed_as_a_title(ctx, a, qe, inner, after)
 
 
+# what joins the items of a list: "“…” and “…”", "“…,” “…,” or “…”" (the comma
+# may sit inside the first one's marks)
+LIST_JOINER = re.compile(r"[ \t\u00a0]*(?:,?[ \t\u00a0]*(?:and|or)|,)?[ \t\u00a0]*")
+
+
+def listed_after_a_title(text: str, title_end: int, qs: int, inner: str) -> bool:
+    """A Title Case string listed right after a quote that is a title ("starred in “…”
+    and “…”", "hits such as “…,” “…” and “…”"): a title too, whatever its length."""
+    return 0 <= title_end < qs and LIST_JOINER.fullmatch(text, title_end, qs) is not None and looks_like_title(inner)
+
+
 def _placed_as_a_title(ctx: Context, a: int, qe: int, inner: str, after) -> bool:
     """A Title Case string whose neighbours make it a title: the "Town Hall" host, a
     documentary titled "…", the drama, "…", an interview with "…", acting in "…", told
