@@ -297,6 +297,11 @@ def test_titles_listed_after_a_title_are_no_quotes(nlp, text):
     assert [text[q.start:q.end] for q in quotes] == []
 
 
+def test_a_short_title_case_string_no_one_says_is_no_quote(nlp):
+    text, quotes = run(nlp, 'The Lee fund "Keep the Faith" has now become the town\'s "fund for the river."')
+    assert [text[q.start:q.end] for q in quotes] == ['"fund for the river."']
+
+
 def test_a_nickname_in_apposition_stays_a_quote(nlp):
     text, quotes = run(nlp, "She often called her friend by a nickname, \u201cBig Red.\u201d They laughed.")
     assert [text[q.start:q.end] for q in quotes] == ["\u201cBig Red.\u201d"]

@@ -55,8 +55,9 @@ their sentences with the quotation's words masked, which en_core_web_sm parses f
 better than a sentence that holds a long quotation, and attributes them again (those
 still without a speaker once more, with a clause in place of the quotation).
 
-Quoted strings of one or two words with no speech cue are dropped: in news they are
-scare quotes, titles and nicknames far more often than speech.  So are, cue or not,
+Quoted strings of one or two words with no speech cue are dropped, and so are Title Case
+strings of three ("Keep the Promise"): in news they are scare quotes, titles and
+nicknames far more often than speech.  So are, cue or not,
 short Title Case strings placed as titles (``marks.is_name_or_title``: the "…" host, an
 interview with "…", the author of "…", her memoir, "…", told "…", said on "…", Sunday's
 "…"; and at any length the Title Case strings listed right after one, ``starred in "…"
@@ -74,7 +75,7 @@ from typing import NamedTuple
 from .attribution import attribute
 from .cues import Attribution, Context, is_cue
 from .lexicon import RELATIVE
-from .marks import WORD, is_name_or_title, is_never_speech, listed_after_a_title, quote_spans
+from .marks import WORD, is_name_or_title, is_never_speech, listed_after_a_title, looks_like_title, quote_spans
 from .masked import Parse, needs_second_look, second_look
 from .names import Mention, Names, mentions, resolve_name
 
@@ -102,6 +103,7 @@ class FoundQuote:
 
 
 MIN_WORDS = 3  # speakerless quoted strings shorter than this are dropped
+MIN_TITLE_WORDS = 4  # and speakerless Title Case ones ("Keep the Promise") shorter than this
 
 
 class _LastSpeaker(NamedTuple):
@@ -198,7 +200,7 @@ def find_quotes(doc, parse: Parse | None = None) -> list[FoundQuote]:
         if n_words <= 6 and is_name_or_title(ctx, qs, qe, inner) or listed_after_a_title(text, title_end, qs, inner):
             title_end = qe
             continue
-        if spk is None and n_words < MIN_WORDS:
+        if spk is None and (n_words < MIN_WORDS or n_words < MIN_TITLE_WORDS and looks_like_title(inner)):
             continue
         if spk is None:
             out.append(FoundQuote(qs, qe, None, None, None))
