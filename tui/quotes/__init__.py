@@ -57,15 +57,15 @@ still without a speaker once more, with a clause in place of the quotation).
 
 Quoted strings of one or two words with no speech cue are dropped, and so are Title Case
 strings of three ("Keep the Promise"): in news they are scare quotes, titles and
-nicknames far more often than speech.  So are, cue or not,
-short Title Case strings placed as titles (``marks.is_name_or_title``: the "…" host, an
-interview with "…", the author of "…", her memoir, "…", told "…", said on "…", Sunday's
-"…"; and at any length the Title Case strings listed right after one, ``starred in "…"
-and "…"``), quotes inside the noun phrase of their own speaker, which tell who the speaker is
-(``Lee, the hacker known as "…", said``; not in a clause with a cue of its own or one
-about the speaker's deeds, ``Lee, who sees himself as "…"``), and, at any length,
-markup values, a work cited with its author (``"…," by Ann Lee``) and headings in
-capitals (``marks.is_never_speech``).
+nicknames far more often than speech.  So are, cue or not: short Title Case strings
+placed as titles (``marks.is_name_or_title``: the "…" host, an interview with "…", the
+author of "…", her memoir, "…", told "…", said on "…", Sunday's "…"), and at any length
+the Title Case strings listed right after one (``starred in "…" and "…"``); quotes
+inside the noun phrase of their own speaker, which tell who the speaker is (``Lee, the
+hacker known as "…", said``), unless under a cue of their own or in a clause about the
+speaker's deeds (``Lee, who sees himself as "…", said``); and, at any length, markup
+values, a work cited with its author (``"…," by Ann Lee``) and headings in capitals
+(``marks.is_never_speech``).
 """
 from __future__ import annotations
 
