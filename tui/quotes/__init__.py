@@ -56,11 +56,16 @@ their sentences with the quotation's words masked, which en_core_web_sm parses f
 better than a sentence that holds a long quotation, and attributes them again (those
 still without a speaker once more, with a clause in place of the quotation).
 
-Quoted strings of one or two words with no speech cue are dropped: in news they are
-scare quotes, titles and nicknames far more often than speech.  So are, cue or not,
-short Title Case strings placed as titles (``marks.is_name_or_title``: the "…" host, an
-interview with "…", the author of "…", told "…") and, at any length, markup values, a
-work cited with its author (``"…," by Ann Lee``) and headings in capitals
+Quoted strings of one or two words with no speech cue are dropped, and so are Title Case
+strings of three ("Keep the Promise"): in news they are scare quotes, titles and
+nicknames far more often than speech.  So are, cue or not: short Title Case strings
+placed as titles (``marks.is_name_or_title``: the "…" host, an interview with "…", the
+author of "…", her memoir, "…", told "…", said on "…", Sunday's "…"), and at any length
+the Title Case strings listed right after one (``starred in "…" and "…"``); quotes
+inside the noun phrase of their own speaker, which tell who the speaker is (``Lee, the
+hacker known as "…", said``), unless under a cue of their own or in a clause about the
+speaker's deeds (``Lee, who sees himself as "…", said``); and, at any length, markup
+values, a work cited with its author (``"…," by Ann Lee``) and headings in capitals
 (``marks.is_never_speech``).
 """
 from __future__ import annotations
@@ -70,9 +75,9 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .attribution import attribute
-from .cues import Attribution, Context
-from .lexicon import SPEECH_FORMS
-from .marks import WORD, is_name_or_title, is_never_speech, quote_spans
+from .cues import Attribution, Context, is_cue
+from .lexicon import RELATIVE, SPEECH_FORMS
+from .marks import WORD, is_name_or_title, is_never_speech, listed_after_a_title, looks_like_title, quote_spans
 from .masked import Parse, needs_second_look, second_look
 from .names import Mention, Names, mentions, resolve_name
 
@@ -100,6 +105,7 @@ class FoundQuote:
 
 
 MIN_WORDS = 3  # speakerless quoted strings shorter than this are dropped
+MIN_TITLE_WORDS = 4  # and speakerless Title Case ones ("Keep the Promise") shorter than this
 
 
 class _LastSpeaker(NamedTuple):
@@ -131,6 +137,31 @@ _ADDING = re.compile(r"(^|(?<=[.!?\u201d\"]))\s*(" + "|".join(sorted(w for w in 
                      + r")\s*[,:]$", re.IGNORECASE)
 
 
+def _describes_its_speaker(ctx: Context, spk: Mention, qs: int, qe: int) -> bool:
+    """A quote inside the noun phrase of its own speaker, after the name ("Lee, the
+    hacker known as “…”, said", "said Lee, whose book has “…” people in it"): it tells
+    who the speaker is, not what they said.  Not a label's quote ("Lee: “…”"), which the
+    parser may hang on the name too, nor one in a clause about the speaker's own deeds
+    ("Lee, who sees himself as the “…”, said") or with a speech cue of its own ("Lee,
+    speaking on the radio, called it “…”"): those are the speaker's words."""
+    if spk.start >= qs or ":" in ctx.text[spk.end:qs]:
+        return False
+    doc = ctx.doc
+    words = [t for t in doc[ctx.tok_at(qs):ctx.tok_at(qe - 1) + 1] if not t.is_punct and qs <= t.idx < qe]
+    top = [t for t in doc[ctx.tok_at(spk.start):ctx.tok_at(spk.end - 1) + 1]
+           if spk.start <= t.idx < spk.end and not spk.start <= t.head.idx < spk.end]
+    if not words or len(top) != 1 or top[0].pos_ in ("VERB", "AUX") or not all(top[0].is_ancestor(w) for w in words):
+        return False
+    if top[0].dep_ == "pobj" and top[0].head.head.lower_ == "according":
+        return False  # "According to Lee, the plan is “…”": the frame of the sentence
+    tok = words[0]
+    while tok != top[0]:
+        if is_cue(tok) or tok.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.lower_ in RELATIVE for c in tok.children):
+            return False
+        tok = tok.head
+    return True
+
+
 def _read_again(ctx: Context, spans: list[tuple[int, int]], firsts: list[Attribution | None],
                 parse: Parse) -> dict[int, tuple[Mention, Mention]]:
     """The mentions the masked second parse finds for the weakly attributed quotes, by
@@ -155,6 +186,7 @@ def find_quotes(doc, parse: Parse | None = None) -> list[FoundQuote]:
     names = Names(ctx)
     out: list[FoundQuote] = []
     prev: _LastSpeaker | None = None
+    title_end = -1  # where the last quote dropped as a title ends
     firsts = [attribute(ctx, qs, qe) if WORD.search(text, qs, qe) else None for qs, qe in spans]
     again = _read_again(ctx, spans, firsts, parse) if parse is not None else {}
     for k, (qs, qe) in enumerate(spans):
@@ -171,13 +203,17 @@ def find_quotes(doc, parse: Parse | None = None) -> list[FoundQuote]:
         carried = spk is None and _goes_on(ctx, prev, qs, n_words)
         if carried:
             spk = carry = prev.mention
-        if spk is None and n_words < MIN_WORDS:
+        if not any(c.isalpha() for c in inner) or is_never_speech(ctx, qs, qe, inner):
             continue
-        if not any(c.isalpha() for c in inner) or is_never_speech(ctx, qs, qe, inner) \
-                or (n_words <= 6 and is_name_or_title(ctx, qs, qe, inner)):
+        if n_words <= 6 and is_name_or_title(ctx, qs, qe, inner) or listed_after_a_title(text, title_end, qs, inner):
+            title_end = qe
+            continue
+        if spk is None and (n_words < MIN_WORDS or n_words < MIN_TITLE_WORDS and looks_like_title(inner)):
             continue
         if spk is None:
             out.append(FoundQuote(qs, qe, None, None, None))
+            continue
+        if _describes_its_speaker(ctx, spk, qs, qe):
             continue
         name = prev.name if carried else resolve_name(ctx, names, spk.start, spk.end)
         out.append(FoundQuote(qs, qe, spk.start, spk.end, name))

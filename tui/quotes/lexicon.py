@@ -112,8 +112,10 @@ ADVERBIAL_MARKS = frozenset("after before when while because since although thou
 SMALL_WORDS = frozenset("of the a an and in on for to at by with or from vs vs. de la".split())
 TITLE_CUES = frozenset(
     "titled entitled nickname episode documentary show program programme film movie book column segment series"
-    " podcast album song novel memoir".split()
+    " podcast album song novel memoir thriller drama sitcom musical anthem biopic miniseries".split()
 )
+# whose programme a title is: "the network's “…”" (and a day's: "Sunday's “…”")
+BROADCASTERS = frozenset("television tv network channel radio station".split())
 # things a title names when it stands before them: a show's star, a slogan's hat
 TITLED_THINGS = frozenset(
     "star stars host hosts actor actress cast creator fans hat hats cap caps shirt shirts t-shirt t-shirts"
@@ -125,7 +127,8 @@ TITLED_THINGS = frozenset(
 APPEARANCE_WORDS = frozenset(
     "interview interviews appearance appearances appear appears appeared appearing air airs aired airing"
     " broadcast broadcasts episode episodes edition installment segment host hosts co-host author authors"
-    " co-author founder founders creator role roles screening premiere star stars starred starring".split()
+    " co-author founder founders creator role roles screening premiere star stars starred starring"
+    " act acts acted acting".split()
 )
 
 # polls speak through those they asked: "In a new poll, six in 10 voters said …"

@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left
 
 from .cues import Context
-from .lexicon import APPEARANCE_WORDS, SMALL_WORDS, TITLE_CUES, TITLED_THINGS
+from .lexicon import APPEARANCE_WORDS, BROADCASTERS, SMALL_WORDS, TITLE_CUES, TITLED_THINGS
 
 MARKS = re.compile(r'["\u201c\u201d\u00ab\u00bb\n]')
 OPEN_MARKS = "\u201c\u00ab"
@@ -172,9 +172,21 @@ def is_name_or_title(ctx: Context, qs: int, qe: int, inner: str) -> bool:
     return looks_like_title(inner) and _placed_as_a_title(ctx, a, qe, inner, after)
 
 
+# what joins the items of a list: "“…” and “…”", "“…,” “…,” or “…”" (the comma
+# may sit inside the first one's marks)
+LIST_JOINER = re.compile(r"[ \t\u00a0]*(?:,?[ \t\u00a0]*(?:and|or)|,)?[ \t\u00a0]*")
+
+
+def listed_after_a_title(text: str, title_end: int, qs: int, inner: str) -> bool:
+    """A Title Case string listed right after a quote that is a title ("starred in “…”
+    and “…”", "hits such as “…,” “…” and “…”"): a title too, whatever its length."""
+    return 0 <= title_end < qs and LIST_JOINER.fullmatch(text, title_end, qs) is not None and looks_like_title(inner)
+
+
 def _placed_as_a_title(ctx: Context, a: int, qe: int, inner: str, after) -> bool:
     """A Title Case string whose neighbours make it a title: the "Town Hall" host, a
-    documentary titled "…", an interview with "…", told "…", CNN's "…"."""
+    documentary titled "…", the drama, "…", an interview with "…", acting in "…", told
+    "…", said on "…", CNN's "…", Sunday's "…"."""
     doc = ctx.doc
     if after is not None and after.lower_ in TITLED_THINGS and ctx.text[qe:qe + 1] == " " \
             and not inner.strip('"\u201c\u201d\u00ab\u00bb ').endswith((",", ".")):
@@ -184,6 +196,14 @@ def _placed_as_a_title(ctx: Context, a: int, qe: int, inner: str, after) -> bool
     before = doc[a - 1].lower_
     if before in TITLE_CUES or before in ("told", "tells", "telling"):
         return True
-    if before in ("on", "with", "of", "in") and a > 1 and doc[a - 2].lower_ in APPEARANCE_WORDS:
+    if a == 1:
+        return False
+    word = doc[a - 2]
+    if before == "," and word.lower_ in TITLE_CUES and word.lower_ != "nickname" and word.pos_ == "NOUN":
+        return True  # "his memoir, “…”", "the cable drama, “…”": the work in apposition
+    if before in ("on", "with", "of", "in") and word.lower_ in APPEARANCE_WORDS:
         return True
-    return before in ("'s", "\u2019s") and a > 1 and doc[a - 2].ent_type_ in ("ORG", "NORP", "FAC", "WORK_OF_ART")
+    if before in ("on", "to") and word.lemma_.lower() in ("say", "speak", "talk", "tell"):
+        return True  # "said on “…”", "speaking to “…”": a programme, not what was said
+    return before in ("'s", "\u2019s") and (word.ent_type_ in ("ORG", "NORP", "FAC", "WORK_OF_ART", "DATE")
+                                         or word.lower_ in BROADCASTERS)
