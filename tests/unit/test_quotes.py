@@ -611,6 +611,11 @@ SPEAKER_RULES = [
     pytest.param("The board met.\n\nFormer county executive Ann Marie Lee:\"We learned that from the state and its study "
                  "of the roads.\"", "We learned", "Former county executive Ann Marie Lee",
                  id="label-of-a-titled-name-glued-to-its-quote"),
+    # the parser runs the closing mark of the paragraph before on into the next sentence
+    pytest.param("Tom Reed said the rights of workers \"have been badly undermined for years. It is time for low-wage "
+                 "workers, including nurses, to organize.\"\n\nAnn Lee touted her record as an early sponsor of the bill. "
+                 "\"We need to find ways to help the workers who want a union in their shop. Organizing should be "
+                 "protected in our courts.\"", "We need", "Ann Lee", id="sentence-before-behind-a-stray-closing-mark"),
 ]
 
 
