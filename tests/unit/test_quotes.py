@@ -636,6 +636,17 @@ def test_the_clause_after_a_quote_is_never_taken_for_a_speakers_name(nlp):
     assert all(s is None or not s.startswith("was") for s in found)
 
 
+def test_no_sentence_of_the_finder_runs_over_a_line_break(nlp):
+    # spaCy runs the closing mark of a paragraph on into the next one's first sentence
+    text = ("Tom Reed said the rights of workers \"have been badly undermined. It is time to organize.\"\n\n"
+            "Ann Lee touted her record. \"We need a union.\"")
+    doc = nlp(text)
+    ctx = Context(doc)
+    for t in doc:
+        words = [w for w in ctx.sentence(t.i) if not w.is_space]
+        assert all(text.count("\n", words[0].idx, w.idx) == 0 for w in words)
+
+
 def test_pronoun_cue_yields_to_name_earlier_in_sentence(nlp):
     text = "Ava Morgan said she chose the subject because \u201cmost people never hear about that part of the law,\u201d she said."
     text, quotes = run(nlp, text)

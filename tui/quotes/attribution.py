@@ -572,12 +572,8 @@ def _sentence_before(ctx: Context, q: QuotePlace):
     if ps <= 0 or doc[ps].idx < lo:
         return None
     prev_sent = ctx.sentence(ps)
-    start = prev_sent.start
-    while start < ps and doc[start].idx < lo and (doc[start].is_punct or doc[start].is_space):
-        start += 1  # the closing mark of the paragraph before, run on into this sentence
-    if doc[start].idx < lo:
+    if doc[prev_sent.start].idx < lo:
         return None
-    prev_sent = doc[start:prev_sent.end]
     if any(ch in OPEN_MARKS or ch == '"' for ch in ctx.text[prev_sent.start_char:prev_sent.end_char]):
         return None
     return prev_sent

@@ -23,7 +23,13 @@ def _sentence_bounds(doc) -> list[int]:
     """The first token of every sentence, then the doc's length."""
     if len(doc) and not doc.has_annotation("SENT_START"):
         return [0, len(doc)]
-    return [s.start for s in doc.sents] + [len(doc)] if len(doc) else [0, 0]
+    if not len(doc):
+        return [0, 0]
+    starts = {s.start for s in doc.sents}
+    # no sentence runs over a line break (the parser may run the closing mark of one
+    # paragraph on into the first sentence of the next)
+    starts.update(t.i + 1 for t in doc if t.is_space and "\n" in t.text and t.i + 1 < len(doc))
+    return sorted(starts) + [len(doc)]
 
 
 class Context:
