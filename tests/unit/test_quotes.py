@@ -611,6 +611,11 @@ SPEAKER_RULES = [
     pytest.param("The board met.\n\nFormer county executive Ann Marie Lee:\"We learned that from the state and its study "
                  "of the roads.\"", "We learned", "Former county executive Ann Marie Lee",
                  id="label-of-a-titled-name-glued-to-its-quote"),
+    # a speech word that is a noun of the speaker's phrase, not the verb after it
+    pytest.param("\"Friends, let me be plain. We can win this race. They cannot,\" the email read. It went on to ask for "
+                 "money.", "Friends", "the email", id="speech-noun-compounded-before-read"),
+    pytest.param("\"Vote early and bring a friend to the polls,\" the tweet read.", "Vote early", "the tweet",
+                 id="speech-noun-subject-of-read"),
 ]
 
 

@@ -96,7 +96,7 @@ def _subject_after_quote(ctx: Context, q: QuotePlace, k: int) -> SpeakerWord | N
             # "“…?” Others saw the same thing": after a question or an exclamation a
             # new sentence may begin; only a speech verb or a bare "X barked" attributes
             return None
-        if t.pos_ in ("VERB", "AUX") and t.tag_ in ("VBD", "VBZ") or t.lower_ in SPEECH_FORMS and t.i > k:
+        if t.pos_ in ("VERB", "AUX") and t.tag_ in ("VBD", "VBZ") or t.lower_ in SPEECH_FORMS and t.i > k and not _in_noun_phrase(t):
             subj = nearest_child(t, ("nsubj",))
             if subj is not None and k <= subj.i < t.i and subj.left_edge.i == k and subj.lower_ not in RELATIVE:
                 return SpeakerWord(subj)
@@ -107,6 +107,12 @@ def _subject_after_quote(ctx: Context, q: QuotePlace, k: int) -> SpeakerWord | N
             if t.dep_ == "ROOT":  # the clause's own verb, with no subject after the quote
                 return None
     return None
+
+
+def _in_noun_phrase(tok) -> bool:
+    """A speech word the parser hung on the next word, as a compound or as its subject
+    ("the email read", "the tweet read"): a noun of the speaker's phrase, not its verb."""
+    return tok.dep_ in ("compound", "nsubj") and tok.head.i == tok.i + 1
 
 
 def _ends_clause(ctx: Context, verb) -> bool:
