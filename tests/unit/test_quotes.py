@@ -616,6 +616,9 @@ SPEAKER_RULES = [
                  "money.", "Friends", "the email", id="speech-noun-compounded-before-read"),
     pytest.param("\"Vote early and bring a friend to the polls,\" the tweet read.", "Vote early", "the tweet",
                  id="speech-noun-subject-of-read"),
+    pytest.param("The mayor's press release linked to the county report, which notes, \u201cMost of the roads in the north "
+                 "of the county need repair within five years.\u201d", "Most of the roads", "which",
+                 id="document-with-no-issuer-speaks-as-which"),
 ]
 
 

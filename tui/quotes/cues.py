@@ -7,7 +7,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Union
 
-from .lexicon import ADVERBIAL_MARKS, CUE_NOUNS, PRONOUNS, RELATIVE, SPEECH_FORMS, SPEECH_VERBS
+from .lexicon import ADVERBIAL_MARKS, CUE_NOUNS, DOCUMENT_NOUNS, PRONOUNS, RELATIVE, SPEECH_FORMS, SPEECH_VERBS
 
 if TYPE_CHECKING:  # spaCy loads only with the model
     from spacy.tokens import Token
@@ -233,7 +233,8 @@ def antecedent(spk):
     """Relative pronouns as speakers.  "who" (and "which" after a name) is kept: news
     annotators mark the relative pronoun itself ("Schiff, who said").  A document that
     speaks ("a letter that says", "a comment that described") stands for whoever
-    issued it, the subject of the verb it is the object of.  A bare "that" or "this"
+    issued it, the subject of the verb it is the object of, or, when the sentence names no
+    one, speaks itself ("linked to the report, which notes").  A bare "that" or "this"
     that is no relative pronoun is no speaker."""
     low = spk.lower_
     if low not in RELATIVE and low != "this":
@@ -256,7 +257,9 @@ def antecedent(spk):
             s = subject_of(gov)
             if s is not None and s.lower_ not in RELATIVE:
                 return s
-        return None
+        # no one issued it in the sentence ("linked to the report, which notes …"):
+        # the document speaks, as its relative pronoun
+        return spk if ante.lemma_.lower() in DOCUMENT_NOUNS else None
     return spk
 
 
