@@ -619,6 +619,8 @@ SPEAKER_RULES = [
     pytest.param("The mayor's press release linked to the county report, which notes, \u201cMost of the roads in the north "
                  "of the county need repair within five years.\u201d", "Most of the roads", "which",
                  id="document-with-no-issuer-speaks-as-which"),
+    pytest.param("The plan drew fire for its cost and for the suggestion by the mayor that the town \u201cshould sell "
+                 "the old park\u201d to pay its debts.", "old park", "the mayor", id="speech-noun-by-its-author"),
 ]
 
 

@@ -160,13 +160,13 @@ def is_cue(tok) -> bool:
 
 
 def speaker_of_cue(cue, ctx):
-    """The speaker token of a cue word (verb subject, or the owner of a cue noun),
-    looked for in the cue's own paragraph only."""
+    """The speaker token of a cue word (verb subject, or the owner of a cue noun or its
+    author after "by"), looked for in the cue's own paragraph only."""
     if cue.pos_ == "NOUN":
         for c in cue.children:
             if c.dep_ == "poss":
                 return _handler_of(cue, c) or c
-        return None
+        return _author_by(cue)
     spk = subject_of(cue) or _name_just_before(cue)
     if spk is None:
         return None
@@ -178,6 +178,14 @@ def speaker_of_cue(cue, ctx):
     if "\n" in text[lo:hi]:
         return None
     return spk
+
+
+def _author_by(noun):
+    """ "the suggestion by the mayor that …": whose words a cue noun are, named after it."""
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ == "by":
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+    return None
 
 
 def _handler_of(noun, owner):

@@ -51,6 +51,7 @@ CUE_NOUNS = frozenset(
     speech letter email post response reply answer interview testimony quote quip
     announcement declaration argument accusation charge pledge vow description
     call slogan chant phrase language view conclusion plea demand assessment
+    suggestion prediction insistence assurance admission boast
     """.split()
 )
 # documents and media that speak through any verb ("The ad promotes him as “…”")
