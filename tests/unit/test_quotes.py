@@ -621,6 +621,9 @@ SPEAKER_RULES = [
                  id="document-with-no-issuer-speaks-as-which"),
     pytest.param("The plan drew fire for its cost and for the suggestion by the mayor that the town \u201cshould sell "
                  "the old park\u201d to pay its debts.", "old park", "the mayor", id="speech-noun-by-its-author"),
+    pytest.param("The union is unlikely to give the mayor its support after her March comment that, \"We are going to "
+                 "close a lot of the plants in the county.\"", "close a lot", "her",
+                 id="quote-after-someones-words-and-that"),
 ]
 
 

@@ -20,7 +20,8 @@ The finder works in three passes, each linear in the length of the text:
    from), a colon introduction (``X said: “…”``, ``More from the report: “…”``), a
    transcript label (``NAME: …``, ``Jane Doe: …``, ``Former mayor Jane Doe: …``, ``Said
    Doe: …``), a dash byline
-   (``“…” ― Name``, or on the next line), the subject of the sentence just before
+   (``“…” ― Name``, or on the next line), someone's words and a "that" right before
+   the quote (``after her comment that, “…”``; ``the suggestion by X that …``), the subject of the sentence just before
    (``Quinn has run the board since 2010. “…”``), and otherwise the speaker of the
    previous quote when the quote continues it (a quote of three words only in
    the same paragraph: ``“…,” Lee said. “But, come on.”``).  The outermost reporting

@@ -242,6 +242,7 @@ def _find_speaker(ctx: Context, q: QuotePlace) -> Source | None:
         lambda: _cue_sentence_before(ctx, q),
         lambda: _colon_introduction(ctx, q),
         lambda: name_label_in_quote(ctx, q),
+        lambda: word_source(_owner_of_words_before(ctx, q)),
         lambda: _subject_of_verb_above(ctx, q),
         lambda: _subject_sentence_before(ctx, q),
     )
@@ -697,6 +698,22 @@ def _subject_before_colon(ctx: Context, q: QuotePlace, colon: int) -> SpeakerWor
                 return SpeakerWord(spk)
             break
     return None
+
+
+def _owner_of_words_before(ctx: Context, q: QuotePlace):
+    """ "after her comment that, “…”": a quote right after someone's words and a
+    "that" is what they said, wherever the parser hung it."""
+    doc = ctx.doc
+    k = q.a - 1
+    while k > 0 and (doc[k].is_punct or doc[k].is_space) and doc[k].idx >= q.p_lo:
+        k -= 1
+    if doc[k].lower_ != "that":
+        return None
+    k -= 1
+    if k < 0 or doc[k].idx < q.p_lo or doc[k].pos_ != "NOUN" or not is_cue(doc[k]):
+        return None
+    spk = speaker_of_cue(doc[k], ctx)
+    return spk if spk is not None and spk.i < k else None
 
 
 def _subject_of_verb_above(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
