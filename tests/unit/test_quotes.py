@@ -624,6 +624,10 @@ SPEAKER_RULES = [
     pytest.param("The union is unlikely to give the mayor its support after her March comment that, \"We are going to "
                  "close a lot of the plants in the county.\"", "close a lot", "her",
                  id="quote-after-someones-words-and-that"),
+    pytest.param("Jo Lee wrote the letter on Monday.\n\nShe then listed the qualities she looks for in a good candidate "
+                 "for the county board in 2020:\n\n\"In the note I wrote last spring, which you can read here, I set out "
+                 "several points worth weighing in making a choice. Here they are:\n\n\"Has the candidate a record of "
+                 "service to the town?\"", "In the note", "She", id="subject-of-the-verb-the-colon-hangs-from"),
 ]
 
 

@@ -651,7 +651,7 @@ def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
         spk = subject_of(root)
         if spk is not None and spk.i < a:
             return SpeakerWord(spk)
-    return _subject_before_colon(ctx, q, colon)
+    return _subject_before_colon(ctx, q, colon) or _subject_of_colons_verb(ctx, q, colon)
 
 
 def _label_phrase(ctx: Context, colon: int) -> SpeakerText | None:
@@ -714,6 +714,21 @@ def _owner_of_words_before(ctx: Context, q: QuotePlace):
         return None
     spk = speaker_of_cue(doc[k], ctx)
     return spk if spk is not None and spk.i < k else None
+
+
+def _subject_of_colons_verb(ctx: Context, q: QuotePlace, colon: int) -> SpeakerWord | None:
+    """ "He then listed the qualities a nominee needs in 2016:¶“…”", where the parser
+    made the quote in the next paragraph the sentence's main clause: the subject of the
+    verb the colon hangs from, however far before it.  (In the quote's own paragraph the
+    masked second look reads such a sentence again.)"""
+    doc = ctx.doc
+    verb = doc[colon].head
+    if doc[colon].idx >= q.p_lo or verb.i >= colon or verb.pos_ != "VERB" or verb.idx < ctx.para_of(doc[colon].idx)[0]:
+        return None
+    spk = nearest_child(verb, ("nsubj",))
+    if spk is None or spk.i > verb.i or spk.lower_ in _WH_WORDS:
+        return None
+    return SpeakerWord(spk)
 
 
 def _subject_of_verb_above(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
