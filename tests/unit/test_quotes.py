@@ -628,6 +628,9 @@ SPEAKER_RULES = [
                  "for the county board in 2020:\n\n\"In the note I wrote last spring, which you can read here, I set out "
                  "several points worth weighing in making a choice. Here they are:\n\n\"Has the candidate a record of "
                  "service to the town?\"", "In the note", "She", id="subject-of-the-verb-the-colon-hangs-from"),
+    pytest.param("Ann Lee, who runs the paper, believes in a press that \u201ctakes sides.\u201d\n\n\u2013 Ready to run "
+                 "\u2013.\n\nLee said last year that she would think about a run for the board.", "takes sides",
+                 "Ann Lee, who runs the paper", id="heading-between-dashes-is-no-byline"),
 ]
 
 

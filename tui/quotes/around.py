@@ -162,7 +162,8 @@ def dash_byline(ctx: Context, q: QuotePlace) -> SpeakerText | None:
 
 
 def _byline_below(text: str, p_hi: int) -> SpeakerText | None:
-    """A paragraph that is a dash and a name (up to a comma or its end)."""
+    """A paragraph that is a dash and a name (up to a comma or its end), not a heading
+    set between dashes."""
     k = skip(text, p_hi, " \t\r\n\u00a0", 1, len(text))
     if k >= len(text) or text[k] not in DASHES or k - p_hi > 4:
         return None
@@ -172,6 +173,8 @@ def _byline_below(text: str, p_hi: int) -> SpeakerText | None:
         e += 1
     while e > k and text[e - 1] in " \t\r\u00a0.":
         e -= 1
+    if text[e - 1] in DASHES:
+        return None  # "– A new campaign –": a heading between dashes, no byline
     if 0 < e - k <= 60 and text[k:k + 1].isupper():
         return SpeakerText(k, e)
     return None
