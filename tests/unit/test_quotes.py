@@ -631,6 +631,9 @@ SPEAKER_RULES = [
     pytest.param("Ann Lee, who runs the paper, believes in a press that \u201ctakes sides.\u201d\n\n\u2013 Ready to run "
                  "\u2013.\n\nLee said last year that she would think about a run for the board.", "takes sides",
                  "Ann Lee, who runs the paper", id="heading-between-dashes-is-no-byline"),
+    pytest.param("The board met on Monday.\n\nFormer chair of the board Mary Ellen Foster:\"We learned that from the "
+                 "state and its study of the roads.\"", "We learned", "Former chair of the board Mary Ellen Foster",
+                 id="label-whose-surname-is-glued-to-the-colon"),
 ]
 
 

@@ -673,9 +673,19 @@ def _label_phrase(ctx: Context, colon: int) -> SpeakerText | None:
         return None
     start = words[0].idx
     end = skip(ctx.text, colon - 1, " \t\u00a0", -1, start) + 1
-    if ctx.ends_with_person(start, end) or said and all(t.is_title for t in words):
+    if ctx.ends_with_person(start, end) or said and all(t.is_title for t in words) or _glued_surname(ctx, words, colon):
         return SpeakerText(start, end)
     return None
+
+
+def _glued_surname(ctx: Context, words, colon: int) -> bool:
+    """ `Jane Ann Lee:"We …`: the recogniser, blind to the surname glued to the colon and
+    the quote, names a person that ends right before it."""
+    last = words[-1]
+    if len(words) < 2 or last.idx > colon or not last.text[:1].isupper() or not last.text[:colon - last.idx].isalpha():
+        return False
+    before = words[-2]
+    return ctx.ends_with_person(words[0].idx, before.idx + len(before.text))
 
 
 _WH_WORDS = RELATIVE | {"what", "whatever"}
