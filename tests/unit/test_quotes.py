@@ -634,6 +634,8 @@ SPEAKER_RULES = [
     pytest.param("The board met on Monday.\n\nFormer chair of the board Mary Ellen Foster:\"We learned that from the "
                  "state and its study of the roads.\"", "We learned", "Former chair of the board Mary Ellen Foster",
                  id="label-whose-surname-is-glued-to-the-colon"),
+    pytest.param("The new coach gushed about a \"deep and lasting bond between the players and the town,\" and waxed on "
+                 "about the fans.", "lasting bond", "The new coach", id="gush-is-speech"),
 ]
 
 

@@ -21,7 +21,7 @@ SPEECH_VERBS = frozenset(
     point tell inform assure remind instruct order signal acknowledge pronounce write
     headline title caption sign tweet retweet blog publish print broadcast air
     find show reveal indicate express imply interrupt react propose refer
-    speak talk discuss elaborate question bark blame lecture preach recite
+    speak talk discuss elaborate question bark blame lecture preach recite gush rave
     """.split()
 )
 # "find", "show", "reveal", "indicate": how polls, studies, reports and documents speak
