@@ -636,6 +636,13 @@ SPEAKER_RULES = [
                  id="label-whose-surname-is-glued-to-the-colon"),
     pytest.param("The new coach gushed about a \"deep and lasting bond between the players and the town,\" and waxed on "
                  "about the fans.", "lasting bond", "The new coach", id="gush-is-speech"),
+    # a no-break space typed for a plain one after the quote or inside its attribution
+    pytest.param("The county chair, Tom Reed, said the vote would wait until May. \u201cWhy is the bridge still closed "
+                 "after all this time?\u201d Lee\u00a0asked the board.", "bridge still closed", "Lee",
+                 id="no-break-space-between-name-and-verb"),
+    pytest.param("The county chair, Tom Reed, said the vote would wait until May.\n\n\u201cIf anyone wonders why the "
+                 "bridge is still closed, look at the budget,\u201d\u00a0added Lee.", "anyone wonders", "Lee",
+                 id="no-break-space-after-the-quote"),
 ]
 
 

@@ -21,7 +21,7 @@ def after_quote(ctx: Context, q: QuotePlace) -> Source | None:
     doc = ctx.doc
     k, p_hi = q.b, q.p_hi
     n = len(doc)
-    while k < n and doc[k].is_punct and doc[k].idx < p_hi:
+    while k < n and (doc[k].is_punct or _blank(doc[k])) and doc[k].idx < p_hi:
         k += 1
     if k >= n or doc[k].idx >= p_hi:
         return None
@@ -37,6 +37,8 @@ def after_quote(ctx: Context, q: QuotePlace) -> Source | None:
         # "said Caddell", "added Rep. Jim Clyburn, the ..." (but "saying the town …" opens
         # a clause of what was said)
         j = k + 1
+        while j < n and _blank(doc[j]):
+            j += 1
         if j < n and doc[j].idx < p_hi and (doc[j].pos_ in ("PROPN", "PRON", "NOUN", "DET", "ADJ") or _capitalised(doc[j])):
             t = doc[j]
             for _ in range(6):
@@ -49,6 +51,8 @@ def after_quote(ctx: Context, q: QuotePlace) -> Source | None:
     # "Chief Chuck Jordan said": a short noun phrase, then the cue
     for j in range(k, min(n, k + 10)):
         t = doc[j]
+        if _blank(t):
+            continue
         if t.idx >= p_hi or (t.is_punct and t.text not in ".-()\u2019'") or t.is_space:
             break
         if t.text == "." and j + 1 < n and doc[j + 1].is_sent_start:
@@ -63,9 +67,16 @@ def after_quote(ctx: Context, q: QuotePlace) -> Source | None:
                 if lo < j and any(doc[x].pos_ in ("PROPN", "NOUN", "PRON") for x in range(lo, j)):
                     if j - lo == 1 and doc[lo].pos_ == "PRON":
                         return SpeakerWord(doc[lo])
-                    return SpeakerText(doc[lo].idx, doc[j - 1].idx + len(doc[j - 1].text))
+                    last = doc[j - 1] if not _blank(doc[j - 1]) else doc[j - 2]
+                    return SpeakerText(doc[lo].idx, last.idx + len(last.text))
             break
     return _subject_after_quote(ctx, q, k)
+
+
+def _blank(tok) -> bool:
+    """A no-break space the tokenizer kept as a token of its own ("“…”\u00a0added Lee",
+    "Lee\u00a0asked"): typed for a plain one."""
+    return tok.is_space and "\u00a0" in tok.text and "\n" not in tok.text
 
 
 def _bare_attribution(doc, k: int, p_hi: int) -> bool:
