@@ -643,6 +643,8 @@ SPEAKER_RULES = [
     pytest.param("The county chair, Tom Reed, said the vote would wait until May.\n\n\u201cIf anyone wonders why the "
                  "bridge is still closed, look at the budget,\u201d\u00a0added Lee.", "anyone wonders", "Lee",
                  id="no-break-space-after-the-quote"),
+    pytest.param("The mayor was at odds with Ann Lee, who is looking to bring \"people together for the spring "
+                 "fair.\u201d", "people together", "who", id="who-is-the-person-of-the-verb-above"),
 ]
 
 

@@ -767,6 +767,7 @@ def _subject_of_verb_above(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
                 spk = speaker_of_cue(tok, ctx)
                 if spk is not None and outside(spk, a, b) and (
                     is_agentive(spk) or spk.lemma_.lower() in DOCUMENT_NOUNS or spk.lower_ in ROLE_NOUNS
+                    or spk.lower_ == "who"  # "Lee, who is looking to bring “…”": a person
                 ):
                     return SpeakerWord(spk)
                 break
