@@ -645,6 +645,11 @@ SPEAKER_RULES = [
                  id="no-break-space-after-the-quote"),
     pytest.param("The mayor was at odds with Ann Lee, who is looking to bring \"people together for the spring "
                  "fair.\u201d", "people together", "who", id="who-is-the-person-of-the-verb-above"),
+    pytest.param("Tom Reed further summed up the mayor as \u201clazy,\u201d denounced her record on the roads and called "
+                 "for a recount.", "lazy", "Tom Reed", id="words-after-a-quote-inside-a-clause-go-on-with-it"),
+    pytest.param("Then there was the most obvious change of all: \u201cIt is about time we had a woman running this "
+                 "town,\u201d exhorted the mayor's sister, Ann Lee.", "about time", "the mayor's sister, Ann Lee",
+                 id="attribution-after-a-quote-that-follows-a-colon"),
 ]
 
 

@@ -233,7 +233,7 @@ def _find_speaker(ctx: Context, q: QuotePlace) -> Source | None:
         lambda: _closing_attribution(ctx, q, hung.speaker),
         lambda: _pronoun_cue_after(ctx, q),
         lambda: word_source(hung.speaker),
-        lambda: after_quote(ctx, q),
+        lambda: None if _mid_clause(ctx, q) else after_quote(ctx, q),
         lambda: _clause_subject(ctx, q, hung.clause_verb),
         lambda: _according_to_in_sentence(ctx, q),
         lambda: _nearest_cue_in_sentence(ctx, q),
@@ -251,6 +251,20 @@ def _find_speaker(ctx: Context, q: QuotePlace) -> Source | None:
         if found is not None and not _stands_for_no_one(found):
             return found
     return None
+
+
+def _mid_clause(ctx: Context, q: QuotePlace) -> bool:
+    """A finite verb comes before the quote in its sentence (after any colon): the quote
+    sits inside that clause, and the words after it go on with it ("Reed summed her up
+    as “lazy,” denounced her record …"; "because of “poison pill” measures added by
+    …"), no attribution of their own."""
+    doc = ctx.doc
+    lo = max(ctx.sentence(q.a).start, ctx.tok_at(q.p_lo))
+    for k in range(q.a - 1, lo - 1, -1):
+        if doc[k].text in (":", ";"):
+            lo = k + 1
+            break
+    return any(t.pos_ == "VERB" and t.tag_ in ("VBD", "VBZ", "VBP") for t in doc[lo:q.a])
 
 
 def _closing_attribution(ctx: Context, q: QuotePlace, hung) -> Source | None:
