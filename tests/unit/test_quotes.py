@@ -616,6 +616,45 @@ SPEAKER_RULES = [
                  "workers, including nurses, to organize.\"\n\nAnn Lee touted her record as an early sponsor of the bill. "
                  "\"We need to find ways to help the workers who want a union in their shop. Organizing should be "
                  "protected in our courts.\"", "We need", "Ann Lee", id="sentence-before-behind-a-stray-closing-mark"),
+    # a speech word that is a noun of the speaker's phrase, not the verb after it
+    pytest.param("\"Friends, let me be plain. We can win this race. They cannot,\" the email read. It went on to ask for "
+                 "money.", "Friends", "the email", id="speech-noun-compounded-before-read"),
+    pytest.param("\"Vote early and bring a friend to the polls,\" the tweet read.", "Vote early", "the tweet",
+                 id="speech-noun-subject-of-read"),
+    pytest.param("The mayor's press release linked to the county report, which notes, \u201cMost of the roads in the north "
+                 "of the county need repair within five years.\u201d", "Most of the roads", "which",
+                 id="document-with-no-issuer-speaks-as-which"),
+    pytest.param("The plan drew fire for its cost and for the suggestion by the mayor that the town \u201cshould sell "
+                 "the old park\u201d to pay its debts.", "old park", "the mayor", id="speech-noun-by-its-author"),
+    pytest.param("The union is unlikely to give the mayor its support after her March comment that, \"We are going to "
+                 "close a lot of the plants in the county.\"", "close a lot", "her",
+                 id="quote-after-someones-words-and-that"),
+    pytest.param("Jo Lee wrote the letter on Monday.\n\nShe then listed the qualities she looks for in a good candidate "
+                 "for the county board in 2020:\n\n\"In the note I wrote last spring, which you can read here, I set out "
+                 "several points worth weighing in making a choice. Here they are:\n\n\"Has the candidate a record of "
+                 "service to the town?\"", "In the note", "She", id="subject-of-the-verb-the-colon-hangs-from"),
+    pytest.param("Ann Lee, who runs the paper, believes in a press that \u201ctakes sides.\u201d\n\n\u2013 Ready to run "
+                 "\u2013.\n\nLee said last year that she would think about a run for the board.", "takes sides",
+                 "Ann Lee, who runs the paper", id="heading-between-dashes-is-no-byline"),
+    pytest.param("The board met on Monday.\n\nFormer chair of the board Mary Ellen Foster:\"We learned that from the "
+                 "state and its study of the roads.\"", "We learned", "Former chair of the board Mary Ellen Foster",
+                 id="label-whose-surname-is-glued-to-the-colon"),
+    pytest.param("The new coach gushed about a \"deep and lasting bond between the players and the town,\" and waxed on "
+                 "about the fans.", "lasting bond", "The new coach", id="gush-is-speech"),
+    # a no-break space typed for a plain one after the quote or inside its attribution
+    pytest.param("The county chair, Tom Reed, said the vote would wait until May. \u201cWhy is the bridge still closed "
+                 "after all this time?\u201d Lee\u00a0asked the board.", "bridge still closed", "Lee",
+                 id="no-break-space-between-name-and-verb"),
+    pytest.param("The county chair, Tom Reed, said the vote would wait until May.\n\n\u201cIf anyone wonders why the "
+                 "bridge is still closed, look at the budget,\u201d\u00a0added Lee.", "anyone wonders", "Lee",
+                 id="no-break-space-after-the-quote"),
+    pytest.param("The mayor was at odds with Ann Lee, who is looking to bring \"people together for the spring "
+                 "fair.\u201d", "people together", "who", id="who-is-the-person-of-the-verb-above"),
+    pytest.param("Tom Reed further summed up the mayor as \u201clazy,\u201d denounced her record on the roads and called "
+                 "for a recount.", "lazy", "Tom Reed", id="words-after-a-quote-inside-a-clause-go-on-with-it"),
+    pytest.param("Then there was the most obvious change of all: \u201cIt is about time we had a woman running this "
+                 "town,\u201d exhorted the mayor's sister, Ann Lee.", "about time", "the mayor's sister, Ann Lee",
+                 id="attribution-after-a-quote-that-follows-a-colon"),
 ]
 
 

@@ -17,10 +17,12 @@ The finder works in three passes, each linear in the length of the text:
    quote hangs from in the parse (``said``, ``told``, ``called``, and for documents and
    polls ``found``, ``showed`` …), ``according to X``, the clause right after the quote
    (``“…,” the mayor barked``; ``“…,” she said`` before any cue the parse hangs it
-   from), a colon introduction (``X said: “…”``, ``More from the report: “…”``), a
+   from; not after a quote inside a clause whose own verb came before it: ``Lee summed
+   her up as “lazy,” denounced …``), a colon introduction (``X said: “…”``, ``More from the report: “…”``), a
    transcript label (``NAME: …``, ``Jane Doe: …``, ``Former mayor Jane Doe: …``, ``Said
    Doe: …``), a dash byline
-   (``“…” ― Name``, or on the next line), the subject of the sentence just before
+   (``“…” ― Name``, or on the next line), someone's words and a "that" right before
+   the quote (``after her comment that, “…”``; ``the suggestion by X that …``), the subject of the sentence just before
    (``Quinn has run the board since 2010. “…”``), and otherwise the speaker of the
    previous quote when the quote continues it (a quote of three words only in
    the same paragraph: ``“…,” Lee said. “But, come on.”``).  The outermost reporting

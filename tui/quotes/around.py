@@ -21,7 +21,7 @@ def after_quote(ctx: Context, q: QuotePlace) -> Source | None:
     doc = ctx.doc
     k, p_hi = q.b, q.p_hi
     n = len(doc)
-    while k < n and doc[k].is_punct and doc[k].idx < p_hi:
+    while k < n and (doc[k].is_punct or _blank(doc[k])) and doc[k].idx < p_hi:
         k += 1
     if k >= n or doc[k].idx >= p_hi:
         return None
@@ -37,6 +37,8 @@ def after_quote(ctx: Context, q: QuotePlace) -> Source | None:
         # "said Caddell", "added Rep. Jim Clyburn, the ..." (but "saying the town …" opens
         # a clause of what was said)
         j = k + 1
+        while j < n and _blank(doc[j]):
+            j += 1
         if j < n and doc[j].idx < p_hi and (doc[j].pos_ in ("PROPN", "PRON", "NOUN", "DET", "ADJ") or _capitalised(doc[j])):
             t = doc[j]
             for _ in range(6):
@@ -49,6 +51,8 @@ def after_quote(ctx: Context, q: QuotePlace) -> Source | None:
     # "Chief Chuck Jordan said": a short noun phrase, then the cue
     for j in range(k, min(n, k + 10)):
         t = doc[j]
+        if _blank(t):
+            continue
         if t.idx >= p_hi or (t.is_punct and t.text not in ".-()\u2019'") or t.is_space:
             break
         if t.text == "." and j + 1 < n and doc[j + 1].is_sent_start:
@@ -63,9 +67,16 @@ def after_quote(ctx: Context, q: QuotePlace) -> Source | None:
                 if lo < j and any(doc[x].pos_ in ("PROPN", "NOUN", "PRON") for x in range(lo, j)):
                     if j - lo == 1 and doc[lo].pos_ == "PRON":
                         return SpeakerWord(doc[lo])
-                    return SpeakerText(doc[lo].idx, doc[j - 1].idx + len(doc[j - 1].text))
+                    last = doc[j - 1] if not _blank(doc[j - 1]) else doc[j - 2]
+                    return SpeakerText(doc[lo].idx, last.idx + len(last.text))
             break
     return _subject_after_quote(ctx, q, k)
+
+
+def _blank(tok) -> bool:
+    """A no-break space the tokenizer kept as a token of its own ("“…”\u00a0added Lee",
+    "Lee\u00a0asked"): typed for a plain one."""
+    return tok.is_space and "\u00a0" in tok.text and "\n" not in tok.text
 
 
 def _bare_attribution(doc, k: int, p_hi: int) -> bool:
@@ -96,7 +107,7 @@ def _subject_after_quote(ctx: Context, q: QuotePlace, k: int) -> SpeakerWord | N
             # "“…?” Others saw the same thing": after a question or an exclamation a
             # new sentence may begin; only a speech verb or a bare "X barked" attributes
             return None
-        if t.pos_ in ("VERB", "AUX") and t.tag_ in ("VBD", "VBZ") or t.lower_ in SPEECH_FORMS and t.i > k:
+        if t.pos_ in ("VERB", "AUX") and t.tag_ in ("VBD", "VBZ") or t.lower_ in SPEECH_FORMS and t.i > k and not _in_noun_phrase(t):
             subj = nearest_child(t, ("nsubj",))
             if subj is not None and k <= subj.i < t.i and subj.left_edge.i == k and subj.lower_ not in RELATIVE:
                 return SpeakerWord(subj)
@@ -107,6 +118,12 @@ def _subject_after_quote(ctx: Context, q: QuotePlace, k: int) -> SpeakerWord | N
             if t.dep_ == "ROOT":  # the clause's own verb, with no subject after the quote
                 return None
     return None
+
+
+def _in_noun_phrase(tok) -> bool:
+    """A speech word the parser hung on the next word, as a compound or as its subject
+    ("the email read", "the tweet read"): a noun of the speaker's phrase, not its verb."""
+    return tok.dep_ in ("compound", "nsubj") and tok.head.i == tok.i + 1
 
 
 def _ends_clause(ctx: Context, verb) -> bool:
@@ -156,7 +173,8 @@ def dash_byline(ctx: Context, q: QuotePlace) -> SpeakerText | None:
 
 
 def _byline_below(text: str, p_hi: int) -> SpeakerText | None:
-    """A paragraph that is a dash and a name (up to a comma or its end)."""
+    """A paragraph that is a dash and a name (up to a comma or its end), not a heading
+    set between dashes."""
     k = skip(text, p_hi, " \t\r\n\u00a0", 1, len(text))
     if k >= len(text) or text[k] not in DASHES or k - p_hi > 4:
         return None
@@ -166,6 +184,8 @@ def _byline_below(text: str, p_hi: int) -> SpeakerText | None:
         e += 1
     while e > k and text[e - 1] in " \t\r\u00a0.":
         e -= 1
+    if text[e - 1] in DASHES:
+        return None  # "– A new campaign –": a heading between dashes, no byline
     if 0 < e - k <= 60 and text[k:k + 1].isupper():
         return SpeakerText(k, e)
     return None

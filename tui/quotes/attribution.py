@@ -233,7 +233,7 @@ def _find_speaker(ctx: Context, q: QuotePlace) -> Source | None:
         lambda: _closing_attribution(ctx, q, hung.speaker),
         lambda: _pronoun_cue_after(ctx, q),
         lambda: word_source(hung.speaker),
-        lambda: after_quote(ctx, q),
+        lambda: None if _mid_clause(ctx, q) else after_quote(ctx, q),
         lambda: _clause_subject(ctx, q, hung.clause_verb),
         lambda: _according_to_in_sentence(ctx, q),
         lambda: _nearest_cue_in_sentence(ctx, q),
@@ -242,6 +242,7 @@ def _find_speaker(ctx: Context, q: QuotePlace) -> Source | None:
         lambda: _cue_sentence_before(ctx, q),
         lambda: _colon_introduction(ctx, q),
         lambda: name_label_in_quote(ctx, q),
+        lambda: word_source(_owner_of_words_before(ctx, q)),
         lambda: _subject_of_verb_above(ctx, q),
         lambda: _subject_sentence_before(ctx, q),
     )
@@ -250,6 +251,20 @@ def _find_speaker(ctx: Context, q: QuotePlace) -> Source | None:
         if found is not None and not _stands_for_no_one(found):
             return found
     return None
+
+
+def _mid_clause(ctx: Context, q: QuotePlace) -> bool:
+    """A finite verb comes before the quote in its sentence (after any colon): the quote
+    sits inside that clause, and the words after it go on with it ("Reed summed her up
+    as “lazy,” denounced her record …"; "because of “poison pill” measures added by
+    …"), no attribution of their own."""
+    doc = ctx.doc
+    lo = max(ctx.sentence(q.a).start, ctx.tok_at(q.p_lo))
+    for k in range(q.a - 1, lo - 1, -1):
+        if doc[k].text in (":", ";"):
+            lo = k + 1
+            break
+    return any(t.pos_ == "VERB" and t.tag_ in ("VBD", "VBZ", "VBP") for t in doc[lo:q.a])
 
 
 def _closing_attribution(ctx: Context, q: QuotePlace, hung) -> Source | None:
@@ -650,7 +665,7 @@ def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
         spk = subject_of(root)
         if spk is not None and spk.i < a:
             return SpeakerWord(spk)
-    return _subject_before_colon(ctx, q, colon)
+    return _subject_before_colon(ctx, q, colon) or _subject_of_colons_verb(ctx, q, colon)
 
 
 def _label_phrase(ctx: Context, colon: int) -> SpeakerText | None:
@@ -672,9 +687,19 @@ def _label_phrase(ctx: Context, colon: int) -> SpeakerText | None:
         return None
     start = words[0].idx
     end = skip(ctx.text, colon - 1, " \t\u00a0", -1, start) + 1
-    if ctx.ends_with_person(start, end) or said and all(t.is_title for t in words):
+    if ctx.ends_with_person(start, end) or said and all(t.is_title for t in words) or _glued_surname(ctx, words, colon):
         return SpeakerText(start, end)
     return None
+
+
+def _glued_surname(ctx: Context, words, colon: int) -> bool:
+    """ `Jane Ann Lee:"We …`: the recogniser, blind to the surname glued to the colon and
+    the quote, names a person that ends right before it."""
+    last = words[-1]
+    if len(words) < 2 or last.idx > colon or not last.text[:1].isupper() or not last.text[:colon - last.idx].isalpha():
+        return False
+    before = words[-2]
+    return ctx.ends_with_person(words[0].idx, before.idx + len(before.text))
 
 
 _WH_WORDS = RELATIVE | {"what", "whatever"}
@@ -697,6 +722,37 @@ def _subject_before_colon(ctx: Context, q: QuotePlace, colon: int) -> SpeakerWor
                 return SpeakerWord(spk)
             break
     return None
+
+
+def _owner_of_words_before(ctx: Context, q: QuotePlace):
+    """ "after her comment that, “…”": a quote right after someone's words and a
+    "that" is what they said, wherever the parser hung it."""
+    doc = ctx.doc
+    k = q.a - 1
+    while k > 0 and (doc[k].is_punct or doc[k].is_space) and doc[k].idx >= q.p_lo:
+        k -= 1
+    if doc[k].lower_ != "that":
+        return None
+    k -= 1
+    if k < 0 or doc[k].idx < q.p_lo or doc[k].pos_ != "NOUN" or not is_cue(doc[k]):
+        return None
+    spk = speaker_of_cue(doc[k], ctx)
+    return spk if spk is not None and spk.i < k else None
+
+
+def _subject_of_colons_verb(ctx: Context, q: QuotePlace, colon: int) -> SpeakerWord | None:
+    """ "He then listed the qualities a nominee needs in 2016:¶“…”", where the parser
+    made the quote in the next paragraph the sentence's main clause: the subject of the
+    verb the colon hangs from, however far before it.  (In the quote's own paragraph the
+    masked second look reads such a sentence again.)"""
+    doc = ctx.doc
+    verb = doc[colon].head
+    if doc[colon].idx >= q.p_lo or verb.i >= colon or verb.pos_ != "VERB" or verb.idx < ctx.para_of(doc[colon].idx)[0]:
+        return None
+    spk = nearest_child(verb, ("nsubj",))
+    if spk is None or spk.i > verb.i or spk.lower_ in _WH_WORDS:
+        return None
+    return SpeakerWord(spk)
 
 
 def _subject_of_verb_above(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
@@ -725,6 +781,7 @@ def _subject_of_verb_above(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
                 spk = speaker_of_cue(tok, ctx)
                 if spk is not None and outside(spk, a, b) and (
                     is_agentive(spk) or spk.lemma_.lower() in DOCUMENT_NOUNS or spk.lower_ in ROLE_NOUNS
+                    or spk.lower_ == "who"  # "Lee, who is looking to bring “…”": a person
                 ):
                     return SpeakerWord(spk)
                 break

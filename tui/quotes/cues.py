@@ -7,7 +7,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Union
 
-from .lexicon import ADVERBIAL_MARKS, CUE_NOUNS, PRONOUNS, RELATIVE, SPEECH_FORMS, SPEECH_VERBS
+from .lexicon import ADVERBIAL_MARKS, CUE_NOUNS, DOCUMENT_NOUNS, PRONOUNS, RELATIVE, SPEECH_FORMS, SPEECH_VERBS
 
 if TYPE_CHECKING:  # spaCy loads only with the model
     from spacy.tokens import Token
@@ -166,13 +166,13 @@ def is_cue(tok) -> bool:
 
 
 def speaker_of_cue(cue, ctx):
-    """The speaker token of a cue word (verb subject, or the owner of a cue noun),
-    looked for in the cue's own paragraph only."""
+    """The speaker token of a cue word (verb subject, or the owner of a cue noun or its
+    author after "by"), looked for in the cue's own paragraph only."""
     if cue.pos_ == "NOUN":
         for c in cue.children:
             if c.dep_ == "poss":
                 return _handler_of(cue, c) or c
-        return None
+        return _author_by(cue)
     spk = subject_of(cue) or _name_just_before(cue)
     if spk is None:
         return None
@@ -184,6 +184,14 @@ def speaker_of_cue(cue, ctx):
     if "\n" in text[lo:hi]:
         return None
     return spk
+
+
+def _author_by(noun):
+    """ "the suggestion by the mayor that …": whose words a cue noun are, named after it."""
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ == "by":
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+    return None
 
 
 def _handler_of(noun, owner):
@@ -239,7 +247,8 @@ def antecedent(spk):
     """Relative pronouns as speakers.  "who" (and "which" after a name) is kept: news
     annotators mark the relative pronoun itself ("Schiff, who said").  A document that
     speaks ("a letter that says", "a comment that described") stands for whoever
-    issued it, the subject of the verb it is the object of.  A bare "that" or "this"
+    issued it, the subject of the verb it is the object of, or, when the sentence names no
+    one, speaks itself ("linked to the report, which notes").  A bare "that" or "this"
     that is no relative pronoun is no speaker."""
     low = spk.lower_
     if low not in RELATIVE and low != "this":
@@ -262,7 +271,9 @@ def antecedent(spk):
             s = subject_of(gov)
             if s is not None and s.lower_ not in RELATIVE:
                 return s
-        return None
+        # no one issued it in the sentence ("linked to the report, which notes …"):
+        # the document speaks, as its relative pronoun
+        return spk if ante.lemma_.lower() in DOCUMENT_NOUNS else None
     return spk
 
 

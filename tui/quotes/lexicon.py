@@ -21,7 +21,7 @@ SPEECH_VERBS = frozenset(
     point tell inform assure remind instruct order signal acknowledge pronounce write
     headline title caption sign tweet retweet blog publish print broadcast air
     find show reveal indicate express imply interrupt react propose refer
-    speak talk discuss elaborate question bark blame lecture preach recite
+    speak talk discuss elaborate question bark blame lecture preach recite gush rave
     """.split()
 )
 # "find", "show", "reveal", "indicate": how polls, studies, reports and documents speak
@@ -51,6 +51,7 @@ CUE_NOUNS = frozenset(
     speech letter email post response reply answer interview testimony quote quip
     announcement declaration argument accusation charge pledge vow description
     call slogan chant phrase language view conclusion plea demand assessment
+    suggestion prediction insistence assurance admission boast
     """.split()
 )
 # documents and media that speak through any verb ("The ad promotes him as “…”")
