@@ -654,6 +654,9 @@ SPEAKER_RULES = [
                  "like every other channel.\u201d\n\n\u201cAnd it is sad that the owners have sold the paper out for a "
                  "little more money.\u201d", "And it is sad", "Tom Reed",
                  id="the-tail-of-a-quote-is-no-sentence-about-someone"),
+    pytest.param("Two small planes filled the sky over the stadium with messages for the crowd.\n\n\u201cSave the old "
+                 "park and all of its trees,\u201d read one.", "Save the old park", "one",
+                 id="a-number-after-the-speech-verb-is-the-speaker"),
 ]
 
 
