@@ -655,6 +655,13 @@ SPEAKER_RULES = [
     pytest.param("Then there was the most obvious change of all: \u201cIt is about time we had a woman running this "
                  "town,\u201d exhorted the mayor's sister, Ann Lee.", "about time", "the mayor's sister, Ann Lee",
                  id="attribution-after-a-quote-that-follows-a-colon"),
+    pytest.param("\u201cThe paper has lost its way,\u201d Tom Reed said. \u201cIt is chasing ratings. They have become "
+                 "like every other channel.\u201d\n\n\u201cAnd it is sad that the owners have sold the paper out for a "
+                 "little more money.\u201d", "And it is sad", "Tom Reed",
+                 id="the-tail-of-a-quote-is-no-sentence-about-someone"),
+    pytest.param("Two small planes filled the sky over the stadium with messages for the crowd.\n\n\u201cSave the old "
+                 "park and all of its trees,\u201d read one.", "Save the old park", "one",
+                 id="a-number-after-the-speech-verb-is-the-speaker"),
 ]
 
 

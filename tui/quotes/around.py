@@ -34,12 +34,12 @@ def after_quote(ctx: Context, q: QuotePlace) -> Source | None:
         # "Lee responded: “…?” Her critics cited it …": the colon introduced it
         return None
     if is_cue(doc[k]) and doc[k].pos_ == "VERB" and doc[k].tag_ != "VBG":
-        # "said Caddell", "added Rep. Jim Clyburn, the ..." (but "saying the town …" opens
+        # "said Caddell", "added Rep. Jim Clyburn, the ...", "read one" (but "saying the town …" opens
         # a clause of what was said)
         j = k + 1
         while j < n and _blank(doc[j]):
             j += 1
-        if j < n and doc[j].idx < p_hi and (doc[j].pos_ in ("PROPN", "PRON", "NOUN", "DET", "ADJ") or _capitalised(doc[j])):
+        if j < n and doc[j].idx < p_hi and (doc[j].pos_ in ("PROPN", "PRON", "NOUN", "DET", "ADJ", "NUM") or _capitalised(doc[j])):
             t = doc[j]
             for _ in range(6):
                 if t.head.i > t.i and t.head.i - k < 10 and t.head.pos_ in ("PROPN", "NOUN") and t.dep_ in ("compound", "det", "amod", "poss", "nmod"):

@@ -568,7 +568,8 @@ def _according_to_in_sentence(ctx: Context, q: QuotePlace) -> SpeakerWord | None
 def _sentence_before(ctx: Context, q: QuotePlace):
     """The sentence just before a quote that opens its sentence, in the same
     paragraph, or a one-sentence paragraph just before one the quote opens; None when
-    it holds a quotation mark."""
+    it holds a quotation mark, a closing one too (the tail of a quote: "… They have
+    become like the rest.”¶“…”" is no sentence about "They")."""
     doc = ctx.doc
     a = q.a
     opens_paragraph = not ctx.text[q.p_lo:q.start].strip()
@@ -589,7 +590,7 @@ def _sentence_before(ctx: Context, q: QuotePlace):
     prev_sent = ctx.sentence(ps)
     if doc[prev_sent.start].idx < lo:
         return None
-    if any(ch in OPEN_MARKS or ch == '"' for ch in ctx.text[prev_sent.start_char:prev_sent.end_char]):
+    if any(ch in OPEN_MARKS or ch in CLOSE_MARKS or ch == '"' for ch in ctx.text[prev_sent.start_char:prev_sent.end_char]):
         return None
     return prev_sent
 
