@@ -568,8 +568,7 @@ def _according_to_in_sentence(ctx: Context, q: QuotePlace) -> SpeakerWord | None
 def _sentence_before(ctx: Context, q: QuotePlace):
     """The sentence just before a quote that opens its sentence, in the same
     paragraph, or a one-sentence paragraph just before one the quote opens; None when
-    it holds a quotation mark, a closing one too (the tail of a quote: "… They have
-    become like the rest.”¶“…”" is no sentence about "They")."""
+    it opens a quotation."""
     doc = ctx.doc
     a = q.a
     opens_paragraph = not ctx.text[q.p_lo:q.start].strip()
@@ -590,7 +589,7 @@ def _sentence_before(ctx: Context, q: QuotePlace):
     prev_sent = ctx.sentence(ps)
     if doc[prev_sent.start].idx < lo:
         return None
-    if any(ch in OPEN_MARKS or ch in CLOSE_MARKS or ch == '"' for ch in ctx.text[prev_sent.start_char:prev_sent.end_char]):
+    if any(ch in OPEN_MARKS or ch == '"' for ch in ctx.text[prev_sent.start_char:prev_sent.end_char]):
         return None
     return prev_sent
 
@@ -613,8 +612,8 @@ def _subject_sentence_before(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
     """A quote with no cue after a sentence about someone: "Clinton touted her record.
     “…”" is Clinton's, whatever the verb (news introduces a quote so)."""
     prev_sent = _sentence_before(ctx, q)
-    if prev_sent is None:
-        return None
+    if prev_sent is None or any(ch in CLOSE_MARKS for ch in ctx.text[prev_sent.start_char:prev_sent.end_char]):
+        return None  # the tail of a quote ("… They have become like the rest.”¶“…”") is about no one
     spk = nearest_child(prev_sent.root, ("nsubj",))
     if spk is None or spk.lower_ in RELATIVE or spk.lower_ in ("it", "we", "you", "i") or not (
         is_agentive(spk) or spk.lower_ in ROLE_NOUNS
