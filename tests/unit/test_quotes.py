@@ -611,6 +611,9 @@ SPEAKER_RULES = [
     pytest.param("The board met.\n\nFormer county executive Ann Marie Lee:\"We learned that from the state and its study "
                  "of the roads.\"", "We learned", "Former county executive Ann Marie Lee",
                  id="label-of-a-titled-name-glued-to-its-quote"),
+    pytest.param("Reed launched into a lament for the \"hard-working families of the county\" who are \"victims of the new "
+                 "tax on homes\" paid to landlords who are \"greedy, greedy, greedy people.\"", "greedy", "Reed",
+                 id="quote-with-no-cue-in-the-sentence-of-an-attributed-one"),
     # the parser runs the closing mark of the paragraph before on into the next sentence
     pytest.param("Tom Reed said the rights of workers \"have been badly undermined for years. It is time for low-wage "
                  "workers, including nurses, to organize.\"\n\nAnn Lee touted her record as an early sponsor of the bill. "

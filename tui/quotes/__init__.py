@@ -25,7 +25,7 @@ The finder works in three passes, each linear in the length of the text:
    the quote (``after her comment that, “…”``; ``the suggestion by X that …``), the subject of the sentence just before
    (``Quinn has run the board since 2010. “…”``), and otherwise the speaker of the
    previous quote when the quote continues it (a quote of three words only in
-   the same paragraph: ``“…,” Lee said. “But, come on.”``).  The outermost reporting
+   the same paragraph: ``“…,” Lee said. “But, come on.”``) or sits in its sentence.  The outermost reporting
    verb wins (``X says he likes her and calls her “…”`` is X's), but the walk up stops
    at a closing attribution the parser made a complement (``A cannot say that “…,”
    Lee added, saying “…”`` is Lee's), and it does not cross a relative or
@@ -133,6 +133,15 @@ def _goes_on(ctx: Context, prev: _LastSpeaker | None, qs: int, n_words: int) -> 
     return not before or before[-1] in ".!?\u201d\""
 
 
+def _same_sentence(ctx: Context, prev: _LastSpeaker | None, qs: int, n_words: int) -> bool:
+    """A quote with no cue of its own in the sentence of the last attributed quote is
+    that speaker's too ("He said, “…” - the crowd chanted “…” - “and restore order”",
+    "Trump launched into a lament for the “…” who are “…”")."""
+    if prev is None or n_words < MIN_WORDS:
+        return False
+    return ctx.sentence(ctx.tok_at(qs)).start <= ctx.tok_at(prev.quote_end - 1)
+
+
 # "… Lee said. Adding, “…”": a speech verb's participle with no subject opening the
 # sentence goes on from the speaker before, as a quote opening it would
 _ADDING = re.compile(r"(^|(?<=[.!?\u201d\"]))\s*(" + "|".join(sorted(w for w in SPEECH_FORMS if w.endswith("ing")))
@@ -202,7 +211,7 @@ def find_quotes(doc, parse: Parse | None = None) -> list[FoundQuote]:
             spk, carry = again[k]
         elif found is not None:
             spk, carry = mentions(ctx, found, qs, qe)
-        carried = spk is None and _goes_on(ctx, prev, qs, n_words)
+        carried = spk is None and (_goes_on(ctx, prev, qs, n_words) or _same_sentence(ctx, prev, qs, n_words))
         if carried:
             spk = carry = prev.mention
         if not any(c.isalpha() for c in inner) or is_never_speech(ctx, qs, qe, inner):
