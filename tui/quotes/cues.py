@@ -19,17 +19,19 @@ if TYPE_CHECKING:  # spaCy loads only with the model
 REACH = 120
 
 
-def _sentence_bounds(doc) -> list[int]:
-    """The first token of every sentence, then the doc's length."""
-    if len(doc) and not doc.has_annotation("SENT_START"):
-        return [0, len(doc)]
-    if not len(doc):
+def _sentence_bounds(doc, text: str, starts: list[int], first: list[int]) -> list[int]:
+    """The first token of every sentence (``first``, the parser's), then the doc's
+    length; no sentence runs over a line break (the parser may run the closing mark of
+    one paragraph on into the first sentence of the next)."""
+    n = len(doc)
+    if not n:
         return [0, 0]
-    starts = {s.start for s in doc.sents}
-    # no sentence runs over a line break (the parser may run the closing mark of one
-    # paragraph on into the first sentence of the next)
-    starts.update(t.i + 1 for t in doc if t.is_space and "\n" in t.text and t.i + 1 < len(doc))
-    return sorted(starts) + [len(doc)]
+    bounds = set(first) | {0}
+    for m in re.finditer(r"\n", text):
+        k = bisect_right(starts, m.start())  # the token after the one holding the break
+        if k < n:
+            bounds.add(k)
+    return sorted(bounds) + [n]
 
 
 class Context:
@@ -39,12 +41,14 @@ class Context:
 
     def __init__(self, doc):
         self.doc = doc
-        self.text = doc.text
-        self.starts = [t.idx for t in doc]
+        self.text = text = doc.text
+        # read as arrays: a Token object per word costs more than the rest of this
+        cols = doc.to_array(["IDX", "SENT_START"]).tolist() if len(doc) else []
+        self.starts = [c[0] for c in cols]
         # spaCy's Token.sent walks to its sentence's edges at every call: a run-on
         # paragraph of many quotes made the finder quadratic (40 s at 60,000 characters)
-        self.sent_bounds = _sentence_bounds(doc)
-        text = self.text
+        first = [i for i, c in enumerate(cols) if c[1] == 1] if doc.has_annotation("SENT_START") else []
+        self.sent_bounds = _sentence_bounds(doc, text, self.starts, first)
         self.para_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
         self.persons = [e for e in doc.ents if e.label_ == "PERSON"]
         self.person_starts = [e.start_char for e in self.persons]
