@@ -606,6 +606,10 @@ SPEAKER_RULES = [
                  "smart guy", "Kindly", id="surname-tagged-an-adverb-before-the-cue"),
     pytest.param("The mayor spoke first. Ann Lee said the budget \u201cis not enough.\u201d Adding, \u201cWe will need a lot "
                  "more from the state next year.\u201d", "lot more", "Ann Lee", id="subjectless-adding-goes-on"),
+    pytest.param("\u201cWe did all we could for the mill,\u201d Ann Lee said. Instead, \u201cthe state walks away from "
+                 "every promise it made to the workers.\u201d", "walks away", "Ann Lee", id="connective-opening-goes-on"),
+    pytest.param("\u201cThe town has paid its share of the bill,\u201d Jo Reed said on Monday. But \u201cthe county still owes "
+                 "us for the roads and the old bridge.\u201d", "still owes", "Jo Reed", id="but-opening-goes-on"),
     pytest.param("Stated Lee:\n\n\u201cI think that the stakes are so high for the whole town this year.\u201d", "stakes",
                  "Lee", id="label-of-a-speech-verb-and-a-name"),
     pytest.param("The board met.\n\nFormer county executive Ann Marie Lee:\"We learned that from the state and its study "

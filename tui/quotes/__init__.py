@@ -25,7 +25,8 @@ The finder works in three passes, each linear in the length of the text:
    the quote (``after her comment that, “…”``; ``the suggestion by X that …``), the subject of the sentence just before
    (``Quinn has run the board since 2010. “…”``), and otherwise the speaker of the
    previous quote when the quote continues it (a quote of three words only in
-   the same paragraph: ``“…,” Lee said. “But, come on.”``) or sits in its sentence.  The outermost reporting
+   the same paragraph: ``“…,” Lee said. “But, come on.”``; also behind a connective
+   opening its sentence: ``“…,” Lee said. Instead, “…”``) or sits in its sentence.  The outermost reporting
    verb wins (``X says he likes her and calls her “…”`` is X's), but the walk up stops
    at a closing attribution the parser made a complement (``A cannot say that “…,”
    Lee added, saying “…”`` is Lee's), and it does not cross a relative or
@@ -129,7 +130,7 @@ def _goes_on(ctx: Context, prev: _LastSpeaker | None, qs: int, n_words: int) -> 
         return False
     if prev.para_start != p_lo and prev.quote_end < ctx.para_of(max(0, p_lo - 2))[0]:
         return False
-    before = _ADDING.sub("", ctx.text[p_lo:qs].strip())
+    before = _CONNECTIVE.sub("", _ADDING.sub("", ctx.text[p_lo:qs].strip()))
     return not before or before[-1] in ".!?\u201d\""
 
 
@@ -146,6 +147,10 @@ def _same_sentence(ctx: Context, prev: _LastSpeaker | None, qs: int, n_words: in
 # sentence goes on from the speaker before, as a quote opening it would
 _ADDING = re.compile(r"(^|(?<=[.!?\u201d\"]))\s*(" + "|".join(sorted(w for w in SPEECH_FORMS if w.endswith("ing")))
                      + r")\s*[,:]$", re.IGNORECASE)
+# "… Lee said. But “…”", "… Lee said. Instead, “…”": a connective opening the sentence
+# ties the quote to what came before and names no one new
+_CONNECTIVE = re.compile(r"(^|(?<=[.!?\u201d\"]))\s*(But|And|Yet|So|Still|Then|Instead|Indeed|Also|However|Now"
+                         r"|Specifically|Moreover|Besides|Otherwise|Again|In fact|Of course)\s*,?$")
 
 
 def _describes_its_speaker(ctx: Context, spk: Mention, qs: int, qe: int) -> bool:
