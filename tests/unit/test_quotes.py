@@ -689,6 +689,16 @@ def test_the_clause_after_a_quote_is_never_taken_for_a_speakers_name(nlp):
     assert all(s is None or not s.startswith("was") for s in found)
 
 
+@pytest.mark.parametrize("text, fragment", [
+    ("As the \u201cStop the Tax\u201d movement continues to grow, the mayor worries about the vote.", "Stop the Tax"),
+    ("According to her \u201cfair share\u201d plan, firms must pay more to the town.", "fair share"),
+    ("The mayor backs the ideas put forth by the defeated \u201cStay Home\u201d campaign in the county vote.", "Stay Home"),
+])
+def test_a_quote_before_the_noun_it_labels_is_not_that_nouns_words(nlp, text, fragment):
+    text, quotes = run(nlp, text)
+    assert all(speaker(text, q) is None for q in quotes if fragment in text[q.start:q.end])
+
+
 def test_no_sentence_of_the_finder_runs_over_a_line_break(nlp):
     # spaCy runs the closing mark of a paragraph on into the next one's first sentence
     text = ("Tom Reed said the rights of workers \"have been badly undermined. It is time to organize.\"\n\n"

@@ -69,7 +69,9 @@ inside the noun phrase of their own speaker, which tell who the speaker is (``Le
 hacker known as "…", said``), unless under a cue of their own or in a clause about the
 speaker's deeds (``Lee, who sees himself as "…", said``); and, at any length, markup
 values, a work cited with its author (``"…," by Ann Lee``) and headings in capitals
-(``marks.is_never_speech``).
+(``marks.is_never_speech``).  A quote set before the noun of its speaker's phrase
+(``the "…" movement continues``, ``her "…" plan``) labels that noun: it keeps no
+speaker, and so, when short, is dropped too.
 """
 from __future__ import annotations
 
@@ -162,11 +164,8 @@ def _describes_its_speaker(ctx: Context, spk: Mention, qs: int, qe: int) -> bool
     speaking on the radio, called it “…”"): those are the speaker's words."""
     if spk.start >= qs or ":" in ctx.text[spk.end:qs]:
         return False
-    doc = ctx.doc
-    words = [t for t in doc[ctx.tok_at(qs):ctx.tok_at(qe - 1) + 1] if not t.is_punct and qs <= t.idx < qe]
-    top = [t for t in doc[ctx.tok_at(spk.start):ctx.tok_at(spk.end - 1) + 1]
-           if spk.start <= t.idx < spk.end and not spk.start <= t.head.idx < spk.end]
-    if not words or len(top) != 1 or top[0].pos_ in ("VERB", "AUX") or not all(top[0].is_ancestor(w) for w in words):
+    words, top = _words_under_speaker(ctx, spk, qs, qe)
+    if not top:
         return False
     if top[0].dep_ == "pobj" and top[0].head.head.lower_ == "according":
         return False  # "According to Lee, the plan is “…”": the frame of the sentence
@@ -176,6 +175,33 @@ def _describes_its_speaker(ctx: Context, spk: Mention, qs: int, qe: int) -> bool
             return False
         tok = tok.head
     return True
+
+
+def _words_under_speaker(ctx: Context, spk: Mention, qs: int, qe: int) -> tuple[list, list]:
+    """The words of a quote and the head of its speaker's phrase when that head governs
+    all of them (the quote is part of the speaker's phrase), else no head."""
+    doc = ctx.doc
+    words = [t for t in doc[ctx.tok_at(qs):ctx.tok_at(qe - 1) + 1] if not t.is_punct and qs <= t.idx < qe]
+    top = [t for t in doc[ctx.tok_at(spk.start):ctx.tok_at(spk.end - 1) + 1]
+           if spk.start <= t.idx < spk.end and not spk.start <= t.head.idx < spk.end]
+    if not words or len(top) != 1 or top[0].pos_ in ("VERB", "AUX") or not all(top[0].is_ancestor(w) for w in words):
+        return words, []
+    return words, top
+
+
+_CLAUSE_MARK = re.compile(r"[,.!?;:()\u2014\u2013]")
+
+
+def _names_its_speaker(ctx: Context, spk: Mention, qs: int, qe: int) -> bool:
+    """A quote inside the noun phrase of its own speaker, before the head noun (the
+    “Stop Now” movement, the “clean air” plan of the mayor): a label of the speaker,
+    which the quote does not report."""
+    if spk.start <= qe:
+        return False
+    words, top = _words_under_speaker(ctx, spk, qs, qe)
+    if not top or top[0].idx < qe or _CLAUSE_MARK.search(ctx.text, qe - 2, top[0].idx):
+        return False  # a clause of its own ("“It's done,” says Lee"), not a label
+    return not any(is_cue(t) for t in top[0].subtree if qs <= t.idx < top[0].idx)
 
 
 def _read_again(ctx: Context, spans: list[tuple[int, int]], firsts: list[Attribution | None],
@@ -224,6 +250,8 @@ def find_quotes(doc, parse: Parse | None = None) -> list[FoundQuote]:
         if n_words <= 6 and is_name_or_title(ctx, qs, qe, inner) or listed_after_a_title(text, title_end, qs, inner):
             title_end = qe
             continue
+        if spk is not None and not carried and _names_its_speaker(ctx, spk, qs, qe):
+            spk = None
         if spk is None and (n_words < MIN_WORDS or n_words < MIN_TITLE_WORDS and looks_like_title(inner)):
             continue
         if spk is None:
