@@ -249,6 +249,9 @@ def test_title_after_a_media_noun_is_no_quote_even_with_a_speaker(nlp):
     # acting in a show, and a song named by what it is
     'She is known for her roles acting in "The Long Winter" and on the stage.',
     'The party anthem "Let Us Dance" blared from the speakers as Ann Lee walked in.',
+    # a long title placed as one: a book named with a subtitle, a report titled "…"
+    "Ann Lee wrote about the vote in her book \u201cRoads of the North: How a Small Town Fought Back and Won.\u201d",
+    'On Monday the mayor released a report titled "The Facts on Where the Town Budget Stands Now." It was short.',
     # titles listed right after a title, at any length
     "Ann Lee, who has starred in \u201cParks and Gardens\u201d and \u201cGuardians of the Valley,\u201d posted the clip.",
     "Tom Reed had roles in \u201cThe Long Winter,\u201d \u201cApollo 9,\u201d and \u201cRiver Town: The Boy Who Stayed Home,\u201d "

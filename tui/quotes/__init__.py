@@ -61,10 +61,10 @@ still without a speaker once more, with a clause in place of the quotation).
 
 Quoted strings of one or two words with no speech cue are dropped, and so are Title Case
 strings of three ("Keep the Promise"): in news they are scare quotes, titles and
-nicknames far more often than speech.  So are, cue or not: short Title Case strings
-placed as titles (``marks.is_name_or_title``: the "…" host, an interview with "…", the
-author of "…", her memoir, "…", told "…", said on "…", Sunday's "…"), and at any length
-the Title Case strings listed right after one (``starred in "…" and "…"``); quotes
+nicknames far more often than speech.  So are, cue or not and at any length: Title Case
+strings placed as titles (``marks.is_name_or_title``: the "…" host, an interview with "…",
+the author of "…", her memoir, "…", told "…", said on "…", Sunday's "…", her book "…: …",
+a report titled "…"), and the Title Case strings listed right after one (``starred in "…" and "…"``); quotes
 inside the noun phrase of their own speaker, which tell who the speaker is (``Lee, the
 hacker known as "…", said``), unless under a cue of their own or in a clause about the
 speaker's deeds (``Lee, who sees himself as "…", said``); and, at any length, markup
@@ -247,7 +247,7 @@ def find_quotes(doc, parse: Parse | None = None) -> list[FoundQuote]:
             spk = carry = prev.mention
         if not any(c.isalpha() for c in inner) or is_never_speech(ctx, qs, qe, inner):
             continue
-        if n_words <= 6 and is_name_or_title(ctx, qs, qe, inner) or listed_after_a_title(text, title_end, qs, inner):
+        if is_name_or_title(ctx, qs, qe, inner) or listed_after_a_title(text, title_end, qs, inner):
             title_end = qe
             continue
         if spk is not None and not carried and _names_its_speaker(ctx, spk, qs, qe):
