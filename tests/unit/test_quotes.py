@@ -702,6 +702,22 @@ def test_a_quote_before_the_noun_it_labels_is_not_that_nouns_words(nlp, text, fr
     assert all(speaker(text, q) is None for q in quotes if fragment in text[q.start:q.end])
 
 
+@pytest.mark.parametrize("text, fragment", [
+    ("Asked whether the mayor \u201chas the skills to run the town well,\u201d 60 percent of residents said no.", "skills"),
+    ("Asked if the plan is \u201cgood enough for the county and its roads,\u201d most voters said yes.", "good enough"),
+    ("Ann Lee was asked, \u201cIf you had known about the deal, would you have voted for it at all?\u201d She said no.",
+     "known about"),
+])
+def test_a_question_put_by_no_one_named_has_no_speaker(nlp, text, fragment):
+    text, quotes = run(nlp, text)
+    assert speaker(text, quote_with(text, quotes, fragment)) is None
+
+
+def test_the_answer_to_a_question_keeps_its_speaker(nlp):
+    text, quotes = run(nlp, "Asked about the plan, Ann Lee said, \u201cIt is good enough for the county.\u201d")
+    assert speaker(text, quote_with(text, quotes, "good enough")) == "Ann Lee"
+
+
 def test_no_sentence_of_the_finder_runs_over_a_line_break(nlp):
     # spaCy runs the closing mark of a paragraph on into the next one's first sentence
     text = ("Tom Reed said the rights of workers \"have been badly undermined. It is time to organize.\"\n\n"

@@ -71,7 +71,9 @@ speaker's deeds (``Lee, who sees himself as "…", said``); and, at any length, 
 values, a work cited with its author (``"…," by Ann Lee``) and headings in capitals
 (``marks.is_never_speech``).  A quote set before the noun of its speaker's phrase
 (``the "…" movement continues``, ``her "…" plan``) labels that noun: it keeps no
-speaker, and so, when short, is dropped too.
+speaker, and so, when short, is dropped too.  So does a quote inside a question put by
+no one named (``Asked whether Lee is "…," 60 percent said no``, ``Lee was asked, "…?"``):
+the one asked did not say it.
 """
 from __future__ import annotations
 
@@ -204,6 +206,24 @@ def _names_its_speaker(ctx: Context, spk: Mention, qs: int, qe: int) -> bool:
     return not any(is_cue(t) for t in top[0].subtree if qs <= t.idx < top[0].idx)
 
 
+def _asked_of_someone(ctx: Context, qs: int, qe: int) -> bool:
+    """A quote inside a question put to someone by no one named ("Asked whether Lee is
+    “…,” 60 percent said no", "Lee was asked, “…?”"): the asker's words, and the asker
+    is not told, so the one asked is no speaker of it."""
+    doc = ctx.doc
+    words = [t for t in doc[ctx.tok_at(qs):ctx.tok_at(qe - 1) + 1] if not t.is_punct and qs <= t.idx < qe]
+    tops = [t for t in words if not qs <= t.head.idx < qe]
+    if not tops:
+        return False
+    tok = tops[0]
+    while not is_cue(tok) and tok.head != tok:
+        if tok.dep_ == "conj":
+            return False  # "Lee was asked to vote, and the board is “…”": a clause of its own
+        tok = tok.head
+    return (tok.lemma_.lower() == "ask" and tok.tag_ == "VBN"
+            and not any(c.dep_ in ("nsubj", "agent") for c in tok.children))
+
+
 def _read_again(ctx: Context, spans: list[tuple[int, int]], firsts: list[Attribution | None],
                 parse: Parse) -> dict[int, tuple[Mention, Mention]]:
     """The mentions the masked second parse finds for the weakly attributed quotes, by
@@ -250,7 +270,7 @@ def find_quotes(doc, parse: Parse | None = None) -> list[FoundQuote]:
         if is_name_or_title(ctx, qs, qe, inner) or listed_after_a_title(text, title_end, qs, inner):
             title_end = qe
             continue
-        if spk is not None and not carried and _names_its_speaker(ctx, spk, qs, qe):
+        if spk is not None and not carried and (_names_its_speaker(ctx, spk, qs, qe) or _asked_of_someone(ctx, qs, qe)):
             spk = None
         if spk is None and (n_words < MIN_WORDS or n_words < MIN_TITLE_WORDS and looks_like_title(inner)):
             continue
