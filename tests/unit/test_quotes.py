@@ -718,6 +718,14 @@ def test_the_answer_to_a_question_keeps_its_speaker(nlp):
     assert speaker(text, quote_with(text, quotes, "good enough")) == "Ann Lee"
 
 
+def test_a_speaker_is_never_someone_named_inside_another_quote(nlp):
+    # the second quote opens with a straight mark after a curly close: the parser hangs it
+    # on the last sentence of the first quote
+    text, quotes = run(nlp, "\u201cWe paid for all of the roads. No one else can say that,\u201d Ann Lee said. "
+                            "\"The county never paid a cent for them in ten years.\u201d")
+    assert speaker(text, quote_with(text, quotes, "never paid")) == "Ann Lee"
+
+
 def test_no_sentence_of_the_finder_runs_over_a_line_break(nlp):
     # spaCy runs the closing mark of a paragraph on into the next one's first sentence
     text = ("Tom Reed said the rights of workers \"have been badly undermined. It is time to organize.\"\n\n"

@@ -37,7 +37,8 @@ The finder works in three passes, each linear in the length of the text:
    closing ``, reported the Star`` and an opening ``To Lee,`` / ``In Lee's view,`` frame
    the whole sentence, as ``according to`` does; so do an opening ``In a new poll,`` and a
    poll earlier in the sentence for a share of people (``six in 10 voters said``).  A copula's "it" and the reader's
-   "you" are no one.  The speaker mention is the cue's subject as a noun phrase
+   "you" are no one, nor is anyone named inside the words of another quote.  The speaker
+   mention is the cue's subject as a noun phrase
    (``names.mention_span``; personal pronouns and ``who`` stay as they are, as news
    annotators mark them, unless others are coordinated with them (``she and two
    aides``), ``someone in the crowd`` keeps its phrase; a long participial
@@ -78,6 +79,7 @@ the one asked did not say it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -224,6 +226,13 @@ def _asked_of_someone(ctx: Context, qs: int, qe: int) -> bool:
             and not any(c.dep_ in ("nsubj", "agent") for c in tok.children))
 
 
+def _inside_another_quote(spans: list[tuple[int, int]], k: int, spk: Mention) -> bool:
+    """A speaker mention inside the words of another quote ("“… No one else can say
+    that,” she said. “…”"): someone the quoted speaker named, not who spoke."""
+    i = bisect_right(spans, (spk.start, float("inf"))) - 1  # the last quote opening before it
+    return i >= 0 and i != k and spans[i][0] < spk.start and spk.end <= spans[i][1]
+
+
 def _read_again(ctx: Context, spans: list[tuple[int, int]], firsts: list[Attribution | None],
                 parse: Parse) -> dict[int, tuple[Mention, Mention]]:
     """The mentions the masked second parse finds for the weakly attributed quotes, by
@@ -262,6 +271,8 @@ def find_quotes(doc, parse: Parse | None = None) -> list[FoundQuote]:
             spk, carry = again[k]
         elif found is not None:
             spk, carry = mentions(ctx, found, qs, qe)
+        if spk is not None and _inside_another_quote(spans, k, spk):
+            spk = carry = None
         carried = spk is None and (_goes_on(ctx, prev, qs, n_words) or _same_sentence(ctx, prev, qs, n_words))
         if carried:
             spk = carry = prev.mention
