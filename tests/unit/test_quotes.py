@@ -499,6 +499,8 @@ SPEAKER_RULES = [
                  "misleading.\u201d", "misleading", "board chair Tom Field", id="speech-verb-on-someones-claim"),
     pytest.param("Rosa Diaz has pushed her promise of \u201cfree buses\u201d for every rider in the city.", "free buses",
                  "Rosa Diaz", id="her-promise-is-the-subjects"),
+    pytest.param("Jenkins has long pushed his promise of \u201cfree buses\u201d for every rider in the city.", "free buses",
+                 "Jenkins", id="his-promise-is-the-subjects-whose-surname-looks-plural"),
     pytest.param("The paper notes that the mayor signed the bill, and Governor Ann Price later called the law \u201ca gift "
                  "to landlords and nobody else.\u201d", "a gift to landlords", "The paper",
                  id="coordinated-clause-inside-a-report-is-the-reporters"),

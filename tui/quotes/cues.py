@@ -213,9 +213,17 @@ def _handler_of(noun, owner):
         return subj
     # "his"/"her" only stands for a person who is the subject ("The crowd picked up her
     # slogan" is hers)
-    if owner.lower_ in ("his", "her") and (subj.pos_ == "PROPN" or subj.lower_ in ("he", "she")):
+    if owner.lower_ in ("his", "her") and (subj.pos_ == "PROPN" or subj.lower_ in ("he", "she")
+                                           or _surname_taken_for_plural(subj, verb)):
         return subj
     return None
+
+
+def _surname_taken_for_plural(subj, verb) -> bool:
+    """ "Jenkins has pushed his …": a capitalised subject the tagger calls a plural noun
+    but whose verb is singular is a surname ending in -s ("Voters have …" stays plural)."""
+    return subj.tag_ == "NNS" and subj.is_title and (
+        verb.tag_ == "VBZ" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBZ" for c in verb.children))
 
 
 def _name_just_before(cue):
