@@ -501,6 +501,9 @@ SPEAKER_RULES = [
                  "Rosa Diaz", id="her-promise-is-the-subjects"),
     pytest.param("Jenkins has long pushed his promise of \u201cfree buses\u201d for every rider in the city.", "free buses",
                  "Jenkins", id="his-promise-is-the-subjects-whose-surname-looks-plural"),
+    pytest.param("Ann Lee, a radio host in Ohio, recalled in 2010 that before the vote, the mayor wasn\u2019t taken "
+                 "seriously by his own staff, who wondered if \u201che would be the weak link in the race.\u201d",
+                 "weak link", "Ann Lee, a radio host in Ohio", id="relative-clause-inside-a-that-clause-is-reported"),
     pytest.param("The paper notes that the mayor signed the bill, and Governor Ann Price later called the law \u201ca gift "
                  "to landlords and nobody else.\u201d", "a gift to landlords", "The paper",
                  id="coordinated-clause-inside-a-report-is-the-reporters"),

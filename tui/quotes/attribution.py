@@ -453,11 +453,17 @@ def _reporter_above(ctx: Context, tok, q: QuotePlace, own):
         head = tok.head
         if head == tok or head.idx < q.p_lo or head.idx > q.p_hi:
             return None
-        if tok.dep_ == "ccomp" and is_cue(head) and head.pos_ == "VERB" and head.lemma_.lower() not in WEAK_CUES:
+        if (tok.dep_ == "ccomp" or _that_clause(tok)) and is_cue(head) and head.pos_ == "VERB" and head.lemma_.lower() not in WEAK_CUES:
             spk = speaker_of_cue(head, ctx)
             return spk if spk is not None and outside(spk, q.a, q.b) else None
         tok = head
     return None
+
+
+def _that_clause(tok) -> bool:
+    """ "Lee recalled that before the vote, the town was …": a clause opened by "that"
+    is what the verb above reports, even where the parser hung it as adverbial."""
+    return tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "that" for c in tok.children)
 
 
 def _opens_quote(doc, verb, q: QuotePlace) -> bool:
