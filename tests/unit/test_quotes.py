@@ -504,6 +504,8 @@ SPEAKER_RULES = [
     pytest.param("Ann Lee, a radio host in Ohio, recalled in 2010 that before the vote, the mayor wasn\u2019t taken "
                  "seriously by his own staff, who wondered if \u201che would be the weak link in the race.\u201d",
                  "weak link", "Ann Lee, a radio host in Ohio", id="relative-clause-inside-a-that-clause-is-reported"),
+    pytest.param("When the mayor suggested that the county would sue the town, Kim Lee shot back: \u201cIf they sue us, "
+                 "they are going to lose.\u201d", "going to lose", "Kim Lee", id="a-when-clause-before-a-colon-sets-the-scene"),
     pytest.param("The paper notes that the mayor signed the bill, and Governor Ann Price later called the law \u201ca gift "
                  "to landlords and nobody else.\u201d", "a gift to landlords", "The paper",
                  id="coordinated-clause-inside-a-report-is-the-reporters"),

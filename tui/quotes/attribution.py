@@ -549,7 +549,7 @@ def _in_side_clause(verb, a: int, b: int) -> bool:
     clause sets the scene; its speaker is not the quote's."""
     tok = verb
     for _ in range(6):
-        if has_own_clause(tok):
+        if has_own_clause(tok) or _when_clause(tok):
             if tok.left_edge.i <= a and b - 1 <= tok.right_edge.i:
                 return False
             # the clause it hangs from must have a named subject of its own, or the
@@ -560,6 +560,14 @@ def _in_side_clause(verb, a: int, b: int) -> bool:
             return False
         tok = tok.head
     return False
+
+
+def _when_clause(tok) -> bool:
+    """ "When Lee suggested …, Kim fired back: “…”": the parser makes "when" an adverb of
+    the clause rather than its mark, but it is a clause of its own all the same."""
+    return tok.dep_ == "advcl" and tok.pos_ == "VERB" and any(
+        c.dep_ == "advmod" and c.lower_ == "when" and c.i == tok.left_edge.i for c in tok.children
+    ) and nearest_child(tok, ("nsubj", "nsubjpass")) is not None
 
 
 def _according_to_in_sentence(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
@@ -640,7 +648,8 @@ def _dash_label(ctx: Context, q: QuotePlace) -> SpeakerText | None:
 
 
 def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
-    """A colon introduction: "Carter articulated a stark reality: “…”"."""
+    """A colon introduction: "Carter articulated a stark reality: “…”"; a cue in a clause
+    that sets the scene ("When Lee suggested …, Kim shot back: “…”") is not its cue."""
     text = ctx.text
     doc = ctx.doc
     a = q.a
@@ -660,7 +669,7 @@ def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
     for t in doc[max(sent.start, a - REACH):min(sent.end, a)]:
         if t.idx < colon_para:
             continue  # a sentence the parser ran on from the paragraph before
-        if is_cue(t):
+        if is_cue(t) and not _in_side_clause(t, a, q.b):
             spk = speaker_of_cue(t, ctx)
             if spk is not None and spk.i < a:
                 return SpeakerWord(spk)
