@@ -506,6 +506,9 @@ SPEAKER_RULES = [
                  "weak link", "Ann Lee, a radio host in Ohio", id="relative-clause-inside-a-that-clause-is-reported"),
     pytest.param("When the mayor suggested that the county would sue the town, Kim Lee shot back: \u201cIf they sue us, "
                  "they are going to lose.\u201d", "going to lose", "Kim Lee", id="a-when-clause-before-a-colon-sets-the-scene"),
+    pytest.param("The council has denied the report, with Mayor Ann Price taking to Twitter to call the story \u201ca "
+                 "total fabrication\u201d on Friday.", "fabrication", "Mayor Ann Price",
+                 id="a-with-clause-with-its-own-subject-keeps-its-speaker"),
     pytest.param("The paper notes that the mayor signed the bill, and Governor Ann Price later called the law \u201ca gift "
                  "to landlords and nobody else.\u201d", "a gift to landlords", "The paper",
                  id="coordinated-clause-inside-a-report-is-the-reporters"),

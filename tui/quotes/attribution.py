@@ -375,6 +375,10 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
                     # "X said A, though he said “…”": the clause's own speaker; and "X
                     # acted, while Lee proposed “…”": a named speaker of a contrast
                     break
+                if best is not None and _with_its_own_subject(tok):
+                    # "The campaign denied it, with Lee taking to Twitter to call him
+                    # “…”": a "with" clause that names its own doer keeps its speaker
+                    break
                 if best is not None and tok.dep_ == "relcl":
                     # "X denounced the plan, which Y called “…”", "X praised Y, who vowed
                     # “…”": a relative clause keeps its own speaker; the cue outside
@@ -410,6 +414,12 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
                 if spk is not None and outside(spk, a, b) and best_dist > 0:
                     best, best_dist = spk, 0
     return _Hung(best, clause_verb)
+
+
+def _with_its_own_subject(tok) -> bool:
+    """``tok`` heads an absolute "with" clause with a subject of its own ("with Lee
+    taking to Twitter …")."""
+    return tok.dep_ == "pcomp" and tok.head.lower_ == "with" and nearest_child(tok, ("nsubj",)) is not None
 
 
 def _judge_of_words(noun, a: int):
