@@ -509,6 +509,9 @@ SPEAKER_RULES = [
     pytest.param("The council has denied the report, with Mayor Ann Price taking to Twitter to call the story \u201ca "
                  "total fabrication\u201d on Friday.", "fabrication", "Mayor Ann Price",
                  id="a-with-clause-with-its-own-subject-keeps-its-speaker"),
+    pytest.param("Senator Ann Price said it is the same thing as Judge Rosa Diaz referring to herself as \u201ca proud "
+                 "daughter of the valley.\u201d", "proud daughter", "Senator Ann Price",
+                 id="an-as-of-likeness-is-no-reporting-aside"),
     pytest.param("The paper notes that the mayor signed the bill, and Governor Ann Price later called the law \u201ca gift "
                  "to landlords and nobody else.\u201d", "a gift to landlords", "The paper",
                  id="coordinated-clause-inside-a-report-is-the-reporters"),

@@ -61,11 +61,18 @@ def _as_put_it(ctx: Context, q: QuotePlace):
         if v.i <= k or v.i - k > 12 or not outside(v, a, b):
             continue
         lem = v.lemma_.lower()
-        if lem == "put" and any(c.lower_ == "it" for c in v.children) or (is_cue(v) and v.pos_ == "VERB"):
+        speech = is_cue(v) and v.pos_ == "VERB" and not _as_of_likeness(v)
+        if lem == "put" and any(c.lower_ == "it" for c in v.children) or speech:
             spk = nearest_child(v, ("nsubj",))
             if spk is not None and k < spk.i < v.i:
                 return spk
     return None
+
+
+def _as_of_likeness(v) -> bool:
+    """ "the same as Lee referring to herself as “…”" compares: an "as" with an -ing
+    verb never stands for the words reported, as "as Lee wrote" does."""
+    return v.tag_ == "VBG"
 
 
 def _sentence_according_to(ctx: Context, q: QuotePlace):
