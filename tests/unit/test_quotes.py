@@ -512,6 +512,9 @@ SPEAKER_RULES = [
     pytest.param("Senator Ann Price said it is the same thing as Judge Rosa Diaz referring to herself as \u201ca proud "
                  "daughter of the valley.\u201d", "proud daughter", "Senator Ann Price",
                  id="an-as-of-likeness-is-no-reporting-aside"),
+    pytest.param("\"I did not say it. I did not say it,\" Reed said, after NBC's Ann Lee said the billionaire "
+                 "front-runner had referred to Mayor Tom Dunn as the \"puppet mayor\" of the developer Jim Cole.",
+                 "puppet mayor", "NBC's Ann Lee", id="the-aside-of-an-earlier-quote-frames-nothing-after-it"),
     pytest.param("The paper notes that the mayor signed the bill, and Governor Ann Price later called the law \u201ca gift "
                  "to landlords and nobody else.\u201d", "a gift to landlords", "The paper",
                  id="coordinated-clause-inside-a-report-is-the-reporters"),

@@ -494,12 +494,21 @@ def _parenthetical_speaker(ctx: Context, tok, q: QuotePlace):
     for c in tok.children:
         if c.dep_ != "parataxis" or not (is_cue(c) and c.pos_ == "VERB") or not outside(c, q.a, q.b):
             continue
-        if c.idx < q.p_lo or c.idx > q.p_hi or not _set_off_by_commas(ctx.doc, c):
+        if c.idx < q.p_lo or c.idx > q.p_hi or not _set_off_by_commas(ctx.doc, c) or _after_another_quote(ctx.doc, c, q):
             continue
         spk = nearest_child(c, ("nsubj",))
         if spk is not None and spk.i < c.i and outside(spk, q.a, q.b):
             return spk
     return None
+
+
+def _after_another_quote(doc, c, q: QuotePlace) -> bool:
+    """ "“…,” Lee said, after Kim said “…”": an aside right after the closing mark of an
+    earlier quote attributes that quote, not the clause around it."""
+    lo = c.left_edge.i
+    while lo < c.i and doc[lo].is_punct:
+        lo += 1
+    return any(t.text in CLOSE_MARKS or t.text == '"' for t in doc[max(0, lo - 2):min(lo, q.a)])
 
 
 def _set_off_by_commas(doc, c) -> bool:
