@@ -490,7 +490,8 @@ def _opens_quote(doc, verb, q: QuotePlace) -> bool:
 
 def _parenthetical_speaker(ctx: Context, tok, q: QuotePlace):
     """The speaker of a reporting aside set off by commas in ``tok``'s clause ("CNN,
-    Cruz said, called it “…”", "Nor, he said, did he …"): it frames the whole clause."""
+    Cruz said, called it “…”", "Nor, he said, did he …"): it frames the whole clause,
+    unless it closes an earlier quote."""
     for c in tok.children:
         if c.dep_ != "parataxis" or not (is_cue(c) and c.pos_ == "VERB") or not outside(c, q.a, q.b):
             continue
