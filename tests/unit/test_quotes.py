@@ -515,6 +515,8 @@ SPEAKER_RULES = [
     pytest.param("\"I did not say it. I did not say it,\" Reed said, after NBC's Ann Lee said the billionaire "
                  "front-runner had referred to Mayor Tom Dunn as the \"puppet mayor\" of the developer Jim Cole.",
                  "puppet mayor", "NBC's Ann Lee", id="the-aside-of-an-earlier-quote-frames-nothing-after-it"),
+    pytest.param("The size of the crowd did not surprise Mayor Tom Reed: \u201cPeople here care about the river.\u201d",
+                 "care about", "Mayor Tom Reed", id="the-one-a-feeling-moves-speaks-after-the-colon"),
     pytest.param("The paper notes that the mayor signed the bill, and Governor Ann Price later called the law \u201ca gift "
                  "to landlords and nobody else.\u201d", "a gift to landlords", "The paper",
                  id="coordinated-clause-inside-a-report-is-the-reporters"),

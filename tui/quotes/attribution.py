@@ -704,10 +704,23 @@ def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
                 return SpeakerWord(t.nbor(1))
     root = sent.root
     if colon_para <= root.idx and root.i < a:
-        spk = subject_of(root)
+        spk = _moved_one(root) or subject_of(root)
         if spk is not None and spk.i < a:
             return SpeakerWord(spk)
     return _subject_before_colon(ctx, q, colon) or _subject_of_colons_verb(ctx, q, colon)
+
+
+# verbs whose object is the one moved ("The result did not surprise Lee: “…”")
+_MOVING_VERBS = frozenset("surprise shock worry alarm puzzle trouble bother disappoint astonish amaze".split())
+
+
+def _moved_one(verb):
+    """The person a verb of feeling moves, who then speaks: "The timing of the vote
+    doesn't surprise pollster Ann Lee: “…”" is Ann Lee's."""
+    if verb.lemma_.lower() not in _MOVING_VERBS:
+        return None
+    obj = nearest_child(verb, ("dobj",))
+    return obj if obj is not None and obj.lower_ not in PRONOUNS and is_agentive(obj) else None
 
 
 def _label_phrase(ctx: Context, colon: int) -> SpeakerText | None:
@@ -750,13 +763,17 @@ _WH_WORDS = RELATIVE | {"what", "whatever"}
 def _subject_before_colon(ctx: Context, q: QuotePlace, colon: int) -> SpeakerWord | None:
     """ "She went on: “…”" where the parser took the quote for the sentence's main
     clause: the subject of the verb right before the colon, in the quote's paragraph
-    or the one before ("X issued the following statement:¶“…”")."""
+    or the one before ("X issued the following statement:¶“…”"); the object of a verb
+    of feeling ("… did not surprise Lee: “…”")."""
     doc = ctx.doc
     lo = ctx.para_of(doc[colon].idx)[0]
     for v in reversed(doc[max(0, colon - 4):colon]):
         if v.idx < lo:
             break
         if v.pos_ == "VERB" and v.dep_ != "amod":  # "the following statement:" is no verb
+            moved = _moved_one(v)
+            if moved is not None and moved.i < colon:
+                return SpeakerWord(moved)
             spk = nearest_child(v, ("nsubj",))
             if spk is not None and spk.lower_ in _WH_WORDS:
                 continue  # "X apologized for what happened:": the verb before is X's
