@@ -517,6 +517,8 @@ SPEAKER_RULES = [
                  "puppet mayor", "NBC's Ann Lee", id="the-aside-of-an-earlier-quote-frames-nothing-after-it"),
     pytest.param("The size of the crowd did not surprise Mayor Tom Reed: \u201cPeople here care about the river.\u201d",
                  "care about", "Mayor Tom Reed", id="the-one-a-feeling-moves-speaks-after-the-colon"),
+    pytest.param("The singer Ann Lee was booed and shouted down by the crowd after telling them that they were \u201cbeing "
+                 "very rude.\u201d", "very rude", "The singer Ann Lee", id="shouted-down-after-telling-is-the-passives-subjects"),
     pytest.param("The paper notes that the mayor signed the bill, and Governor Ann Price later called the law \u201ca gift "
                  "to landlords and nobody else.\u201d", "a gift to landlords", "The paper",
                  id="coordinated-clause-inside-a-report-is-the-reporters"),

@@ -357,7 +357,7 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
                 if tok.idx < p_lo or tok.idx > p_hi:
                     break
                 if (is_cue(tok) or tok.lower_ == "according") and not (
-                    best is not None and _naming(tok)
+                    best is not None and (_naming(tok) or _silencing(tok))
                 ):
                     # a naming verb ("called on Obama to …") never outranks a speech
                     # verb below it
@@ -438,6 +438,12 @@ def _judge_of_words(noun, a: int):
         return None
     subj = nearest_child(noun.head, ("nsubj",))
     return subj if subj is not None and subj.i < noun.i and subj.lower_ not in RELATIVE else None
+
+
+def _silencing(verb) -> bool:
+    """ "was shouted down by the crowd after telling them “…”": a speech verb with
+    "down" silences someone; it never outranks the words below it."""
+    return any(c.dep_ == "prt" and c.lower_ == "down" for c in verb.children)
 
 
 def _naming(verb) -> bool:

@@ -128,7 +128,7 @@ def subject_of(v):
         if c is not None:
             return c
         for c in tok.children:
-            if c.dep_ == "agent":  # passive: "was written by X"
+            if c.dep_ == "agent" and not _passive_conj_above(tok, step):  # passive: "was written by X"
                 for g in c.children:
                     if g.dep_ == "pobj":
                         return g
@@ -158,6 +158,13 @@ def subject_of(v):
         if c.dep_ == "nsubjpass" and tok.lemma_.lower() in ("quote", "cite"):
             return c
     return None
+
+
+def _passive_conj_above(tok, step: int) -> bool:
+    """ "Lee was booed and shouted down by the crowd after telling them …": climbing from
+    a participle to a passive verb joined to another, the one who tells is the passive's
+    subject, not its agent."""
+    return step > 0 and tok.dep_ == "conj" and nearest_child(tok.head, ("nsubjpass",)) is not None
 
 
 def is_cue(tok) -> bool:
