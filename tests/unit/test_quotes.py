@@ -502,6 +502,26 @@ SPEAKER_RULES = [
                  "misleading.\u201d", "misleading", "board chair Tom Field", id="speech-verb-on-someones-claim"),
     pytest.param("Rosa Diaz has pushed her promise of \u201cfree buses\u201d for every rider in the city.", "free buses",
                  "Rosa Diaz", id="her-promise-is-the-subjects"),
+    pytest.param("Jenkins has long pushed his promise of \u201cfree buses\u201d for every rider in the city.", "free buses",
+                 "Jenkins", id="his-promise-is-the-subjects-whose-surname-looks-plural"),
+    pytest.param("Ann Lee, a radio host in Ohio, recalled in 2010 that before the vote, the mayor wasn\u2019t taken "
+                 "seriously by his own staff, who wondered if \u201che would be the weak link in the race.\u201d",
+                 "weak link", "Ann Lee, a radio host in Ohio", id="relative-clause-inside-a-that-clause-is-reported"),
+    pytest.param("When the mayor suggested that the county would sue the town, Kim Lee shot back: \u201cIf they sue us, "
+                 "they are going to lose.\u201d", "going to lose", "Kim Lee", id="a-when-clause-before-a-colon-sets-the-scene"),
+    pytest.param("The council has denied the report, with Mayor Ann Price taking to Twitter to call the story \u201ca "
+                 "total fabrication\u201d on Friday.", "fabrication", "Mayor Ann Price",
+                 id="a-with-clause-with-its-own-subject-keeps-its-speaker"),
+    pytest.param("Senator Ann Price said it is the same thing as Judge Rosa Diaz referring to herself as \u201ca proud "
+                 "daughter of the valley.\u201d", "proud daughter", "Senator Ann Price",
+                 id="an-as-of-likeness-is-no-reporting-aside"),
+    pytest.param("\"I did not say it. I did not say it,\" Reed said, after NBC's Ann Lee said the billionaire "
+                 "front-runner had referred to Mayor Tom Dunn as the \"puppet mayor\" of the developer Jim Cole.",
+                 "puppet mayor", "NBC's Ann Lee", id="the-aside-of-an-earlier-quote-frames-nothing-after-it"),
+    pytest.param("The size of the crowd did not surprise Mayor Tom Reed: \u201cPeople here care about the river.\u201d",
+                 "care about", "Mayor Tom Reed", id="the-one-a-feeling-moves-speaks-after-the-colon"),
+    pytest.param("The singer Ann Lee was booed and shouted down by the crowd after telling them that they were \u201cbeing "
+                 "very rude.\u201d", "very rude", "The singer Ann Lee", id="shouted-down-after-telling-is-the-passives-subjects"),
     pytest.param("The paper notes that the mayor signed the bill, and Governor Ann Price later called the law \u201ca gift "
                  "to landlords and nobody else.\u201d", "a gift to landlords", "The paper",
                  id="coordinated-clause-inside-a-report-is-the-reporters"),

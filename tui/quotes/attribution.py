@@ -61,11 +61,18 @@ def _as_put_it(ctx: Context, q: QuotePlace):
         if v.i <= k or v.i - k > 12 or not outside(v, a, b):
             continue
         lem = v.lemma_.lower()
-        if lem == "put" and any(c.lower_ == "it" for c in v.children) or (is_cue(v) and v.pos_ == "VERB"):
+        speech = is_cue(v) and v.pos_ == "VERB" and not _as_of_likeness(v)
+        if lem == "put" and any(c.lower_ == "it" for c in v.children) or speech:
             spk = nearest_child(v, ("nsubj",))
             if spk is not None and k < spk.i < v.i:
                 return spk
     return None
+
+
+def _as_of_likeness(v) -> bool:
+    """ "the same as Lee referring to herself as “…”" compares: an "as" with an -ing
+    verb never stands for the words reported, as "as Lee wrote" does."""
+    return v.tag_ == "VBG"
 
 
 def _sentence_according_to(ctx: Context, q: QuotePlace):
@@ -350,7 +357,7 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
                 if tok.idx < p_lo or tok.idx > p_hi:
                     break
                 if (is_cue(tok) or tok.lower_ == "according") and not (
-                    best is not None and _naming(tok)
+                    best is not None and (_naming(tok) or _silencing(tok))
                 ):
                     # a naming verb ("called on Obama to …") never outranks a speech
                     # verb below it
@@ -374,6 +381,10 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
                 ):
                     # "X said A, though he said “…”": the clause's own speaker; and "X
                     # acted, while Lee proposed “…”": a named speaker of a contrast
+                    break
+                if best is not None and _with_its_own_subject(tok):
+                    # "The campaign denied it, with Lee taking to Twitter to call him
+                    # “…”": a "with" clause that names its own doer keeps its speaker
                     break
                 if best is not None and tok.dep_ == "relcl":
                     # "X denounced the plan, which Y called “…”", "X praised Y, who vowed
@@ -412,6 +423,12 @@ def _cue_above(ctx: Context, q: QuotePlace) -> _Hung:
     return _Hung(best, clause_verb)
 
 
+def _with_its_own_subject(tok) -> bool:
+    """``tok`` heads an absolute "with" clause with a subject of its own ("with Lee
+    taking to Twitter …")."""
+    return tok.dep_ == "pcomp" and tok.head.lower_ == "with" and nearest_child(tok, ("nsubj",)) is not None
+
+
 def _judge_of_words(noun, a: int):
     """ "Lee played down Kim's comments as “…”": a quote in an "as" phrase of someone's
     words that are the object of a verb judges those words; it is the verb's subject's."""
@@ -421,6 +438,12 @@ def _judge_of_words(noun, a: int):
         return None
     subj = nearest_child(noun.head, ("nsubj",))
     return subj if subj is not None and subj.i < noun.i and subj.lower_ not in RELATIVE else None
+
+
+def _silencing(verb) -> bool:
+    """ "was shouted down by the crowd after telling them “…”": a speech verb with
+    "down" silences someone; it never outranks the words below it."""
+    return any(c.dep_ == "prt" and c.lower_ == "down" for c in verb.children)
 
 
 def _naming(verb) -> bool:
@@ -453,11 +476,17 @@ def _reporter_above(ctx: Context, tok, q: QuotePlace, own):
         head = tok.head
         if head == tok or head.idx < q.p_lo or head.idx > q.p_hi:
             return None
-        if tok.dep_ == "ccomp" and is_cue(head) and head.pos_ == "VERB" and head.lemma_.lower() not in WEAK_CUES:
+        if (tok.dep_ == "ccomp" or _that_clause(tok)) and is_cue(head) and head.pos_ == "VERB" and head.lemma_.lower() not in WEAK_CUES:
             spk = speaker_of_cue(head, ctx)
             return spk if spk is not None and outside(spk, q.a, q.b) else None
         tok = head
     return None
+
+
+def _that_clause(tok) -> bool:
+    """ "Lee recalled that before the vote, the town was …": a clause opened by "that"
+    is what the verb above reports, even where the parser hung it as adverbial."""
+    return tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "that" for c in tok.children)
 
 
 def _opens_quote(doc, verb, q: QuotePlace) -> bool:
@@ -467,16 +496,26 @@ def _opens_quote(doc, verb, q: QuotePlace) -> bool:
 
 def _parenthetical_speaker(ctx: Context, tok, q: QuotePlace):
     """The speaker of a reporting aside set off by commas in ``tok``'s clause ("CNN,
-    Cruz said, called it “…”", "Nor, he said, did he …"): it frames the whole clause."""
+    Cruz said, called it “…”", "Nor, he said, did he …"): it frames the whole clause,
+    unless it closes an earlier quote."""
     for c in tok.children:
         if c.dep_ != "parataxis" or not (is_cue(c) and c.pos_ == "VERB") or not outside(c, q.a, q.b):
             continue
-        if c.idx < q.p_lo or c.idx > q.p_hi or not _set_off_by_commas(ctx.doc, c):
+        if c.idx < q.p_lo or c.idx > q.p_hi or not _set_off_by_commas(ctx.doc, c) or _after_another_quote(ctx.doc, c, q):
             continue
         spk = nearest_child(c, ("nsubj",))
         if spk is not None and spk.i < c.i and outside(spk, q.a, q.b):
             return spk
     return None
+
+
+def _after_another_quote(doc, c, q: QuotePlace) -> bool:
+    """ "“…,” Lee said, after Kim said “…”": an aside right after the closing mark of an
+    earlier quote attributes that quote, not the clause around it."""
+    lo = c.left_edge.i
+    while lo < c.i and doc[lo].is_punct:
+        lo += 1
+    return any(t.text in CLOSE_MARKS or t.text == '"' for t in doc[max(0, lo - 2):min(lo, q.a)])
 
 
 def _set_off_by_commas(doc, c) -> bool:
@@ -543,7 +582,7 @@ def _in_side_clause(verb, a: int, b: int) -> bool:
     clause sets the scene; its speaker is not the quote's."""
     tok = verb
     for _ in range(6):
-        if has_own_clause(tok):
+        if has_own_clause(tok) or _when_clause(tok):
             if tok.left_edge.i <= a and b - 1 <= tok.right_edge.i:
                 return False
             # the clause it hangs from must have a named subject of its own, or the
@@ -554,6 +593,14 @@ def _in_side_clause(verb, a: int, b: int) -> bool:
             return False
         tok = tok.head
     return False
+
+
+def _when_clause(tok) -> bool:
+    """ "When Lee suggested …, Kim fired back: “…”": the parser makes "when" an adverb of
+    the clause rather than its mark, but it is a clause of its own all the same."""
+    return tok.dep_ == "advcl" and tok.pos_ == "VERB" and any(
+        c.dep_ == "advmod" and c.lower_ == "when" and c.i == tok.left_edge.i for c in tok.children
+    ) and nearest_child(tok, ("nsubj", "nsubjpass")) is not None
 
 
 def _according_to_in_sentence(ctx: Context, q: QuotePlace) -> SpeakerWord | None:
@@ -634,7 +681,8 @@ def _dash_label(ctx: Context, q: QuotePlace) -> SpeakerText | None:
 
 
 def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
-    """A colon introduction: "Carter articulated a stark reality: “…”"."""
+    """A colon introduction: "Carter articulated a stark reality: “…”"; a cue in a clause
+    that sets the scene ("When Lee suggested …, Kim shot back: “…”") is not its cue."""
     text = ctx.text
     doc = ctx.doc
     a = q.a
@@ -654,7 +702,7 @@ def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
     for t in doc[max(sent.start, a - REACH):min(sent.end, a)]:
         if t.idx < colon_para:
             continue  # a sentence the parser ran on from the paragraph before
-        if is_cue(t):
+        if is_cue(t) and not _in_side_clause(t, a, q.b):
             spk = speaker_of_cue(t, ctx)
             if spk is not None and spk.i < a:
                 return SpeakerWord(spk)
@@ -662,10 +710,23 @@ def _colon_introduction(ctx: Context, q: QuotePlace) -> Source | None:
                 return SpeakerWord(t.nbor(1))
     root = sent.root
     if colon_para <= root.idx and root.i < a:
-        spk = subject_of(root)
+        spk = _moved_one(root) or subject_of(root)
         if spk is not None and spk.i < a:
             return SpeakerWord(spk)
     return _subject_before_colon(ctx, q, colon) or _subject_of_colons_verb(ctx, q, colon)
+
+
+# verbs whose object is the one moved ("The result did not surprise Lee: “…”")
+_MOVING_VERBS = frozenset("surprise shock worry alarm puzzle trouble bother disappoint astonish amaze".split())
+
+
+def _moved_one(verb):
+    """The person a verb of feeling moves, who then speaks: "The timing of the vote
+    doesn't surprise pollster Ann Lee: “…”" is Ann Lee's."""
+    if verb.lemma_.lower() not in _MOVING_VERBS:
+        return None
+    obj = nearest_child(verb, ("dobj",))
+    return obj if obj is not None and obj.lower_ not in PRONOUNS and is_agentive(obj) else None
 
 
 def _label_phrase(ctx: Context, colon: int) -> SpeakerText | None:
@@ -708,13 +769,17 @@ _WH_WORDS = RELATIVE | {"what", "whatever"}
 def _subject_before_colon(ctx: Context, q: QuotePlace, colon: int) -> SpeakerWord | None:
     """ "She went on: “…”" where the parser took the quote for the sentence's main
     clause: the subject of the verb right before the colon, in the quote's paragraph
-    or the one before ("X issued the following statement:¶“…”")."""
+    or the one before ("X issued the following statement:¶“…”"); the object of a verb
+    of feeling ("… did not surprise Lee: “…”")."""
     doc = ctx.doc
     lo = ctx.para_of(doc[colon].idx)[0]
     for v in reversed(doc[max(0, colon - 4):colon]):
         if v.idx < lo:
             break
         if v.pos_ == "VERB" and v.dep_ != "amod":  # "the following statement:" is no verb
+            moved = _moved_one(v)
+            if moved is not None and moved.i < colon:
+                return SpeakerWord(moved)
             spk = nearest_child(v, ("nsubj",))
             if spk is not None and spk.lower_ in _WH_WORDS:
                 continue  # "X apologized for what happened:": the verb before is X's

@@ -128,7 +128,7 @@ def subject_of(v):
         if c is not None:
             return c
         for c in tok.children:
-            if c.dep_ == "agent":  # passive: "was written by X"
+            if c.dep_ == "agent" and not _passive_conj_above(tok, step):  # passive: "was written by X"
                 for g in c.children:
                     if g.dep_ == "pobj":
                         return g
@@ -158,6 +158,13 @@ def subject_of(v):
         if c.dep_ == "nsubjpass" and tok.lemma_.lower() in ("quote", "cite"):
             return c
     return None
+
+
+def _passive_conj_above(tok, step: int) -> bool:
+    """ "Lee was booed and shouted down by the crowd after telling them …": climbing from
+    a participle to a passive verb joined to another, the one who tells is the passive's
+    subject, not its agent."""
+    return step > 0 and tok.dep_ == "conj" and nearest_child(tok.head, ("nsubjpass",)) is not None
 
 
 def is_cue(tok) -> bool:
@@ -213,9 +220,17 @@ def _handler_of(noun, owner):
         return subj
     # "his"/"her" only stands for a person who is the subject ("The crowd picked up her
     # slogan" is hers)
-    if owner.lower_ in ("his", "her") and (subj.pos_ == "PROPN" or subj.lower_ in ("he", "she")):
+    if owner.lower_ in ("his", "her") and (subj.pos_ == "PROPN" or subj.lower_ in ("he", "she")
+                                           or _surname_taken_for_plural(subj, verb)):
         return subj
     return None
+
+
+def _surname_taken_for_plural(subj, verb) -> bool:
+    """ "Jenkins has pushed his …": a capitalised subject the tagger calls a plural noun
+    but whose verb is singular is a surname ending in -s ("Voters have …" stays plural)."""
+    return subj.tag_ == "NNS" and subj.is_title and (
+        verb.tag_ == "VBZ" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBZ" for c in verb.children))
 
 
 def _name_just_before(cue):
