@@ -13,41 +13,43 @@ The finder works in three passes, each linear in the length of the text:
    Single quotes (``‘ ’``) nest inside double quotes; in a text with no double quotes
    (headlines, British style) they are the quotes.  Apostrophes (``don't``, ``’90s``,
    ``Clinton’s``) never open or close one.
-2. ``attribution.attribute`` looks for the speech cue of each quote: the verb the
-   quote hangs from in the parse (``said``, ``told``, ``called``, and for documents and
-   polls ``found``, ``showed`` …), ``according to X``, the clause right after the quote
-   (``“…,” the mayor barked``; ``“…,” she said`` before any cue the parse hangs it
-   from; not after a quote inside a clause whose own verb came before it: ``Lee summed
-   her up as “lazy,” denounced …``), a colon introduction (``X said: “…”``, ``More from the report: “…”``), a
-   transcript label (``NAME: …``, ``Jane Doe: …``, ``Former mayor Jane Doe: …``, ``Said
-   Doe: …``), a dash byline
-   (``“…” ― Name``, or on the next line), someone's words and a "that" right before
-   the quote (``after her comment that, “…”``; ``the suggestion by X that …``), the subject of the sentence just before
-   (``Quinn has run the board since 2010. “…”``), and otherwise the speaker of the
-   previous quote when the quote continues it (a quote of three words only in
-   the same paragraph: ``“…,” Lee said. “But, come on.”``; also behind a connective
-   opening its sentence: ``“…,” Lee said. Instead, “…”``) or sits in its sentence.  The outermost reporting
+2. ``attribution.attribute`` looks for the speech cue of each quote: the verb the quote
+   hangs from in the parse (``said``, ``told``, ``called``, and for documents and polls
+   ``found``, ``showed`` …), ``according to X``, the clause right after the quote
+   (``“…,” the mayor barked``; ``“…,” she said`` before any cue the parse hangs it from;
+   not after a quote inside a clause whose own verb came before it: ``Lee summed her up
+   as “lazy,” denounced …``), a colon introduction (``X said: “…”``, ``More from the
+   report: “…”``), a transcript label (``NAME: …``, ``Jane Doe: …``, ``Former mayor Jane
+   Doe: …``, ``Said Doe: …``), a dash byline (``“…” ― Name``, or on the next line),
+   someone's words and a "that" right before the quote (``after her comment that, “…”``;
+   ``the suggestion by X that …``), the subject of the sentence just before (``Quinn has
+   run the board since 2010. “…”``), and otherwise the speaker of the previous quote
+   when the quote continues it (a quote of three words only in the same paragraph:
+   ``“…,” Lee said. “But, come on.”``; also behind a connective opening its sentence:
+   ``“…,” Lee said. Instead, “…”``) or sits in its sentence.  The outermost reporting
    verb wins (``X says he likes her and calls her “…”`` is X's), but the walk up stops
-   at a closing attribution the parser made a complement (``A cannot say that “…,”
-   Lee added, saying “…”`` is Lee's), and it does not cross a relative or
-   adverbial clause with a cue of its own (``X praised Y, who vowed “…”``, ``…, though
-   he said “…”``), unless that clause is itself inside what someone reports (``X notes
-   that A, and Y called it “…”`` is X's); ``call for Y to …`` is a demand, a cue of its
-   own; a reporting aside (``The council, Lee said, called it “…”``), a
-   closing ``, reported the Star`` and an opening ``To Lee,`` / ``In Lee's view,`` frame
-   the whole sentence, as ``according to`` does; so do an opening ``In a new poll,`` and a
-   poll earlier in the sentence for a share of people (``six in 10 voters said``).  A copula's "it" and the reader's
-   "you" are no one, nor is anyone named inside the words of another quote.  The speaker
-   mention is the cue's subject as a noun phrase
-   (``names.mention_span``; personal pronouns and ``who`` stay as they are, as news
-   annotators mark them, unless others are coordinated with them (``she and two
-   aides``), ``someone in the crowd`` keeps its phrase; a long participial
-   phrase after the name is cut, and so is a relative clause that reports words of its
-   own, or a long one set between the name and its verb, unless it brings in someone
-   named in full for the first time); a pronoun yields to a name that is the same speaker higher in the same
-   sentence, to the subject of the deed it names a thing in (``X railed against what
-   he calls “…”``), or to the named subject of a deed its clause is part of (``X chided
-   Y for asking whether he met the “…”``).
+   at a closing attribution the parser made a complement (``A cannot say that “…,” Lee
+   added, saying “…”`` is Lee's), and it does not cross a relative or adverbial clause
+   with a cue of its own (``X praised Y, who vowed “…”``, ``…, though he said “…”``,
+   ``When A suggested …, B shot back: “…”``) nor a ``with`` clause with a subject of its
+   own (``…, with Lee taking to Twitter to call it “…”``), unless that clause is itself
+   inside what someone reports (``X notes that A, and Y called it “…”`` is X's); ``call
+   for Y to …`` is a demand, a cue of its own; a reporting aside (``The council, Lee
+   said, called it “…”``; not one that closes an earlier quote), a closing ``, reported
+   the Star`` and an opening ``To Lee,`` / ``In Lee's view,`` frame the whole sentence,
+   as ``according to`` does; so do an opening ``In a new poll,`` and a poll earlier in
+   the sentence for a share of people (``six in 10 voters said``).  A copula's "it" and
+   the reader's "you" are no one, nor is anyone named inside the words of another quote.
+   The speaker mention is the cue's subject as a noun phrase (``names.mention_span``;
+   personal pronouns and ``who`` stay as they are, as news annotators mark them, unless
+   others are coordinated with them (``she and two aides``), ``someone in the crowd``
+   keeps its phrase; a long participial phrase after the name is cut, and so is a
+   relative clause that reports words of its own, or a long one set between the name and
+   its verb, unless it brings in someone named in full for the first time); a pronoun
+   yields to a name that is the same speaker higher in the same sentence, to the subject
+   of the deed it names a thing in (``X railed against what he calls “…”``), or to the
+   named subject of a deed its clause is part of (``X chided Y for asking whether he met
+   the “…”``).
 3. ``names.resolve_name`` maps a mention to a full name within the article: a surname
    to the longest PERSON entity that contains it (``speakers.fullest_name``, the rule the
    reader's speaker picker uses too), a pronoun to the nearest earlier person of its
