@@ -65,18 +65,18 @@ still without a speaker once more, with a clause in place of the quotation).
 Quoted strings of one or two words with no speech cue are dropped, and so are Title Case
 strings of three ("Keep the Promise"): in news they are scare quotes, titles and
 nicknames far more often than speech.  So are, cue or not and at any length: Title Case
-strings placed as titles (``marks.is_name_or_title``: the "…" host, an interview with "…",
-the author of "…", her memoir, "…", told "…", said on "…", Sunday's "…", her book "…: …",
-a report titled "…"), and the Title Case strings listed right after one (``starred in "…" and "…"``); quotes
-inside the noun phrase of their own speaker, which tell who the speaker is (``Lee, the
-hacker known as "…", said``), unless under a cue of their own or in a clause about the
-speaker's deeds (``Lee, who sees himself as "…", said``); and, at any length, markup
-values, a work cited with its author (``"…," by Ann Lee``) and headings in capitals
-(``marks.is_never_speech``).  A quote set before the noun of its speaker's phrase
-(``the "…" movement continues``, ``her "…" plan``) labels that noun: it keeps no
-speaker, and so, when short, is dropped too.  So does a quote inside a question put by
-no one named (``Asked whether Lee is "…," 60 percent said no``, ``Lee was asked, "…?"``):
-the one asked did not say it.
+strings placed as titles (``marks.is_name_or_title``: the "…" host, an interview with
+"…", the author of "…", her memoir, "…", told "…", said on "…", Sunday's "…", her book
+"…: …", a report titled "…"), and the Title Case strings listed right after one
+(``starred in "…" and "…"``); quotes inside the noun phrase of their own speaker, which
+tell who the speaker is (``Lee, the hacker known as "…", said``), unless under a cue of
+their own or in a clause about the speaker's deeds (``Lee, who sees himself as "…",
+said``); and, at any length, markup values, a work cited with its author (``"…," by Ann
+Lee``) and headings in capitals (``marks.is_never_speech``).  A quote set before the
+noun of its speaker's phrase (``the "…" movement continues``, ``her "…" plan``) labels
+that noun: it keeps no speaker, and so, when short, is dropped too.  So does a quote
+inside a question put by no one named (``Asked whether Lee is "…," 60 percent said no``,
+``Lee was asked, "…?"``): the one asked did not say it.
 """
 from __future__ import annotations
 
