@@ -266,12 +266,14 @@ def _mid_clause(ctx: Context, q: QuotePlace) -> bool:
     as “lazy,” denounced her record …"; "because of “poison pill” measures added by
     …"), no attribution of their own."""
     doc = ctx.doc
-    lo = max(ctx.sentence(q.a).start, ctx.tok_at(q.p_lo))
-    for k in range(q.a - 1, lo - 1, -1):
-        if doc[k].text in (":", ";"):
-            lo = k + 1
-            break
-    return any(t.pos_ == "VERB" and t.tag_ in ("VBD", "VBZ", "VBP") for t in doc[lo:q.a])
+    # back from the quote, at most REACH words (linear on a run-on paragraph)
+    lo = max(ctx.sentence(q.a).start, ctx.tok_at(q.p_lo), q.a - REACH)
+    for t in reversed(doc[lo:q.a]):
+        if t.text in (":", ";"):
+            return False
+        if t.pos_ == "VERB" and t.tag_ in ("VBD", "VBZ", "VBP"):
+            return True
+    return False
 
 
 def _closing_attribution(ctx: Context, q: QuotePlace, hung) -> Source | None:
@@ -498,7 +500,7 @@ def _parenthetical_speaker(ctx: Context, tok, q: QuotePlace):
     """The speaker of a reporting aside set off by commas in ``tok``'s clause ("CNN,
     Cruz said, called it “…”", "Nor, he said, did he …"): it frames the whole clause,
     unless it closes an earlier quote."""
-    for c in tok.children:
+    for c in _children_near(ctx, tok, q):
         if c.dep_ != "parataxis" or not (is_cue(c) and c.pos_ == "VERB") or not outside(c, q.a, q.b):
             continue
         if c.idx < q.p_lo or c.idx > q.p_hi or not _set_off_by_commas(ctx.doc, c) or _after_another_quote(ctx.doc, c, q):
@@ -507,6 +509,16 @@ def _parenthetical_speaker(ctx: Context, tok, q: QuotePlace):
         if spk is not None and spk.i < c.i and outside(spk, q.a, q.b):
             return spk
     return None
+
+
+def _children_near(ctx: Context, tok, q: QuotePlace):
+    """``tok``'s children at most REACH words from the quote: the root of a run-on
+    paragraph has thousands, and walking them all for every quote made the finder
+    quadratic there."""
+    lo, hi = max(0, q.a - REACH), min(len(ctx.doc), q.b + REACH)
+    if tok.n_lefts + tok.n_rights <= hi - lo:
+        return [c for c in tok.children if lo <= c.i < hi]
+    return [t for t in ctx.doc[lo:hi] if t.head == tok and t != tok]
 
 
 def _after_another_quote(doc, c, q: QuotePlace) -> bool:
